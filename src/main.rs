@@ -58,21 +58,7 @@ fn main() -> ExitCode {
     init_tracing(cli.verbose);
     let result = match cli.command {
         Command::Check { files } => check(&files),
-        Command::Exec {
-            file,
-            call,
-            fuel,
-            alloc,
-            max_depth,
-        } => exec(
-            &file,
-            &call,
-            Limits {
-                fuel,
-                alloc,
-                max_depth,
-            },
-        ),
+        Command::Exec { file, call, fuel, alloc, max_depth } => exec(&file, &call, Limits { fuel, alloc, max_depth }),
     };
     match result {
         Ok(code) => code,
@@ -92,11 +78,7 @@ fn init_tracing(verbose: u8) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .init();
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
 }
 
 fn read(path: &PathBuf) -> Result<String> {
@@ -110,10 +92,7 @@ fn check(files: &[PathBuf]) -> Result<ExitCode> {
         let compiled = synth_dsl::compile(&src);
         debug!(file = %path.display(), n_diagnostics = compiled.diagnostics.len(), "checked");
         if !compiled.diagnostics.is_empty() {
-            eprint!(
-                "{}",
-                render(&path.display().to_string(), &src, &compiled.diagnostics)
-            );
+            eprint!("{}", render(&path.display().to_string(), &src, &compiled.diagnostics));
         }
         failed |= compiled.has_errors();
     }

@@ -71,26 +71,9 @@ impl Function {
     /// Is the body a placeholder (`...` alone, possibly after a docstring)?
     /// A placeholder body marks a function for synthesis.
     pub fn is_stub(&self) -> bool {
-        let body: Vec<&Stmt> = self
-            .body
-            .iter()
-            .filter(|s| {
-                !matches!(
-                    s,
-                    Stmt::Expr(Expr {
-                        kind: ExprKind::Str(_),
-                        ..
-                    })
-                )
-            })
-            .collect();
-        matches!(
-            body.as_slice(),
-            [Stmt::Expr(Expr {
-                kind: ExprKind::Ellipsis,
-                ..
-            })]
-        )
+        let body: Vec<&Stmt> =
+            self.body.iter().filter(|s| !matches!(s, Stmt::Expr(Expr { kind: ExprKind::Str(_), .. }))).collect();
+        matches!(body.as_slice(), [Stmt::Expr(Expr { kind: ExprKind::Ellipsis, .. })])
     }
 }
 

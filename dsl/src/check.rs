@@ -24,19 +24,12 @@ pub fn check_module(module: &ast::Module) -> (tir::Program, Vec<Diagnostic>) {
 
 /// Checks one expression against a checked program's functions and
 /// constants, with no local variables (the `--call` argument of `synth exec`).
-pub fn check_expression(
-    program: &tir::Program,
-    expr: &ast::Expr,
-) -> (Option<tir::Expr>, Vec<Diagnostic>) {
+pub fn check_expression(program: &tir::Program, expr: &ast::Expr) -> (Option<tir::Expr>, Vec<Diagnostic>) {
     let mut ck = Checker::default();
     for (id, f) in program.functions.iter().enumerate() {
         ck.funcs.insert(f.name.clone(), id);
         ck.sigs.push(Sig {
-            params: f
-                .params
-                .iter()
-                .map(|p| (p.name.clone(), p.ty.clone(), p.default.clone()))
-                .collect(),
+            params: f.params.iter().map(|p| (p.name.clone(), p.ty.clone(), p.default.clone())).collect(),
             ret: f.ret.clone(),
         });
     }
@@ -84,12 +77,7 @@ struct FnCtx {
 }
 
 impl FnCtx {
-    fn new(
-        ret: Type,
-        known: HashMap<String, Type>,
-        assigned: HashSet<String>,
-        inferring: bool,
-    ) -> FnCtx {
+    fn new(ret: Type, known: HashMap<String, Type>, assigned: HashSet<String>, inferring: bool) -> FnCtx {
         FnCtx {
             locals: Vec::new(),
             by_name: HashMap::new(),
@@ -105,10 +93,7 @@ impl FnCtx {
 
     fn add_local(&mut self, name: &str, ty: Type) -> LocalId {
         let id = self.locals.len();
-        self.locals.push(tir::Local {
-            name: name.to_string(),
-            ty,
-        });
+        self.locals.push(tir::Local { name: name.to_string(), ty });
         self.by_name.insert(name.to_string(), id);
         id
     }
@@ -170,8 +155,7 @@ impl Checker {
         note: impl Into<String>,
     ) {
         if !self.quiet {
-            self.diags
-                .push(Diagnostic::error(span, message, label).with_note(note));
+            self.diags.push(Diagnostic::error(span, message, label).with_note(note));
         }
     }
 
@@ -199,22 +183,10 @@ impl Checker {
                     None
                 }
             },
-            ast::TypeExpr::Generic {
-                name,
-                args,
-                ellipsis,
-                span,
-            } => {
-                let args: Vec<Type> = args
-                    .iter()
-                    .map(|a| self.resolve_type(a))
-                    .collect::<Option<_>>()?;
+            ast::TypeExpr::Generic { name, args, ellipsis, span } => {
+                let args: Vec<Type> = args.iter().map(|a| self.resolve_type(a)).collect::<Option<_>>()?;
                 if args.contains(&Type::None) {
-                    self.error(
-                        *span,
-                        "`None` is only allowed as a return type",
-                        "not a value type",
-                    );
+                    self.error(*span, "`None` is only allowed as a return type", "not a value type");
                     return None;
                 }
                 match name.name.as_str() {
@@ -228,9 +200,7 @@ impl Checker {
                         }
                         Some(Type::list(args[0].clone()))
                     }
-                    "tuple" if *ellipsis && args.len() == 1 => {
-                        Some(Type::tuple_of(args[0].clone()))
-                    }
+                    "tuple" if *ellipsis && args.len() == 1 => Some(Type::tuple_of(args[0].clone())),
                     "tuple" if !ellipsis => Some(Type::Tuple(args)),
                     "list" | "tuple" => {
                         self.error(
@@ -256,12 +226,7 @@ impl Checker {
             "List" | "Tuple" => "use the builtin generics `list[...]` and `tuple[...]`",
             _ => "the types are int, float, bool, str, list[T], tuple[...] and None",
         };
-        self.error_note(
-            span,
-            format!("unknown type `{name}`"),
-            "not a type of synth's language",
-            note,
-        );
+        self.error_note(span, format!("unknown type `{name}`"), "not a type of synth's language", note);
     }
 
     /// First pass over the module: function signatures and constant names.
@@ -300,11 +265,7 @@ impl Checker {
                         }
                     };
                     if ty == Some(Type::None) {
-                        self.error(
-                            p.name.span,
-                            "a parameter cannot have type `None`",
-                            "not a value type",
-                        );
+                        self.error(p.name.span, "a parameter cannot have type `None`", "not a value type");
                     }
                     if params.iter().any(|(n, _, _)| *n == p.name.name) {
                         self.error(
@@ -349,8 +310,7 @@ impl Checker {
         for item in &module.items {
             if let ast::Item::Const(c) = item {
                 if let Some(tc) = self.constant(c) {
-                    self.consts
-                        .insert(tc.name.clone(), (consts.len(), tc.ty.clone()));
+                    self.consts.insert(tc.name.clone(), (consts.len(), tc.ty.clone()));
                     consts.push(tc);
                 }
             }
@@ -378,11 +338,7 @@ impl Checker {
             }
             functions.push(self.function(f));
         }
-        tir::Program {
-            functions,
-            consts,
-            n_holes: self.n_holes,
-        }
+        tir::Program { functions, consts, n_holes: self.n_holes }
     }
 
     fn constant(&mut self, c: &ast::ConstDef) -> Option<tir::Const> {
@@ -396,11 +352,7 @@ impl Checker {
             return None;
         }
         if self.funcs.contains_key(&c.name.name) {
-            self.error(
-                c.name.span,
-                format!("`{}` is already a function", c.name.name),
-                "name clash",
-            );
+            self.error(c.name.span, format!("`{}` is already a function", c.name.name), "name clash");
             return None;
         }
         let ann = match &c.ann {
@@ -426,12 +378,7 @@ impl Checker {
             None => value.ty.clone(),
         };
         self.check_value_type(&value)?;
-        Some(tir::Const {
-            name: c.name.name.clone(),
-            ty,
-            value,
-            span: c.span,
-        })
+        Some(tir::Const { name: c.name.name.clone(), ty, value, span: c.span })
     }
 
     /// A default parameter value: a constant expression of an immutable type.
@@ -448,11 +395,7 @@ impl Checker {
         let mut cx = FnCtx::new(Type::None, HashMap::new(), HashSet::new(), false);
         let v = self.expr(&mut cx, e, Some(ty))?;
         if !is_constant_expr(&v) {
-            self.error(
-                e.span,
-                "a default value must be a constant expression",
-                "no calls or comprehensions here",
-            );
+            self.error(e.span, "a default value must be a constant expression", "no calls or comprehensions here");
             return None;
         }
         self.expect_fits(&v, ty, "the parameter's type")?;
@@ -501,12 +444,11 @@ impl Checker {
         for (name, ty, _) in &sig.params {
             cx.add_local(name, ty.clone());
         }
-        let body = if is_stub {
-            Vec::new()
-        } else {
-            self.block(&mut cx, &f.body)
-        };
-        if !is_stub && sig.ret != Type::None && falls_through(&body) {
+        let diags_before_body = self.diags.len();
+        let body = if is_stub { Vec::new() } else { self.block(&mut cx, &f.body) };
+        // A body with errors lost statements: "missing return" would be an echo.
+        let body_ok = self.diags.len() == diags_before_body;
+        if !is_stub && body_ok && sig.ret != Type::None && falls_through(&body) {
             self.error_note(
                 f.name.span,
                 format!(
@@ -523,11 +465,7 @@ impl Checker {
             params: sig
                 .params
                 .iter()
-                .map(|(name, ty, default)| tir::Param {
-                    name: name.clone(),
-                    ty: ty.clone(),
-                    default: default.clone(),
-                })
+                .map(|(name, ty, default)| tir::Param { name: name.clone(), ty: ty.clone(), default: default.clone() })
                 .collect(),
             ret: sig.ret.clone(),
             locals: cx.locals,
@@ -555,11 +493,7 @@ impl Checker {
                     // Docstrings and placeholders.
                     A::Str(_) => return,
                     A::Ellipsis => {
-                        self.error(
-                            e.span,
-                            "`...` is only allowed as a whole function body",
-                            "placeholder here",
-                        );
+                        self.error(e.span, "`...` is only allowed as a whole function body", "placeholder here");
                         return;
                     }
                     _ => {}
@@ -568,23 +502,14 @@ impl Checker {
                     out.push(tir::Stmt::Expr(te));
                 }
             }
-            ast::Stmt::Assign {
-                targets,
-                value,
-                span,
-            } => {
+            ast::Stmt::Assign { targets, value, span } => {
                 let hint = match targets.as_slice() {
                     [t] => self.target_hint(cx, t),
                     _ => None,
                 };
                 // `x = []`: in the inference pass the element type may come later.
                 if cx.inferring
-                    && let [
-                        ast::Expr {
-                            kind: A::Name(name),
-                            ..
-                        },
-                    ] = targets.as_slice()
+                    && let [ast::Expr { kind: A::Name(name), .. }] = targets.as_slice()
                     && hint.is_none()
                     && is_empty_list(value)
                 {
@@ -607,36 +532,20 @@ impl Checker {
                         None => return,
                     }
                 }
-                out.push(tir::Stmt::Assign {
-                    targets: ts,
-                    value: v,
-                    span: *span,
-                });
+                out.push(tir::Stmt::Assign { targets: ts, value: v, span: *span });
             }
-            ast::Stmt::AnnAssign {
-                target,
-                ann,
-                value,
-                span,
-            } => {
+            ast::Stmt::AnnAssign { target, ann, value, span } => {
                 let Some(ty) = self.resolve_type(ann) else {
                     return;
                 };
                 if ty == Type::None {
-                    self.error(
-                        ann.span(),
-                        "a variable cannot have type `None`",
-                        "not a value type",
-                    );
+                    self.error(ann.span(), "a variable cannot have type `None`", "not a value type");
                     return;
                 }
                 if !cx.assigned.contains(&target.name) {
                     self.error(
                         target.span,
-                        format!(
-                            "`{}` is a parameter and cannot be re-annotated",
-                            target.name
-                        ),
+                        format!("`{}` is a parameter and cannot be re-annotated", target.name),
                         "parameter",
                     );
                     return;
@@ -668,19 +577,10 @@ impl Checker {
                     if self.expect_fits(&v, &ty, "the annotation").is_none() {
                         return;
                     }
-                    out.push(tir::Stmt::Assign {
-                        targets: vec![Target::Local(id)],
-                        value: v,
-                        span: *span,
-                    });
+                    out.push(tir::Stmt::Assign { targets: vec![Target::Local(id)], value: v, span: *span });
                 }
             }
-            ast::Stmt::AugAssign {
-                target,
-                op,
-                value,
-                span,
-            } => {
+            ast::Stmt::AugAssign { target, op, value, span } => {
                 if let Some(s) = self.aug_assign(cx, target, *op, value, *span) {
                     out.push(s);
                 }
@@ -692,24 +592,15 @@ impl Checker {
                         if ret != Type::None {
                             self.error(
                                 *span,
-                                format!(
-                                    "`return` without a value in a function declared `-> {ret}`"
-                                ),
+                                format!("`return` without a value in a function declared `-> {ret}`"),
                                 "expected a value",
                             );
                         }
                         out.push(tir::Stmt::Return(None, *span));
                     }
-                    Some(ast::Expr {
-                        kind: A::None,
-                        span: vspan,
-                    }) => {
+                    Some(ast::Expr { kind: A::None, span: vspan }) => {
                         if ret != Type::None {
-                            self.error(
-                                *vspan,
-                                format!("expected `{ret}`, found `None`"),
-                                "the function's return type",
-                            );
+                            self.error(*vspan, format!("expected `{ret}`, found `None`"), "the function's return type");
                         }
                         out.push(tir::Stmt::Return(None, *span));
                     }
@@ -723,10 +614,7 @@ impl Checker {
                                 } else {
                                     self.error(
                                         v.span,
-                                        format!(
-                                            "the function is declared `-> None` but returns `{}`",
-                                            te.ty
-                                        ),
+                                        format!("the function is declared `-> None` but returns `{}`", te.ty),
                                         "unexpected value",
                                     );
                                 }
@@ -742,19 +630,14 @@ impl Checker {
                         let Some(te) = self.expr(cx, v, Some(&ret)) else {
                             return;
                         };
-                        if self
-                            .expect_fits(&te, &ret, "the function's return type")
-                            .is_none()
-                        {
+                        if self.expect_fits(&te, &ret, "the function's return type").is_none() {
                             return;
                         }
                         out.push(tir::Stmt::Return(Some(te), *span));
                     }
                 }
             }
-            ast::Stmt::If {
-                cond, body, orelse, ..
-            } => {
+            ast::Stmt::If { cond, body, orelse, .. } => {
                 let c = self.condition(cx, cond);
                 let b = self.block(cx, body);
                 let o = self.block(cx, orelse);
@@ -771,12 +654,7 @@ impl Checker {
                     out.push(tir::Stmt::While(c, b));
                 }
             }
-            ast::Stmt::For {
-                target,
-                iter,
-                body,
-                span,
-            } => {
+            ast::Stmt::For { target, iter, body, span } => {
                 let it = self.iterable(cx, iter);
                 let t = it.as_ref().and_then(|it| {
                     let elem = self.elem_type(it)?;
@@ -786,12 +664,7 @@ impl Checker {
                 let b = self.block(cx, body);
                 cx.loop_depth -= 1;
                 if let (Some(it), Some(t)) = (it, t) {
-                    out.push(tir::Stmt::For {
-                        target: t,
-                        iter: it,
-                        body: b,
-                        span: *span,
-                    });
+                    out.push(tir::Stmt::For { target: t, iter: it, body: b, span: *span });
                 }
             }
             ast::Stmt::Break(span) | ast::Stmt::Continue(span) => {
@@ -799,11 +672,7 @@ impl Checker {
                     self.error(*span, "`break`/`continue` outside a loop", "not in a loop");
                     return;
                 }
-                out.push(if matches!(s, ast::Stmt::Break(_)) {
-                    tir::Stmt::Break
-                } else {
-                    tir::Stmt::Continue
-                });
+                out.push(if matches!(s, ast::Stmt::Break(_)) { tir::Stmt::Break } else { tir::Stmt::Continue });
             }
             ast::Stmt::Assert { cond, msg, span } => {
                 let c = self.condition(cx, cond);
@@ -829,13 +698,7 @@ impl Checker {
                 if cx.inferring && cx.pending.contains(name) {
                     return None;
                 }
-                if let Some(id) = cx
-                    .scopes
-                    .iter()
-                    .rev()
-                    .find_map(|s| s.get(name))
-                    .or(cx.by_name.get(name))
-                {
+                if let Some(id) = cx.scopes.iter().rev().find_map(|s| s.get(name)).or(cx.by_name.get(name)) {
                     return Some(cx.locals[*id].ty.clone());
                 }
                 cx.known.get(name).cloned()
@@ -849,21 +712,13 @@ impl Checker {
             return e;
         }
         let span = e.span;
-        tir::Expr {
-            kind: K::Builtin(Builtin::Str, vec![e]),
-            ty: Type::Str,
-            span,
-        }
+        tir::Expr { kind: K::Builtin(Builtin::Str, vec![e]), ty: Type::Str, span }
     }
 
     /// Rejects a `None` (the result of a `-> None` call) used as a value.
     fn check_value_type(&mut self, e: &tir::Expr) -> Option<()> {
         if e.ty == Type::None {
-            self.error(
-                e.span,
-                "this call returns `None`, which is not a value",
-                "returns None",
-            );
+            self.error(e.span, "this call returns `None`, which is not a value", "returns None");
             return None;
         }
         Some(())
@@ -879,11 +734,7 @@ impl Checker {
             ""
         };
         if note.is_empty() {
-            self.error(
-                e.span,
-                format!("expected `{ty}` ({what}), found `{}`", e.ty),
-                format!("this is `{}`", e.ty),
-            );
+            self.error(e.span, format!("expected `{ty}` ({what}), found `{}`", e.ty), format!("this is `{}`", e.ty));
         } else {
             self.error_note(
                 e.span,
@@ -903,13 +754,7 @@ impl Checker {
     }
 
     /// Binds an assignment or loop target to a value of type `ty`.
-    fn bind_target(
-        &mut self,
-        cx: &mut FnCtx,
-        t: &ast::Expr,
-        ty: &Type,
-        value: Option<&tir::Expr>,
-    ) -> Option<Target> {
+    fn bind_target(&mut self, cx: &mut FnCtx, t: &ast::Expr, ty: &Type, value: Option<&tir::Expr>) -> Option<Target> {
         match &t.kind {
             A::Name(name) => {
                 if !cx.scopes.is_empty() && cx.scopes.last().is_some_and(|s| s.contains_key(name)) {
@@ -928,11 +773,7 @@ impl Checker {
                 }
                 if !cx.assigned.contains(name) && cx.scopes.is_empty() {
                     // Not a local: a constant, in a function or at the module level.
-                    self.error(
-                        t.span,
-                        format!("cannot assign to `{name}` here"),
-                        "not a local variable",
-                    );
+                    self.error(t.span, format!("cannot assign to `{name}` here"), "not a local variable");
                     return None;
                 }
                 let id = cx.add_local(name, ty.clone());
@@ -948,19 +789,12 @@ impl Checker {
                             let span = value.map_or(t.span, |v| v.span);
                             self.error(
                                 span,
-                                format!(
-                                    "expected `{elem}` (an element of `{}`), found `{ty}`",
-                                    s.ty
-                                ),
+                                format!("expected `{elem}` (an element of `{}`), found `{ty}`", s.ty),
                                 "wrong element type",
                             );
                             return None;
                         }
-                        Some(Target::Index {
-                            seq: s,
-                            index: i,
-                            span: t.span,
-                        })
+                        Some(Target::Index { seq: s, index: i, span: t.span })
                     }
                     Type::Str | Type::Tuple(_) | Type::TupleOf(_) => {
                         self.error(
@@ -971,11 +805,7 @@ impl Checker {
                         None
                     }
                     other => {
-                        self.error(
-                            seq.span,
-                            format!("cannot index a value of type `{other}`"),
-                            "not a sequence",
-                        );
+                        self.error(seq.span, format!("cannot index a value of type `{other}`"), "not a sequence");
                         None
                     }
                 }
@@ -986,11 +816,7 @@ impl Checker {
                     Type::Tuple(ts) => {
                         self.error(
                             t.span,
-                            format!(
-                                "cannot unpack `{ty}` ({} items) into {} targets",
-                                ts.len(),
-                                items.len()
-                            ),
+                            format!("cannot unpack `{ty}` ({} items) into {} targets", ts.len(), items.len()),
                             "wrong number of targets",
                         );
                         return None;
@@ -998,11 +824,7 @@ impl Checker {
                     Type::List(e) | Type::TupleOf(e) => vec![(**e).clone(); items.len()],
                     Type::Str => vec![Type::Str; items.len()],
                     other => {
-                        self.error(
-                            t.span,
-                            format!("cannot unpack a value of type `{other}`"),
-                            "not a sequence",
-                        );
+                        self.error(t.span, format!("cannot unpack a value of type `{other}`"), "not a sequence");
                         return None;
                     }
                 };
@@ -1023,14 +845,7 @@ impl Checker {
         }
     }
 
-    fn assign_local(
-        &mut self,
-        cx: &mut FnCtx,
-        id: LocalId,
-        name: &str,
-        ty: &Type,
-        span: Span,
-    ) -> Option<Target> {
+    fn assign_local(&mut self, cx: &mut FnCtx, id: LocalId, name: &str, ty: &Type, span: Span) -> Option<Target> {
         let have = cx.locals[id].ty.clone();
         if ty.fits(&have) {
             return Some(Target::Local(id));
@@ -1076,11 +891,7 @@ impl Checker {
         let (t, tty) = match &target.kind {
             A::Name(name) => {
                 let Some(id) = cx.lookup(name) else {
-                    self.error(
-                        target.span,
-                        format!("`{name}` is used before it is assigned"),
-                        "no value yet",
-                    );
+                    self.error(target.span, format!("`{name}` is used before it is assigned"), "no value yet");
                     return None;
                 };
                 (Target::Local(id), cx.locals[id].ty.clone())
@@ -1098,21 +909,10 @@ impl Checker {
                 };
                 self.expect_index(&i)?;
                 let elem = (**elem).clone();
-                (
-                    Target::Index {
-                        seq: s,
-                        index: i,
-                        span: target.span,
-                    },
-                    elem,
-                )
+                (Target::Index { seq: s, index: i, span: target.span }, elem)
             }
             _ => {
-                self.error(
-                    target.span,
-                    "cannot assign to this expression",
-                    "expected a name or a subscript",
-                );
+                self.error(target.span, "cannot assign to this expression", "expected a name or a subscript");
                 return None;
             }
         };
@@ -1143,27 +943,14 @@ impl Checker {
                     self.expect_int(&v)?;
                 }
                 _ => {
-                    self.error(
-                        span,
-                        format!("`{}=` is not defined for `{tty}`", op.as_str()),
-                        "unsupported operator",
-                    );
+                    self.error(span, format!("`{}=` is not defined for `{tty}`", op.as_str()), "unsupported operator");
                     return None;
                 }
             }
-            return Some(tir::Stmt::AugAssign {
-                target: t,
-                op,
-                value: v,
-                span,
-            });
+            return Some(tir::Stmt::AugAssign { target: t, op, value: v, span });
         }
         // Otherwise `t = t op v`, which must keep the target's type.
-        let lhs = tir::Expr {
-            kind: K::Int(0),
-            ty: tty.clone(),
-            span: target.span,
-        };
+        let lhs = tir::Expr { kind: K::Int(0), ty: tty.clone(), span: target.span };
         let result = self.binary_type(op, &lhs, &mut v, span, true)?;
         if !result.fits(&tty) {
             let note = if tty == Type::Int && result == Type::Float {
@@ -1173,21 +960,13 @@ impl Checker {
             };
             self.error_note(
                 span,
-                format!(
-                    "`{}=` gives a `{result}`, but the target has type `{tty}`",
-                    op.as_str()
-                ),
+                format!("`{}=` gives a `{result}`, but the target has type `{tty}`", op.as_str()),
                 "type would change",
                 note,
             );
             return None;
         }
-        Some(tir::Stmt::AugAssign {
-            target: t,
-            op,
-            value: v,
-            span,
-        })
+        Some(tir::Stmt::AugAssign { target: t, op, value: v, span })
     }
 
     // ----------------------------------------------------------- expressions
@@ -1203,23 +982,14 @@ impl Checker {
         stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.expr_inner(cx, e, hint))
     }
 
-    fn expr_inner(
-        &mut self,
-        cx: &mut FnCtx,
-        e: &ast::Expr,
-        hint: Option<&Type>,
-    ) -> Option<tir::Expr> {
+    fn expr_inner(&mut self, cx: &mut FnCtx, e: &ast::Expr, hint: Option<&Type>) -> Option<tir::Expr> {
         let span = e.span;
         let mk = |kind: K, ty: Type| Some(tir::Expr { kind, ty, span });
         match &e.kind {
             A::Error => None,
             A::Int(v) => {
                 if *v > i64::MAX as u64 {
-                    self.error(
-                        span,
-                        "integer literal does not fit in 64 bits",
-                        "too large for `int`",
-                    );
+                    self.error(span, "integer literal does not fit in 64 bits", "too large for `int`");
                     return None;
                 }
                 mk(K::Int(*v as i64), Type::Int)
@@ -1237,11 +1007,7 @@ impl Checker {
                 None
             }
             A::Ellipsis => {
-                self.error(
-                    span,
-                    "`...` is only allowed as a whole function body",
-                    "placeholder here",
-                );
+                self.error(span, "`...` is only allowed as a whole function body", "placeholder here");
                 None
             }
             A::Hole => {
@@ -1254,11 +1020,8 @@ impl Checker {
             A::Binary(op, l, r) => {
                 let hint_l = if matches!(op, BinOp::Add) { hint } else { None };
                 let mut lhs = self.expr(cx, l, hint_l)?;
-                let rhs_hint = if matches!(op, BinOp::Add) && lhs.ty.is_sequence() {
-                    Some(lhs.ty.clone())
-                } else {
-                    None
-                };
+                let rhs_hint =
+                    if matches!(op, BinOp::Add) && lhs.ty.is_sequence() { Some(lhs.ty.clone()) } else { None };
                 let mut rhs = self.expr(cx, r, rhs_hint.as_ref())?;
                 self.check_value_type(&lhs)?;
                 self.check_value_type(&rhs)?;
@@ -1275,10 +1038,7 @@ impl Checker {
             A::BoolOp(op, values) => {
                 let mut out = Vec::new();
                 for v in values {
-                    let h = out
-                        .first()
-                        .map(|f: &tir::Expr| f.ty.clone())
-                        .or(hint.cloned());
+                    let h = out.first().map(|f: &tir::Expr| f.ty.clone()).or(hint.cloned());
                     let te = self.expr(cx, v, h.as_ref())?;
                     self.check_value_type(&te)?;
                     out.push(te);
@@ -1289,10 +1049,7 @@ impl Checker {
                         let word = if *op == BoolOp::And { "and" } else { "or" };
                         self.error_note(
                             v.span,
-                            format!(
-                                "the operands of `{word}` must have one type: `{ty}` and `{}`",
-                                v.ty
-                            ),
+                            format!("the operands of `{word}` must have one type: `{ty}` and `{}`", v.ty),
                             format!("this is `{}`", v.ty),
                             "Python returns one of the operands; compare explicitly to get a bool",
                         );
@@ -1315,21 +1072,14 @@ impl Checker {
                 } else {
                     self.error(
                         o.span,
-                        format!(
-                            "both branches must have one type: `{}` and `{}`",
-                            b.ty, o.ty
-                        ),
+                        format!("both branches must have one type: `{}` and `{}`", b.ty, o.ty),
                         format!("this is `{}`", o.ty),
                     );
                     return None;
                 };
                 mk(K::IfExp(Box::new(c), Box::new(b), Box::new(o)), ty)
             }
-            A::Call {
-                func,
-                args,
-                keywords,
-            } => self.call(cx, func, args, keywords, span, hint),
+            A::Call { func, args, keywords } => self.call(cx, func, args, keywords, span, hint),
             A::Attribute(_, attr) => {
                 self.error_note(
                     span,
@@ -1340,16 +1090,9 @@ impl Checker {
                 None
             }
             A::Index(seq, index) => self.index(cx, seq, index, span),
-            A::Slice {
-                value,
-                lower,
-                upper,
-                step,
-            } => {
+            A::Slice { value, lower, upper, step } => {
                 let s = self.expr(cx, value, None)?;
-                let mut bound = |this: &mut Self,
-                                 b: &Option<Box<ast::Expr>>|
-                 -> Option<Option<Box<tir::Expr>>> {
+                let mut bound = |this: &mut Self, b: &Option<Box<ast::Expr>>| -> Option<Option<Box<tir::Expr>>> {
                     match b {
                         None => Some(None),
                         Some(b) => {
@@ -1377,11 +1120,7 @@ impl Checker {
                         }
                     },
                     other => {
-                        self.error(
-                            value.span,
-                            format!("cannot slice a value of type `{other}`"),
-                            "not a sequence",
-                        );
+                        self.error(value.span, format!("cannot slice a value of type `{other}`"), "not a sequence");
                         return None;
                     }
                 };
@@ -1408,9 +1147,7 @@ impl Checker {
                 }
                 let mut out = Vec::new();
                 for item in items {
-                    let h = elem_hint
-                        .clone()
-                        .or_else(|| out.first().map(|f: &tir::Expr| f.ty.clone()));
+                    let h = elem_hint.clone().or_else(|| out.first().map(|f: &tir::Expr| f.ty.clone()));
                     let te = self.expr(cx, item, h.as_ref())?;
                     self.check_value_type(&te)?;
                     out.push(te);
@@ -1484,11 +1221,7 @@ impl Checker {
 
     fn name(&mut self, cx: &mut FnCtx, name: &str, span: Span) -> Option<tir::Expr> {
         if let Some(id) = cx.lookup(name) {
-            return Some(tir::Expr {
-                kind: K::Local(id),
-                ty: cx.locals[id].ty.clone(),
-                span,
-            });
+            return Some(tir::Expr { kind: K::Local(id), ty: cx.locals[id].ty.clone(), span });
         }
         if cx.assigned.contains(name) {
             if !cx.inferring {
@@ -1502,49 +1235,27 @@ impl Checker {
             return None;
         }
         if let Some((id, ty)) = self.consts.get(name).cloned() {
-            return Some(tir::Expr {
-                kind: K::Const(id),
-                ty,
-                span,
-            });
+            return Some(tir::Expr { kind: K::Const(id), ty, span });
         }
         if self.funcs.contains_key(name) || is_builtin_name(name) {
-            self.error(
-                span,
-                format!("`{name}` is a function: functions are not values"),
-                "call it instead",
-            );
+            self.error(span, format!("`{name}` is a function: functions are not values"), "call it instead");
             return None;
         }
         self.error(span, format!("undefined name `{name}`"), "not defined");
         None
     }
 
-    fn unary(
-        &mut self,
-        cx: &mut FnCtx,
-        op: UnaryOp,
-        operand: &ast::Expr,
-        span: Span,
-    ) -> Option<tir::Expr> {
+    fn unary(&mut self, cx: &mut FnCtx, op: UnaryOp, operand: &ast::Expr, span: Span) -> Option<tir::Expr> {
         // `-9223372036854775808` is a valid literal even though its magnitude is not.
         if op == UnaryOp::Neg
             && let A::Int(v) = operand.kind
             && v == 1u64 << 63
         {
-            return Some(tir::Expr {
-                kind: K::Int(i64::MIN),
-                ty: Type::Int,
-                span,
-            });
+            return Some(tir::Expr { kind: K::Int(i64::MIN), ty: Type::Int, span });
         }
         if op == UnaryOp::Not {
             let c = self.condition(cx, operand)?;
-            return Some(tir::Expr {
-                kind: K::Unary(UnaryOp::Not, Box::new(c)),
-                ty: Type::Bool,
-                span,
-            });
+            return Some(tir::Expr { kind: K::Unary(UnaryOp::Not, Box::new(c)), ty: Type::Bool, span });
         }
         let o = self.expr(cx, operand, None)?;
         let ok = match op {
@@ -1558,11 +1269,7 @@ impl Checker {
                 UnaryOp::Pos => "+",
                 _ => "~",
             };
-            let note = if o.ty == Type::Bool {
-                "bools are not numbers in synth's language; use int(b)"
-            } else {
-                ""
-            };
+            let note = if o.ty == Type::Bool { "bools are not numbers in synth's language; use int(b)" } else { "" };
             if note.is_empty() {
                 self.error(
                     o.span,
@@ -1580,11 +1287,7 @@ impl Checker {
             return None;
         }
         let ty = o.ty.clone();
-        Some(tir::Expr {
-            kind: K::Unary(op, Box::new(o)),
-            ty,
-            span,
-        })
+        Some(tir::Expr { kind: K::Unary(op, Box::new(o)), ty, span })
     }
 
     /// The result type of `lhs op rhs`, promoting `rhs` to float in place
@@ -1602,21 +1305,12 @@ impl Checker {
         let mixed_float = numeric && (*l == Type::Float || *r == Type::Float);
         let promote = |rhs: &mut tir::Expr| {
             if rhs.ty == Type::Int && in_place {
-                let e = std::mem::replace(
-                    rhs,
-                    tir::Expr {
-                        kind: K::Int(0),
-                        ty: Type::Int,
-                        span,
-                    },
-                );
+                let e = std::mem::replace(rhs, tir::Expr { kind: K::Int(0), ty: Type::Int, span });
                 *rhs = to_float(e);
             }
         };
         let ty = match op {
-            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::FloorDiv | BinOp::Mod | BinOp::Pow
-                if numeric =>
-            {
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::FloorDiv | BinOp::Mod | BinOp::Pow if numeric => {
                 if mixed_float {
                     promote(rhs);
                     Type::Float
@@ -1630,21 +1324,13 @@ impl Checker {
                 }
                 Type::Float
             }
-            BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor if *l == Type::Int && *r == Type::Int => {
-                Type::Int
-            }
-            BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor
-                if *l == Type::Bool && *r == Type::Bool =>
-            {
-                Type::Bool
-            }
+            BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor if *l == Type::Int && *r == Type::Int => Type::Int,
+            BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor if *l == Type::Bool && *r == Type::Bool => Type::Bool,
             BinOp::LShift | BinOp::RShift if *l == Type::Int && *r == Type::Int => Type::Int,
             BinOp::Add => match (l, r) {
                 (Type::Str, Type::Str) => Type::Str,
                 (Type::List(a), Type::List(b)) if a == b => l.clone(),
-                (Type::Tuple(a), Type::Tuple(b)) => {
-                    Type::Tuple(a.iter().chain(b).cloned().collect())
-                }
+                (Type::Tuple(a), Type::Tuple(b)) => Type::Tuple(a.iter().chain(b).cloned().collect()),
                 (Type::Tuple(_) | Type::TupleOf(_), Type::Tuple(_) | Type::TupleOf(_)) => {
                     let joined = join(l, r);
                     if l.fits(&joined) && r.fits(&joined) {
@@ -1658,13 +1344,11 @@ impl Checker {
             BinOp::Mul => match (l, r) {
                 (Type::Str | Type::List(_) | Type::TupleOf(_), Type::Int) => l.clone(),
                 (Type::Int, Type::Str | Type::List(_) | Type::TupleOf(_)) => r.clone(),
-                (Type::Tuple(items), Type::Int) | (Type::Int, Type::Tuple(items)) => {
-                    match common_type(items) {
-                        Some(t) => Type::tuple_of(t),
-                        None if items.is_empty() => Type::Tuple(Vec::new()),
-                        None => return self.bad_binary(op, l, r, span),
-                    }
-                }
+                (Type::Tuple(items), Type::Int) | (Type::Int, Type::Tuple(items)) => match common_type(items) {
+                    Some(t) => Type::tuple_of(t),
+                    None if items.is_empty() => Type::Tuple(Vec::new()),
+                    None => return self.bad_binary(op, l, r, span),
+                },
                 _ => return self.bad_binary(op, l, r, span),
             },
             BinOp::Mod if *l == Type::Str => {
@@ -1724,9 +1408,7 @@ impl Checker {
                 CmpOp::Eq | CmpOp::Ne => comparable(&prev.ty, &te.ty),
                 CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge => {
                     (prev.ty.is_numeric() && te.ty.is_numeric())
-                        || (comparable(&prev.ty, &te.ty)
-                            && prev.ty.is_ordered()
-                            && te.ty.is_ordered())
+                        || (comparable(&prev.ty, &te.ty) && prev.ty.is_ordered() && te.ty.is_ordered())
                 }
                 CmpOp::In | CmpOp::NotIn => match &te.ty {
                     Type::Str => prev.ty == Type::Str,
@@ -1744,22 +1426,14 @@ impl Checker {
             prev = te.clone();
             out.push((*op, te));
         }
-        Some(tir::Expr {
-            kind: K::Compare(Box::new(first_te), out),
-            ty: Type::Bool,
-            span,
-        })
+        Some(tir::Expr { kind: K::Compare(Box::new(first_te), out), ty: Type::Bool, span })
     }
 
     fn expect_int(&mut self, e: &tir::Expr) -> Option<()> {
         if e.ty == Type::Int {
             return Some(());
         }
-        self.error(
-            e.span,
-            format!("expected `int`, found `{}`", e.ty),
-            format!("this is `{}`", e.ty),
-        );
+        self.error(e.span, format!("expected `int`, found `{}`", e.ty), format!("this is `{}`", e.ty));
         None
     }
 
@@ -1767,21 +1441,11 @@ impl Checker {
         if e.ty == Type::Int {
             return Some(());
         }
-        self.error(
-            e.span,
-            format!("indices must be `int`, found `{}`", e.ty),
-            format!("this is `{}`", e.ty),
-        );
+        self.error(e.span, format!("indices must be `int`, found `{}`", e.ty), format!("this is `{}`", e.ty));
         None
     }
 
-    fn index(
-        &mut self,
-        cx: &mut FnCtx,
-        seq: &ast::Expr,
-        index: &ast::Expr,
-        span: Span,
-    ) -> Option<tir::Expr> {
+    fn index(&mut self, cx: &mut FnCtx, seq: &ast::Expr, index: &ast::Expr, span: Span) -> Option<tir::Expr> {
         let s = self.iterable_or_seq(cx, seq)?;
         let i = self.expr(cx, index, Some(&Type::Int))?;
         self.expect_index(&i)?;
@@ -1802,11 +1466,7 @@ impl Checker {
                         let n = items.len() as i64;
                         let k = if c < 0 { c + n } else { c };
                         if k < 0 || k >= n {
-                            self.error(
-                                index.span,
-                                format!("index {c} is out of range for `{}`", s.ty),
-                                "out of range",
-                            );
+                            self.error(index.span, format!("index {c} is out of range for `{}`", s.ty), "out of range");
                             return None;
                         }
                         items[k as usize].clone()
@@ -1825,19 +1485,11 @@ impl Checker {
                 }
             }
             other => {
-                self.error(
-                    seq.span,
-                    format!("cannot index a value of type `{other}`"),
-                    "not a sequence",
-                );
+                self.error(seq.span, format!("cannot index a value of type `{other}`"), "not a sequence");
                 return None;
             }
         };
-        Some(tir::Expr {
-            kind: K::Index(Box::new(s), Box::new(i)),
-            ty,
-            span,
-        })
+        Some(tir::Expr { kind: K::Index(Box::new(s), Box::new(i)), ty, span })
     }
 
     /// The element type of an iterable, with a diagnostic when it is not one.
@@ -1849,9 +1501,7 @@ impl Checker {
                     Type::Tuple(items) if !items.is_empty() => {
                         format!("cannot iterate over the mixed tuple `{}`", it.ty)
                     }
-                    Type::Tuple(_) => {
-                        "cannot iterate over `()` (its element type is unknown)".to_string()
-                    }
+                    Type::Tuple(_) => "cannot iterate over `()` (its element type is unknown)".to_string(),
                     t => format!("`{t}` is not iterable"),
                 };
                 self.error(it.span, msg, "not iterable");
@@ -1873,11 +1523,7 @@ impl Checker {
     }
 
     fn iterable_or_seq(&mut self, cx: &mut FnCtx, e: &ast::Expr) -> Option<tir::Expr> {
-        if let A::Call {
-            func,
-            args,
-            keywords,
-        } = &e.kind
+        if let A::Call { func, args, keywords } = &e.kind
             && let A::Name(name) = &func.kind
             && matches!(name.as_str(), "range" | "enumerate" | "zip" | "reversed")
             && !self.funcs.contains_key(name)
@@ -1927,17 +1573,9 @@ impl Checker {
                     None => ok = false,
                 }
             }
-            tclauses.push(Clause {
-                target,
-                iter: it,
-                ifs,
-            });
+            tclauses.push(Clause { target, iter: it, ifs });
         }
-        let body = if ok {
-            self.expr(cx, elt, elem_hint.as_ref())
-        } else {
-            None
-        };
+        let body = if ok { self.expr(cx, elt, elem_hint.as_ref()) } else { None };
         cx.scopes.truncate(depth);
         let body = body?;
         self.check_value_type(&body)?;
@@ -1945,11 +1583,7 @@ impl Checker {
             Some(h) if body.ty.fits(&h) => h,
             _ => body.ty.clone(),
         });
-        Some(tir::Expr {
-            kind: K::Comprehension(Box::new(body), tclauses),
-            ty,
-            span,
-        })
+        Some(tir::Expr { kind: K::Comprehension(Box::new(body), tclauses), ty, span })
     }
 
     /// Binds a comprehension target: fresh slots in the innermost scope.
@@ -1957,10 +1591,7 @@ impl Checker {
         match &t.kind {
             A::Name(name) => {
                 let id = cx.locals.len();
-                cx.locals.push(tir::Local {
-                    name: name.clone(),
-                    ty: ty.clone(),
-                });
+                cx.locals.push(tir::Local { name: name.clone(), ty: ty.clone() });
                 if let Some(scope) = cx.scopes.last_mut() {
                     scope.insert(name.clone(), id);
                 }
@@ -1987,11 +1618,7 @@ impl Checker {
                 Some(Target::Unpack(ts, t.span))
             }
             _ => {
-                self.error(
-                    t.span,
-                    "a comprehension target must be a name or a tuple of names",
-                    "invalid target",
-                );
+                self.error(t.span, "a comprehension target must be a name or a tuple of names", "invalid target");
                 None
             }
         }
@@ -2011,11 +1638,7 @@ impl Checker {
         match &func.kind {
             A::Name(name) => {
                 if cx.lookup(name).is_some() || cx.assigned.contains(name) {
-                    self.error(
-                        func.span,
-                        format!("`{name}` is a variable, not a function"),
-                        "not callable",
-                    );
+                    self.error(func.span, format!("`{name}` is a variable, not a function"), "not callable");
                     return None;
                 }
                 if let Some(id) = self.funcs.get(name).copied() {
@@ -2036,11 +1659,7 @@ impl Checker {
             }
             A::Attribute(recv, method) => self.method_call(cx, recv, method, args, keywords, span),
             _ => {
-                self.error(
-                    func.span,
-                    "only named functions and methods can be called",
-                    "not callable",
-                );
+                self.error(func.span, "only named functions and methods can be called", "not callable");
                 None
             }
         }
@@ -2061,53 +1680,31 @@ impl Checker {
         if args.len() > sig.params.len() {
             self.error(
                 span,
-                format!(
-                    "`{name}` takes {} argument(s) but {} were given",
-                    sig.params.len(),
-                    args.len()
-                ),
+                format!("`{name}` takes {} argument(s) but {} were given", sig.params.len(), args.len()),
                 "too many arguments",
             );
             return None;
         }
         for (i, a) in args.iter().enumerate() {
             let pty = sig.params[i].1.clone();
-            match self.arg(
-                cx,
-                a,
-                &pty,
-                &format!("parameter `{}` of `{name}`", sig.params[i].0),
-            ) {
+            match self.arg(cx, a, &pty, &format!("parameter `{}` of `{name}`", sig.params[i].0)) {
                 Some(te) => slots[i] = Some(te),
                 None => ok = false,
             }
         }
         for kw in keywords {
             let Some(i) = sig.params.iter().position(|(n, _, _)| *n == kw.name.name) else {
-                self.error(
-                    kw.name.span,
-                    format!("`{name}` has no parameter `{}`", kw.name.name),
-                    "unknown keyword",
-                );
+                self.error(kw.name.span, format!("`{name}` has no parameter `{}`", kw.name.name), "unknown keyword");
                 ok = false;
                 continue;
             };
             if slots[i].is_some() {
-                self.error(
-                    kw.name.span,
-                    format!("parameter `{}` is given twice", kw.name.name),
-                    "duplicate argument",
-                );
+                self.error(kw.name.span, format!("parameter `{}` is given twice", kw.name.name), "duplicate argument");
                 ok = false;
                 continue;
             }
             let pty = sig.params[i].1.clone();
-            match self.arg(
-                cx,
-                &kw.value,
-                &pty,
-                &format!("parameter `{}` of `{name}`", sig.params[i].0),
-            ) {
+            match self.arg(cx, &kw.value, &pty, &format!("parameter `{}` of `{name}`", sig.params[i].0)) {
                 Some(te) => slots[i] = Some(te),
                 None => ok = false,
             }
@@ -2131,11 +1728,7 @@ impl Checker {
         if !ok {
             return None;
         }
-        Some(tir::Expr {
-            kind: K::Call(id, out),
-            ty: sig.ret,
-            span,
-        })
+        Some(tir::Expr { kind: K::Call(id, out), ty: sig.ret, span })
     }
 
     /// An argument checked against a parameter type.
@@ -2165,11 +1758,7 @@ impl Checker {
         if args.len() > names.len() {
             self.error(
                 span,
-                format!(
-                    "`{fname}` takes at most {} argument(s), {} given",
-                    names.len(),
-                    args.len()
-                ),
+                format!("`{fname}` takes at most {} argument(s), {} given", names.len(), args.len()),
                 "too many arguments",
             );
             return None;
@@ -2179,31 +1768,20 @@ impl Checker {
         }
         for kw in keywords {
             match names.iter().position(|n| *n == kw.name.name) {
-                Some(i) if slots[i].is_none() && i >= required.min(args.len()).max(0) => {
-                    slots[i] = Some(&kw.value)
-                }
+                Some(i) if slots[i].is_none() && i >= required.min(args.len()).max(0) => slots[i] = Some(&kw.value),
                 _ => {
-                    let note = if kw.name.name == "key" {
-                        "`key=` functions need lambda, which is not supported"
-                    } else {
-                        ""
-                    };
+                    let note =
+                        if kw.name.name == "key" { "`key=` functions need lambda, which is not supported" } else { "" };
                     if note.is_empty() {
                         self.error(
                             kw.name.span,
-                            format!(
-                                "`{fname}` does not take the keyword `{}` here",
-                                kw.name.name
-                            ),
+                            format!("`{fname}` does not take the keyword `{}` here", kw.name.name),
                             "unexpected keyword",
                         );
                     } else {
                         self.error_note(
                             kw.name.span,
-                            format!(
-                                "`{fname}` does not take the keyword `{}` here",
-                                kw.name.name
-                            ),
+                            format!("`{fname}` does not take the keyword `{}` here", kw.name.name),
                             "unexpected keyword",
                             note,
                         );
@@ -2213,11 +1791,7 @@ impl Checker {
             }
         }
         if slots[..required].iter().any(Option::is_none) {
-            self.error(
-                span,
-                format!("`{fname}` needs {required} argument(s)"),
-                "missing argument",
-            );
+            self.error(span, format!("`{fname}` needs {required} argument(s)"), "missing argument");
             return None;
         }
         Some(slots)
@@ -2242,34 +1816,16 @@ impl Checker {
         hint: Option<&Type>,
         _iter_ctx: bool,
     ) -> Option<tir::Expr> {
-        let mk = |b: Builtin, a: Vec<tir::Expr>, ty: Type| {
-            Some(tir::Expr {
-                kind: K::Builtin(b, a),
-                ty,
-                span,
-            })
-        };
-        let int = |v: i64| tir::Expr {
-            kind: K::Int(v),
-            ty: Type::Int,
-            span,
-        };
-        let boolean = |v: bool| tir::Expr {
-            kind: K::Bool(v),
-            ty: Type::Bool,
-            span,
-        };
+        let mk = |b: Builtin, a: Vec<tir::Expr>, ty: Type| Some(tir::Expr { kind: K::Builtin(b, a), ty, span });
+        let int = |v: i64| tir::Expr { kind: K::Int(v), ty: Type::Int, span };
+        let boolean = |v: bool| tir::Expr { kind: K::Bool(v), ty: Type::Bool, span };
         match name {
             "len" => {
                 let s = self.place_args(name, &["obj"], 1, args, keywords, span)?;
                 let te = self.iterable_or_seq(cx, s[0]?)?;
                 let ok = te.ty.is_sequence();
                 if !ok {
-                    self.error(
-                        te.span,
-                        format!("`len` needs a str, list or tuple, found `{}`", te.ty),
-                        "no length",
-                    );
+                    self.error(te.span, format!("`len` needs a str, list or tuple, found `{}`", te.ty), "no length");
                     return None;
                 }
                 mk(Builtin::Len, vec![te], Type::Int)
@@ -2278,11 +1834,7 @@ impl Checker {
                 let s = self.place_args(name, &["x"], 1, args, keywords, span)?;
                 let te = self.expr(cx, s[0]?, None)?;
                 if !te.ty.is_numeric() {
-                    self.error(
-                        te.span,
-                        format!("`abs` needs an int or float, found `{}`", te.ty),
-                        "not a number",
-                    );
+                    self.error(te.span, format!("`abs` needs an int or float, found `{}`", te.ty), "not a number");
                     return None;
                 }
                 let ty = te.ty.clone();
@@ -2306,11 +1858,7 @@ impl Checker {
                 if args.len() == 1 {
                     let (it, elem) = self.iter_arg(cx, &args[0])?;
                     if !elem.is_ordered() {
-                        self.error(
-                            it.span,
-                            format!("`{name}` needs orderable items, found `{elem}`"),
-                            "not orderable",
-                        );
+                        self.error(it.span, format!("`{name}` needs orderable items, found `{elem}`"), "not orderable");
                         return None;
                     }
                     let mut a = vec![it];
@@ -2318,19 +1866,11 @@ impl Checker {
                         let d = self.arg(cx, &k.value, &elem, "the default")?;
                         a.push(d);
                     }
-                    let b = if name == "min" {
-                        Builtin::MinIter
-                    } else {
-                        Builtin::MaxIter
-                    };
+                    let b = if name == "min" { Builtin::MinIter } else { Builtin::MaxIter };
                     return mk(b, a, elem);
                 }
                 if args.is_empty() {
-                    self.error(
-                        span,
-                        format!("`{name}` needs at least one argument"),
-                        "missing argument",
-                    );
+                    self.error(span, format!("`{name}` needs at least one argument"), "missing argument");
                     return None;
                 }
                 if !keywords.is_empty() {
@@ -2360,18 +1900,10 @@ impl Checker {
                     }
                 }
                 if !ty.is_ordered() {
-                    self.error(
-                        span,
-                        format!("`{name}` needs orderable values, found `{ty}`"),
-                        "not orderable",
-                    );
+                    self.error(span, format!("`{name}` needs orderable values, found `{ty}`"), "not orderable");
                     return None;
                 }
-                let b = if name == "min" {
-                    Builtin::MinArgs
-                } else {
-                    Builtin::MaxArgs
-                };
+                let b = if name == "min" { Builtin::MinArgs } else { Builtin::MaxArgs };
                 mk(b, a, ty)
             }
             "sum" => {
@@ -2395,28 +1927,16 @@ impl Checker {
                     }
                 };
                 let start = start.unwrap_or(if ty == Type::Float {
-                    tir::Expr {
-                        kind: K::Float(0.0),
-                        ty: Type::Float,
-                        span,
-                    }
+                    tir::Expr { kind: K::Float(0.0), ty: Type::Float, span }
                 } else {
                     int(0)
                 });
-                let start = if ty == Type::Float && start.ty == Type::Int {
-                    to_float(start)
-                } else {
-                    start
-                };
+                let start = if ty == Type::Float && start.ty == Type::Int { to_float(start) } else { start };
                 mk(Builtin::Sum, vec![it, start], ty)
             }
             "range" => {
                 if !keywords.is_empty() || args.is_empty() || args.len() > 3 {
-                    self.error(
-                        span,
-                        "`range` takes 1 to 3 positional int arguments",
-                        "wrong arguments",
-                    );
+                    self.error(span, "`range` takes 1 to 3 positional int arguments", "wrong arguments");
                     return None;
                 }
                 let mut a = Vec::new();
@@ -2438,20 +1958,12 @@ impl Checker {
             "sorted" => {
                 let s = self.place_args(name, &["iterable", "reverse"], 1, args, keywords, span)?;
                 if args.len() > 1 {
-                    self.error(
-                        args[1].span,
-                        "`reverse` must be passed by keyword",
-                        "positional",
-                    );
+                    self.error(args[1].span, "`reverse` must be passed by keyword", "positional");
                     return None;
                 }
                 let (it, elem) = self.iter_arg(cx, s[0]?)?;
                 if !elem.is_ordered() {
-                    self.error(
-                        it.span,
-                        format!("`sorted` needs orderable items, found `{elem}`"),
-                        "not orderable",
-                    );
+                    self.error(it.span, format!("`sorted` needs orderable items, found `{elem}`"), "not orderable");
                     return None;
                 }
                 let rev = match s[1] {
@@ -2476,27 +1988,15 @@ impl Checker {
                     }
                     None => int(0),
                 };
-                mk(
-                    Builtin::Enumerate,
-                    vec![it, start],
-                    Type::list(Type::Tuple(vec![Type::Int, elem])),
-                )
+                mk(Builtin::Enumerate, vec![it, start], Type::list(Type::Tuple(vec![Type::Int, elem])))
             }
             "zip" => {
                 if !keywords.is_empty() {
-                    self.error(
-                        span,
-                        "`zip` takes no keyword arguments here",
-                        "unexpected keyword",
-                    );
+                    self.error(span, "`zip` takes no keyword arguments here", "unexpected keyword");
                     return None;
                 }
                 if args.is_empty() {
-                    self.error(
-                        span,
-                        "`zip` needs at least one iterable",
-                        "missing argument",
-                    );
+                    self.error(span, "`zip` needs at least one iterable", "missing argument");
                     return None;
                 }
                 let mut a = Vec::new();
@@ -2511,25 +2011,13 @@ impl Checker {
             "any" | "all" => {
                 let s = self.place_args(name, &["iterable"], 1, args, keywords, span)?;
                 let (it, _) = self.iter_arg(cx, s[0]?)?;
-                mk(
-                    if name == "any" {
-                        Builtin::Any
-                    } else {
-                        Builtin::All
-                    },
-                    vec![it],
-                    Type::Bool,
-                )
+                mk(if name == "any" { Builtin::Any } else { Builtin::All }, vec![it], Type::Bool)
             }
             "round" => {
                 let s = self.place_args(name, &["number", "ndigits"], 1, args, keywords, span)?;
                 let x = self.expr(cx, s[0]?, None)?;
                 if !x.ty.is_numeric() {
-                    self.error(
-                        x.span,
-                        format!("`round` needs an int or float, found `{}`", x.ty),
-                        "not a number",
-                    );
+                    self.error(x.span, format!("`round` needs an int or float, found `{}`", x.ty), "not a number");
                     return None;
                 }
                 match s[1] {
@@ -2545,23 +2033,11 @@ impl Checker {
             "str" | "repr" => {
                 let s = self.place_args(name, &["object"], 0, args, keywords, span)?;
                 let Some(a) = s[0] else {
-                    return Some(tir::Expr {
-                        kind: K::Str(String::new()),
-                        ty: Type::Str,
-                        span,
-                    });
+                    return Some(tir::Expr { kind: K::Str(String::new()), ty: Type::Str, span });
                 };
                 let te = self.expr(cx, a, None)?;
                 self.check_value_type(&te)?;
-                mk(
-                    if name == "str" {
-                        Builtin::Str
-                    } else {
-                        Builtin::Repr
-                    },
-                    vec![te],
-                    Type::Str,
-                )
+                mk(if name == "str" { Builtin::Str } else { Builtin::Repr }, vec![te], Type::Str)
             }
             "int" => {
                 let s = self.place_args(name, &["x", "base"], 0, args, keywords, span)?;
@@ -2590,11 +2066,7 @@ impl Checker {
             "float" => {
                 let s = self.place_args(name, &["x"], 0, args, keywords, span)?;
                 let Some(a) = s[0] else {
-                    return Some(tir::Expr {
-                        kind: K::Float(0.0),
-                        ty: Type::Float,
-                        span,
-                    });
+                    return Some(tir::Expr { kind: K::Float(0.0), ty: Type::Float, span });
                 };
                 let te = self.expr(cx, a, None)?;
                 if !matches!(te.ty, Type::Int | Type::Float | Type::Bool | Type::Str) {
@@ -2620,21 +2092,15 @@ impl Checker {
                 let s = self.place_args(name, &["iterable"], 0, args, keywords, span)?;
                 let Some(a) = s[0] else {
                     return match (name, hint) {
-                        ("list", Some(t @ Type::List(_))) => Some(tir::Expr {
-                            kind: K::List(Vec::new()),
-                            ty: t.clone(),
-                            span,
-                        }),
-                        ("tuple", Some(t @ Type::TupleOf(_))) => Some(tir::Expr {
-                            kind: K::Tuple(Vec::new()),
-                            ty: t.clone(),
-                            span,
-                        }),
-                        ("tuple", _) => Some(tir::Expr {
-                            kind: K::Tuple(Vec::new()),
-                            ty: Type::Tuple(Vec::new()),
-                            span,
-                        }),
+                        ("list", Some(t @ Type::List(_))) => {
+                            Some(tir::Expr { kind: K::List(Vec::new()), ty: t.clone(), span })
+                        }
+                        ("tuple", Some(t @ Type::TupleOf(_))) => {
+                            Some(tir::Expr { kind: K::Tuple(Vec::new()), ty: t.clone(), span })
+                        }
+                        ("tuple", _) => {
+                            Some(tir::Expr { kind: K::Tuple(Vec::new()), ty: Type::Tuple(Vec::new()), span })
+                        }
                         _ => {
                             self.error_note(
                                 span,
@@ -2657,11 +2123,7 @@ impl Checker {
                 let s = self.place_args(name, &["c"], 1, args, keywords, span)?;
                 let te = self.expr(cx, s[0]?, None)?;
                 if te.ty != Type::Str {
-                    self.error(
-                        te.span,
-                        format!("`ord` needs a str, found `{}`", te.ty),
-                        "not a str",
-                    );
+                    self.error(te.span, format!("`ord` needs a str, found `{}`", te.ty), "not a str");
                     return None;
                 }
                 mk(Builtin::Ord, vec![te], Type::Int)
@@ -2679,19 +2141,12 @@ impl Checker {
                 if !(l.ty.is_numeric() && r.ty.is_numeric()) {
                     self.error(
                         span,
-                        format!(
-                            "`{name}` needs two numbers, found `{}` and `{}`",
-                            l.ty, r.ty
-                        ),
+                        format!("`{name}` needs two numbers, found `{}` and `{}`", l.ty, r.ty),
                         "not numbers",
                     );
                     return None;
                 }
-                let ty = if l.ty == Type::Float || r.ty == Type::Float {
-                    Type::Float
-                } else {
-                    Type::Int
-                };
+                let ty = if l.ty == Type::Float || r.ty == Type::Float { Type::Float } else { Type::Int };
                 if ty == Type::Float {
                     l = to_float(l);
                     r = to_float(r);
@@ -2699,11 +2154,7 @@ impl Checker {
                 if name == "pow" {
                     mk(Builtin::Pow, vec![l, r], ty)
                 } else {
-                    mk(
-                        Builtin::Divmod,
-                        vec![l, r],
-                        Type::Tuple(vec![ty.clone(), ty]),
-                    )
+                    mk(Builtin::Divmod, vec![l, r], Type::Tuple(vec![ty.clone(), ty]))
                 }
             }
             "print" | "input" | "open" | "eval" | "exec" => {
@@ -2715,8 +2166,8 @@ impl Checker {
                 );
                 None
             }
-            "map" | "filter" | "set" | "dict" | "isinstance" | "type" | "hash" | "id" | "iter"
-            | "next" | "frozenset" | "hex" | "bin" | "oct" | "format" => {
+            "map" | "filter" | "set" | "dict" | "isinstance" | "type" | "hash" | "id" | "iter" | "next"
+            | "frozenset" | "hex" | "bin" | "oct" | "format" => {
                 self.error_note(
                     span,
                     format!("the builtin `{name}` is not supported"),
@@ -2761,13 +2212,7 @@ impl Checker {
         let r = self.expr(cx, recv, None)?;
         self.check_value_type(&r)?;
         let rty = r.ty.clone();
-        let mk = |meth: Method, a: Vec<tir::Expr>, ty: Type| {
-            Some(tir::Expr {
-                kind: K::Method(meth, a),
-                ty,
-                span,
-            })
-        };
+        let mk = |meth: Method, a: Vec<tir::Expr>, ty: Type| Some(tir::Expr { kind: K::Method(meth, a), ty, span });
         let mut out = vec![r];
         // Checks the optional/required arguments against (name, type) params.
         macro_rules! params {
@@ -2777,11 +2222,7 @@ impl Checker {
                 // A middle optional argument may only be left out at the end.
                 let given = slots.iter().rposition(Option::is_some).map_or(0, |i| i + 1);
                 if slots[..given].iter().any(Option::is_none) {
-                    self.error(
-                        span,
-                        format!("pass the arguments of `{m}` positionally"),
-                        "argument left out",
-                    );
+                    self.error(span, format!("pass the arguments of `{m}` positionally"), "argument left out");
                     return None;
                 }
                 for (slot, ty) in slots[..given].iter().zip(&types) {
@@ -2809,15 +2250,7 @@ impl Checker {
                     "isnumeric" => (Method::StrIsnumeric, Type::Bool),
                     "splitlines" => (Method::StrSplitlines, Type::list(Type::Str)),
                     _ => {
-                        return self.str_method_with_args(
-                            cx,
-                            m,
-                            method.span,
-                            args,
-                            keywords,
-                            span,
-                            out,
-                        );
+                        return self.str_method_with_args(cx, m, method.span, args, keywords, span, out);
                     }
                 };
                 params!(&[], 0, vec![]);
@@ -2871,38 +2304,22 @@ impl Checker {
                     "sort" => {
                         let s = self.place_args(m, &["reverse"], 0, &[], keywords, span)?;
                         if !args.is_empty() {
-                            self.error(
-                                span,
-                                "`sort` takes only the keyword `reverse`",
-                                "positional argument",
-                            );
+                            self.error(span, "`sort` takes only the keyword `reverse`", "positional argument");
                             return None;
                         }
                         if !elem.is_ordered() {
-                            self.error(
-                                span,
-                                format!("`sort` needs orderable items, found `{elem}`"),
-                                "not orderable",
-                            );
+                            self.error(span, format!("`sort` needs orderable items, found `{elem}`"), "not orderable");
                             return None;
                         }
                         let rev = match s[0] {
                             Some(r) => self.condition(cx, r)?,
-                            None => tir::Expr {
-                                kind: K::Bool(false),
-                                ty: Type::Bool,
-                                span,
-                            },
+                            None => tir::Expr { kind: K::Bool(false), ty: Type::Bool, span },
                         };
                         out.push(rev);
                         (Method::ListSort, Type::None)
                     }
                     "index" => {
-                        params!(
-                            &["value", "start", "stop"],
-                            1,
-                            vec![elem.clone(), Type::Int, Type::Int]
-                        );
+                        params!(&["value", "start", "stop"], 1, vec![elem.clone(), Type::Int, Type::Int]);
                         (Method::SeqIndex, Type::Int)
                     }
                     "count" => {
@@ -2924,11 +2341,7 @@ impl Checker {
                 };
                 let (meth, ty) = match m {
                     "index" => {
-                        params!(
-                            &["value", "start", "stop"],
-                            1,
-                            vec![elem.clone(), Type::Int, Type::Int]
-                        );
+                        params!(&["value", "start", "stop"], 1, vec![elem.clone(), Type::Int, Type::Int]);
                         (Method::SeqIndex, Type::Int)
                     }
                     "count" => {
@@ -2954,41 +2367,38 @@ impl Checker {
         span: Span,
         mut out: Vec<tir::Expr>,
     ) -> Option<tir::Expr> {
-        let mk = |meth: Method, a: Vec<tir::Expr>, ty: Type| {
-            Some(tir::Expr {
-                kind: K::Method(meth, a),
-                ty,
-                span,
-            })
-        };
-        let (names, required, types, meth, ty): (&[&str], usize, Vec<Type>, Method, Type) = match m
-        {
+        let mk = |meth: Method, a: Vec<tir::Expr>, ty: Type| Some(tir::Expr { kind: K::Method(meth, a), ty, span });
+        let (names, required, types, meth, ty): (&[&str], usize, Vec<Type>, Method, Type) = match m {
             "strip" => (&["chars"], 0, vec![Type::Str], Method::StrStrip, Type::Str),
             "lstrip" => (&["chars"], 0, vec![Type::Str], Method::StrLstrip, Type::Str),
             "rstrip" => (&["chars"], 0, vec![Type::Str], Method::StrRstrip, Type::Str),
             "split" | "rsplit" => {
-                let meth = if m == "split" {
-                    Method::StrSplit
-                } else {
-                    Method::StrRsplit
-                };
-                // `split(maxsplit=n)`: whitespace splitting with a limit.
-                if args.is_empty()
-                    && keywords.len() == 1
-                    && keywords[0].name.name == "maxsplit"
-                    && m == "split"
+                let meth = if m == "split" { Method::StrSplit } else { Method::StrRsplit };
+                // `split(None, n)`: whitespace splitting with a limit.
+                if let [ast::Expr { kind: A::None, .. }, rest @ ..] = args
+                    && rest.len() <= 1
+                    && keywords.iter().all(|k| k.name.name == "maxsplit")
                 {
+                    let n = match (rest.first(), keywords.first()) {
+                        (Some(a), None) | (None, Some(ast::Keyword { value: a, .. })) => {
+                            self.arg(cx, a, &Type::Int, "maxsplit")?
+                        }
+                        _ => tir::Expr { kind: K::Int(-1), ty: Type::Int, span },
+                    };
+                    out.push(n);
+                    let meth = if m == "split" { Method::StrSplitWsMax } else { Method::StrRsplitWsMax };
+                    return mk(meth, out, Type::list(Type::Str));
+                }
+                // `split(maxsplit=n)`: whitespace splitting with a limit.
+
+                if args.is_empty() && keywords.len() == 1 && keywords[0].name.name == "maxsplit" {
                     let n = self.arg(cx, &keywords[0].value, &Type::Int, "maxsplit")?;
                     out.push(n);
-                    return mk(Method::StrSplitWsMax, out, Type::list(Type::Str));
+                    let meth = if m == "split" { Method::StrSplitWsMax } else { Method::StrRsplitWsMax };
+                    return mk(meth, out, Type::list(Type::Str));
                 }
-                (
-                    &["sep", "maxsplit"],
-                    0,
-                    vec![Type::Str, Type::Int],
-                    meth,
-                    Type::list(Type::Str),
-                )
+
+                (&["sep", "maxsplit"], 0, vec![Type::Str, Type::Int], meth, Type::list(Type::Str))
             }
             "join" => {
                 let s = self.place_args(m, &["iterable"], 1, args, keywords, span)?;
@@ -3004,65 +2414,30 @@ impl Checker {
                 out.push(it);
                 return mk(Method::StrJoin, out, Type::Str);
             }
-            "find" => (
-                &["sub", "start", "end"],
-                1,
-                vec![Type::Str, Type::Int, Type::Int],
-                Method::StrFind,
-                Type::Int,
-            ),
-            "rfind" => (
-                &["sub", "start", "end"],
-                1,
-                vec![Type::Str, Type::Int, Type::Int],
-                Method::StrRfind,
-                Type::Int,
-            ),
-            "index" => (
-                &["sub", "start", "end"],
-                1,
-                vec![Type::Str, Type::Int, Type::Int],
-                Method::StrIndex,
-                Type::Int,
-            ),
-            "rindex" => (
-                &["sub", "start", "end"],
-                1,
-                vec![Type::Str, Type::Int, Type::Int],
-                Method::StrRindex,
-                Type::Int,
-            ),
-            "count" => (
-                &["sub", "start", "end"],
-                1,
-                vec![Type::Str, Type::Int, Type::Int],
-                Method::StrCount,
-                Type::Int,
-            ),
-            "replace" => (
-                &["old", "new", "count"],
-                2,
-                vec![Type::Str, Type::Str, Type::Int],
-                Method::StrReplace,
-                Type::Str,
-            ),
+            "find" => (&["sub", "start", "end"], 1, vec![Type::Str, Type::Int, Type::Int], Method::StrFind, Type::Int),
+            "rfind" => {
+                (&["sub", "start", "end"], 1, vec![Type::Str, Type::Int, Type::Int], Method::StrRfind, Type::Int)
+            }
+            "index" => {
+                (&["sub", "start", "end"], 1, vec![Type::Str, Type::Int, Type::Int], Method::StrIndex, Type::Int)
+            }
+            "rindex" => {
+                (&["sub", "start", "end"], 1, vec![Type::Str, Type::Int, Type::Int], Method::StrRindex, Type::Int)
+            }
+            "count" => {
+                (&["sub", "start", "end"], 1, vec![Type::Str, Type::Int, Type::Int], Method::StrCount, Type::Int)
+            }
+            "replace" => {
+                (&["old", "new", "count"], 2, vec![Type::Str, Type::Str, Type::Int], Method::StrReplace, Type::Str)
+            }
             "startswith" | "endswith" => {
-                let meth = if m == "startswith" {
-                    Method::StrStartswith
-                } else {
-                    Method::StrEndswith
-                };
+                let meth = if m == "startswith" { Method::StrStartswith } else { Method::StrEndswith };
                 let s = self.place_args(m, &["prefix", "start", "end"], 1, args, keywords, span)?;
                 let p = self.expr(cx, s[0]?, None)?;
                 let ok = p.ty == Type::Str
-                    || p.ty.elem().is_some_and(|e| e == Type::Str)
-                        && matches!(p.ty, Type::Tuple(_) | Type::TupleOf(_));
+                    || p.ty.elem().is_some_and(|e| e == Type::Str) && matches!(p.ty, Type::Tuple(_) | Type::TupleOf(_));
                 if !ok {
-                    self.error(
-                        p.span,
-                        format!("`{m}` needs a str or a tuple of str, found `{}`", p.ty),
-                        "wrong type",
-                    );
+                    self.error(p.span, format!("`{m}` needs a str or a tuple of str, found `{}`", p.ty), "wrong type");
                     return None;
                 }
                 out.push(p);
@@ -3071,37 +2446,15 @@ impl Checker {
                     out.push(te);
                 }
                 if s[1].is_none() && s[2].is_some() {
-                    self.error(
-                        span,
-                        format!("pass the arguments of `{m}` positionally"),
-                        "argument left out",
-                    );
+                    self.error(span, format!("pass the arguments of `{m}` positionally"), "argument left out");
                     return None;
                 }
                 return mk(meth, out, Type::Bool);
             }
             "zfill" => (&["width"], 1, vec![Type::Int], Method::StrZfill, Type::Str),
-            "center" => (
-                &["width", "fillchar"],
-                1,
-                vec![Type::Int, Type::Str],
-                Method::StrCenter,
-                Type::Str,
-            ),
-            "ljust" => (
-                &["width", "fillchar"],
-                1,
-                vec![Type::Int, Type::Str],
-                Method::StrLjust,
-                Type::Str,
-            ),
-            "rjust" => (
-                &["width", "fillchar"],
-                1,
-                vec![Type::Int, Type::Str],
-                Method::StrRjust,
-                Type::Str,
-            ),
+            "center" => (&["width", "fillchar"], 1, vec![Type::Int, Type::Str], Method::StrCenter, Type::Str),
+            "ljust" => (&["width", "fillchar"], 1, vec![Type::Int, Type::Str], Method::StrLjust, Type::Str),
+            "rjust" => (&["width", "fillchar"], 1, vec![Type::Int, Type::Str], Method::StrRjust, Type::Str),
             "format" => {
                 self.error_note(
                     mspan,
@@ -3112,23 +2465,13 @@ impl Checker {
                 return None;
             }
             _ => {
-                return self.unknown_method(
-                    &Type::Str,
-                    &ast::Ident {
-                        name: m.to_string(),
-                        span: mspan,
-                    },
-                );
+                return self.unknown_method(&Type::Str, &ast::Ident { name: m.to_string(), span: mspan });
             }
         };
         let slots = self.place_args(m, names, required, args, keywords, span)?;
         let given = slots.iter().rposition(Option::is_some).map_or(0, |i| i + 1);
         if slots[..given].iter().any(Option::is_none) {
-            self.error(
-                span,
-                format!("pass the arguments of `{m}` positionally"),
-                "argument left out",
-            );
+            self.error(span, format!("pass the arguments of `{m}` positionally"), "argument left out");
             return None;
         }
         for (slot, ty) in slots[..given].iter().zip(&types) {
@@ -3155,11 +2498,7 @@ fn truthy(e: tir::Expr) -> tir::Expr {
         return e;
     }
     let span = e.span;
-    tir::Expr {
-        kind: K::Truthy(Box::new(e)),
-        ty: Type::Bool,
-        span,
-    }
+    tir::Expr { kind: K::Truthy(Box::new(e)), ty: Type::Bool, span }
 }
 
 fn to_float(e: tir::Expr) -> tir::Expr {
@@ -3167,11 +2506,7 @@ fn to_float(e: tir::Expr) -> tir::Expr {
         return e;
     }
     let span = e.span;
-    tir::Expr {
-        kind: K::IntToFloat(Box::new(e)),
-        ty: Type::Float,
-        span,
-    }
+    tir::Expr { kind: K::IntToFloat(Box::new(e)), ty: Type::Float, span }
 }
 
 /// Can `==` compare these types meaningfully (not always False)?
@@ -3182,16 +2517,11 @@ fn comparable(a: &Type, b: &Type) -> bool {
     match (a, b) {
         (Type::List(x), Type::List(y)) => comparable(x, y),
         (Type::Tuple(_) | Type::TupleOf(_), Type::Tuple(_) | Type::TupleOf(_)) => match (a, b) {
-            (Type::Tuple(x), Type::Tuple(y)) => {
-                x.len() == y.len() && x.iter().zip(y).all(|(p, q)| comparable(p, q))
-            }
+            (Type::Tuple(x), Type::Tuple(y)) => x.iter().zip(y).all(|(p, q)| comparable(p, q)),
             _ => match (a.elem(), b.elem()) {
                 (Some(x), Some(y)) => comparable(&x, &y),
                 // An empty tuple compares with any tuple.
-                _ => {
-                    matches!(a, Type::Tuple(v) if v.is_empty())
-                        || matches!(b, Type::Tuple(v) if v.is_empty())
-                }
+                _ => matches!(a, Type::Tuple(v) if v.is_empty()) || matches!(b, Type::Tuple(v) if v.is_empty()),
             },
         },
         _ => a == b,
@@ -3232,14 +2562,8 @@ fn is_builtin_name(name: &str) -> bool {
 fn is_empty_list(e: &ast::Expr) -> bool {
     match &e.kind {
         A::List(items) => items.is_empty(),
-        A::Call {
-            func,
-            args,
-            keywords,
-        } => {
-            args.is_empty()
-                && keywords.is_empty()
-                && matches!(&func.kind, A::Name(n) if n == "list")
+        A::Call { func, args, keywords } => {
+            args.is_empty() && keywords.is_empty() && matches!(&func.kind, A::Name(n) if n == "list")
         }
         _ => false,
     }
@@ -3273,9 +2597,7 @@ fn collect_assigned(stmts: &[ast::Stmt], out: &mut HashSet<String>) {
                 out.insert(t.name.clone());
             }
             ast::Stmt::AugAssign { target: t, .. } => target(t, out),
-            ast::Stmt::For {
-                target: t, body, ..
-            } => {
+            ast::Stmt::For { target: t, body, .. } => {
                 target(t, out);
                 collect_assigned(body, out);
             }

@@ -34,13 +34,7 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error at `span` with a message and a label.
     pub fn error(span: Span, message: impl Into<String>, label: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Error,
-            message: message.into(),
-            span,
-            label: label.into(),
-            notes: Vec::new(),
-        }
+        Diagnostic { severity: Severity::Error, message: message.into(), span, label: label.into(), notes: Vec::new() }
     }
 
     /// Adds a `help:` note.

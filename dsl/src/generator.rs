@@ -30,12 +30,7 @@ pub struct GenConfig {
 
 impl Default for GenConfig {
     fn default() -> GenConfig {
-        GenConfig {
-            max_stmts: 6,
-            max_expr_depth: 3,
-            max_block_depth: 2,
-            n_inputs: 3,
-        }
+        GenConfig { max_stmts: 6, max_expr_depth: 3, max_block_depth: 2, n_inputs: 3 }
     }
 }
 
@@ -76,16 +71,8 @@ pub fn generate(seed: u64, config: &GenConfig) -> Generated {
     items.push(Item::Function(f));
     let module = Module { items };
     let source = printer::module(&module);
-    let inputs = (0..config.n_inputs)
-        .map(|_| param_types.iter().map(|t| g.value(t)).collect())
-        .collect();
-    Generated {
-        module,
-        source,
-        entry: "f".into(),
-        param_types,
-        inputs,
-    }
+    let inputs = (0..config.n_inputs).map(|_| param_types.iter().map(|t| g.value(t)).collect()).collect();
+    Generated { module, source, entry: "f".into(), param_types, inputs }
 }
 
 /// A random value of a type, as test inputs use.
@@ -102,26 +89,10 @@ pub fn random_value(seed: u64, ty: &Type) -> Value {
     g.value(ty)
 }
 
-const ALPHABET: &[char] = &[
-    'a', 'b', 'c', 'x', 'A', 'B', 'Z', '0', '1', '7', ' ', ',', '.', '-', '_', 'é', 'ß', '中',
-];
-const FLOATS: &[f64] = &[
-    0.0, 0.5, 1.0, -1.5, 2.25, 3.14159, 1e-7, 1e16, 100.0, -7.75, 0.1, 2.5,
-];
-const WORDS: &[&str] = &[
-    "",
-    "a",
-    "ab",
-    "abc",
-    "Hello World",
-    " x y ",
-    "a,b,c",
-    "2024-01-15",
-    "AbC",
-    "123",
-    "-42",
-    "é中",
-];
+const ALPHABET: &[char] = &['a', 'b', 'c', 'x', 'A', 'B', 'Z', '0', '1', '7', ' ', ',', '.', '-', '_', 'é', 'ß', '中'];
+const FLOATS: &[f64] = &[0.0, 0.5, 1.0, -1.5, 2.25, 3.14159, 1e-7, 1e16, 100.0, -7.75, 0.1, 2.5];
+const WORDS: &[&str] =
+    &["", "a", "ab", "abc", "Hello World", " x y ", "a,b,c", "2024-01-15", "AbC", "123", "-42", "é中"];
 
 /// The value types programs are generated over.
 fn value_types() -> Vec<Type> {
@@ -150,18 +121,12 @@ fn name(n: &str) -> Expr {
 }
 
 fn ident(n: &str) -> Ident {
-    Ident {
-        name: n.to_string(),
-        span: sp(),
-    }
+    Ident { name: n.to_string(), span: sp() }
 }
 
 fn int(v: i64) -> Expr {
     if v < 0 {
-        e(ExprKind::Unary(
-            UnaryOp::Neg,
-            Box::new(e(ExprKind::Int(v.unsigned_abs()))),
-        ))
+        e(ExprKind::Unary(UnaryOp::Neg, Box::new(e(ExprKind::Int(v.unsigned_abs())))))
     } else {
         e(ExprKind::Int(v as u64))
     }
@@ -176,30 +141,15 @@ fn bin(op: BinOp, a: Expr, b: Expr) -> Expr {
 }
 
 fn call(f: &str, args: Vec<Expr>) -> Expr {
-    e(ExprKind::Call {
-        func: Box::new(name(f)),
-        args,
-        keywords: Vec::new(),
-    })
+    e(ExprKind::Call { func: Box::new(name(f)), args, keywords: Vec::new() })
 }
 
 fn call_kw(f: &str, args: Vec<Expr>, kw: &str, v: Expr) -> Expr {
-    e(ExprKind::Call {
-        func: Box::new(name(f)),
-        args,
-        keywords: vec![Keyword {
-            name: ident(kw),
-            value: v,
-        }],
-    })
+    e(ExprKind::Call { func: Box::new(name(f)), args, keywords: vec![Keyword { name: ident(kw), value: v }] })
 }
 
 fn method(recv: Expr, m: &str, args: Vec<Expr>) -> Expr {
-    e(ExprKind::Call {
-        func: Box::new(e(ExprKind::Attribute(Box::new(recv), ident(m)))),
-        args,
-        keywords: Vec::new(),
-    })
+    e(ExprKind::Call { func: Box::new(e(ExprKind::Attribute(Box::new(recv), ident(m)))), args, keywords: Vec::new() })
 }
 
 fn cmp(op: CmpOp, a: Expr, b: Expr) -> Expr {
@@ -207,12 +157,8 @@ fn cmp(op: CmpOp, a: Expr, b: Expr) -> Expr {
 }
 
 fn type_expr(t: &Type) -> TypeExpr {
-    let g = |n: &str, args: Vec<TypeExpr>, ellipsis: bool| TypeExpr::Generic {
-        name: ident(n),
-        args,
-        ellipsis,
-        span: sp(),
-    };
+    let g =
+        |n: &str, args: Vec<TypeExpr>, ellipsis: bool| TypeExpr::Generic { name: ident(n), args, ellipsis, span: sp() };
     match t {
         Type::Int => TypeExpr::Name(ident("int")),
         Type::Float => TypeExpr::Name(ident("float")),
@@ -240,11 +186,7 @@ struct Gen {
 
 impl Gen {
     fn below(&mut self, n: usize) -> usize {
-        if n <= 1 {
-            0
-        } else {
-            self.rng.random_range(0..n)
-        }
+        if n <= 1 { 0 } else { self.rng.random_range(0..n) }
     }
 
     fn chance(&mut self, p: f64) -> bool {
@@ -304,10 +246,7 @@ impl Gen {
             Type::Float => {
                 let f = self.pick(FLOATS);
                 if self.chance(0.3) && f != 0.0 {
-                    e(ExprKind::Unary(
-                        UnaryOp::Neg,
-                        Box::new(e(ExprKind::Float(f))),
-                    ))
+                    e(ExprKind::Unary(UnaryOp::Neg, Box::new(e(ExprKind::Float(f)))))
                 } else {
                     e(ExprKind::Float(f))
                 }
@@ -321,29 +260,19 @@ impl Gen {
             }
             Type::List(inner) => {
                 let n = 1 + self.below(4);
-                e(ExprKind::List(
-                    (0..n).map(|_| self.literal(inner)).collect(),
-                ))
+                e(ExprKind::List((0..n).map(|_| self.literal(inner)).collect()))
             }
             Type::TupleOf(inner) => {
                 let n = self.below(4);
-                e(ExprKind::Tuple(
-                    (0..n).map(|_| self.literal(inner)).collect(),
-                ))
+                e(ExprKind::Tuple((0..n).map(|_| self.literal(inner)).collect()))
             }
-            Type::Tuple(items) => e(ExprKind::Tuple(
-                items.iter().map(|t| self.literal(t)).collect(),
-            )),
+            Type::Tuple(items) => e(ExprKind::Tuple(items.iter().map(|t| self.literal(t)).collect())),
             Type::None => e(ExprKind::None),
         }
     }
 
     fn vars_of(&self, t: &Type) -> Vec<String> {
-        self.scope
-            .iter()
-            .filter(|(_, vt)| vt == t)
-            .map(|(n, _)| n.clone())
-            .collect()
+        self.scope.iter().filter(|(_, vt)| vt == t).map(|(n, _)| n.clone()).collect()
     }
 
     fn var_or_literal(&mut self, t: &Type) -> Expr {
@@ -373,10 +302,7 @@ impl Gen {
             4 => (self.expr(&Type::tuple_of(Type::Int), depth), Type::Int),
             5 => {
                 let xs = self.expr(&Type::list(Type::Int), depth);
-                (
-                    call("enumerate", vec![xs]),
-                    Type::Tuple(vec![Type::Int, Type::Int]),
-                )
+                (call("enumerate", vec![xs]), Type::Tuple(vec![Type::Int, Type::Int]))
             }
             _ => (self.expr(&Type::list(Type::Int), depth), Type::Int),
         }
@@ -388,10 +314,7 @@ impl Gen {
         let (target, bound): (Expr, Vec<(String, Type)>) = match &item_ty {
             Type::Tuple(ts) if ts.len() == 2 => {
                 let (a, b) = (self.fresh("i"), self.fresh("v"));
-                (
-                    e(ExprKind::Tuple(vec![name(&a), name(&b)])),
-                    vec![(a, ts[0].clone()), (b, ts[1].clone())],
-                )
+                (e(ExprKind::Tuple(vec![name(&a), name(&b)])), vec![(a, ts[0].clone()), (b, ts[1].clone())])
             }
             t => {
                 let v = self.fresh("c");
@@ -400,21 +323,10 @@ impl Gen {
         };
         let before = self.scope.len();
         self.scope.extend(bound);
-        let ifs = if self.chance(0.4) {
-            vec![self.expr(&Type::Bool, depth.saturating_sub(1))]
-        } else {
-            Vec::new()
-        };
+        let ifs = if self.chance(0.4) { vec![self.expr(&Type::Bool, depth.saturating_sub(1))] } else { Vec::new() };
         let elt = self.expr(elem, depth.saturating_sub(1));
         self.scope.truncate(before);
-        e(ExprKind::ListComp(
-            Box::new(elt),
-            vec![Comprehension {
-                target,
-                iter: it,
-                ifs,
-            }],
-        ))
+        e(ExprKind::ListComp(Box::new(elt), vec![Comprehension { target, iter: it, ifs }]))
     }
 
     fn expr(&mut self, t: &Type, depth: usize) -> Expr {
@@ -474,10 +386,7 @@ impl Gen {
                 }
                 9 => {
                     let xs = self.expr(&Type::list(Type::Int), d);
-                    e(ExprKind::Index(
-                        Box::new(xs),
-                        Box::new(self.expr(&Type::Int, d)),
-                    ))
+                    e(ExprKind::Index(Box::new(xs), Box::new(self.expr(&Type::Int, d))))
                 }
                 10 => {
                     let pair = self.expr(&Type::Tuple(vec![Type::Int, Type::Str]), d);
@@ -485,21 +394,11 @@ impl Gen {
                 }
                 11 => {
                     let m = self.pick(&["index", "count"]);
-                    method(
-                        self.expr(&Type::list(Type::Int), d),
-                        m,
-                        vec![self.expr(&Type::Int, d)],
-                    )
+                    method(self.expr(&Type::list(Type::Int), d), m, vec![self.expr(&Type::Int, d)])
                 }
                 12 => self.if_exp(t, d),
                 13 => {
-                    let op = self.pick(&[
-                        BinOp::BitAnd,
-                        BinOp::BitOr,
-                        BinOp::BitXor,
-                        BinOp::LShift,
-                        BinOp::RShift,
-                    ]);
+                    let op = self.pick(&[BinOp::BitAnd, BinOp::BitOr, BinOp::BitXor, BinOp::LShift, BinOp::RShift]);
                     let rhs = if matches!(op, BinOp::LShift | BinOp::RShift) {
                         int(self.rng.random_range(0..5))
                     } else {
@@ -508,23 +407,16 @@ impl Gen {
                     bin(op, self.expr(&Type::Int, d), rhs)
                 }
                 14 => call("ord", vec![self.char_expr(d)]),
-                _ => self.helper_call(t, d).unwrap_or_else(|| {
-                    e(ExprKind::Unary(
-                        UnaryOp::Neg,
-                        Box::new(self.expr(&Type::Int, d)),
-                    ))
-                }),
+                _ => self
+                    .helper_call(t, d)
+                    .unwrap_or_else(|| e(ExprKind::Unary(UnaryOp::Neg, Box::new(self.expr(&Type::Int, d))))),
             },
             Type::Float => match pick {
                 0..=2 => {
                     let op = self.pick(&[BinOp::Add, BinOp::Sub, BinOp::Mul, BinOp::Div]);
                     bin(op, self.expr(&Type::Float, d), self.expr(&Type::Float, d))
                 }
-                3 => bin(
-                    BinOp::Div,
-                    self.expr(&Type::Int, d),
-                    self.expr(&Type::Int, d),
-                ),
+                3 => bin(BinOp::Div, self.expr(&Type::Int, d), self.expr(&Type::Int, d)),
                 4 => {
                     let op = self.pick(&[BinOp::Add, BinOp::Mul, BinOp::Sub]);
                     bin(op, self.expr(&Type::Int, d), self.expr(&Type::Float, d))
@@ -534,92 +426,43 @@ impl Gen {
                     let op = self.pick(&[BinOp::FloorDiv, BinOp::Mod]);
                     bin(op, self.expr(&Type::Float, d), self.expr(&Type::Float, d))
                 }
-                7 => call(
-                    "round",
-                    vec![self.expr(&Type::Float, d), int(self.rng.random_range(0..4))],
-                ),
+                7 => call("round", vec![self.expr(&Type::Float, d), int(self.rng.random_range(0..4))]),
                 8 => call("abs", vec![self.expr(&Type::Float, d)]),
                 9 => bin(BinOp::Pow, self.expr(&Type::Float, d), int(2)),
                 10 => {
                     let f = self.pick(&["min", "max"]);
-                    call(
-                        f,
-                        vec![self.expr(&Type::Float, d), self.expr(&Type::Float, d)],
-                    )
+                    call(f, vec![self.expr(&Type::Float, d), self.expr(&Type::Float, d)])
                 }
                 11 => call("float", vec![call("str", vec![self.expr(&Type::Float, d)])]),
                 12 => self.if_exp(t, d),
-                _ => e(ExprKind::Unary(
-                    UnaryOp::Neg,
-                    Box::new(self.expr(&Type::Float, d)),
-                )),
+                _ => e(ExprKind::Unary(UnaryOp::Neg, Box::new(self.expr(&Type::Float, d)))),
             },
             Type::Bool => match pick {
                 0..=2 => {
-                    let op = self.pick(&[
-                        CmpOp::Lt,
-                        CmpOp::Le,
-                        CmpOp::Gt,
-                        CmpOp::Ge,
-                        CmpOp::Eq,
-                        CmpOp::Ne,
-                    ]);
-                    let ty = self.pick(&[
-                        Type::Int,
-                        Type::Int,
-                        Type::Str,
-                        Type::Float,
-                        Type::list(Type::Int),
-                    ]);
+                    let op = self.pick(&[CmpOp::Lt, CmpOp::Le, CmpOp::Gt, CmpOp::Ge, CmpOp::Eq, CmpOp::Ne]);
+                    let ty = self.pick(&[Type::Int, Type::Int, Type::Str, Type::Float, Type::list(Type::Int)]);
                     cmp(op, self.expr(&ty, d), self.expr(&ty, d))
                 }
                 3 => {
-                    let (a, b, c) = (
-                        self.expr(&Type::Int, d),
-                        self.expr(&Type::Int, d),
-                        self.expr(&Type::Int, d),
-                    );
-                    e(ExprKind::Compare(
-                        Box::new(a),
-                        vec![(CmpOp::Lt, b), (CmpOp::Le, c)],
-                    ))
+                    let (a, b, c) = (self.expr(&Type::Int, d), self.expr(&Type::Int, d), self.expr(&Type::Int, d));
+                    e(ExprKind::Compare(Box::new(a), vec![(CmpOp::Lt, b), (CmpOp::Le, c)]))
                 }
-                4 => cmp(
-                    CmpOp::Lt,
-                    self.expr(&Type::Int, d),
-                    self.expr(&Type::Float, d),
-                ),
+                4 => cmp(CmpOp::Lt, self.expr(&Type::Int, d), self.expr(&Type::Float, d)),
                 5 => {
                     let op = self.pick(&[CmpOp::In, CmpOp::NotIn]);
                     match self.below(3) {
                         0 => cmp(op, self.expr(&Type::Str, d), self.expr(&Type::Str, d)),
-                        1 => cmp(
-                            op,
-                            self.expr(&Type::Int, d),
-                            self.expr(&Type::list(Type::Int), d),
-                        ),
-                        _ => cmp(
-                            op,
-                            self.expr(&Type::Str, d),
-                            self.expr(&Type::list(Type::Str), d),
-                        ),
+                        1 => cmp(op, self.expr(&Type::Int, d), self.expr(&Type::list(Type::Int), d)),
+                        _ => cmp(op, self.expr(&Type::Str, d), self.expr(&Type::list(Type::Str), d)),
                     }
                 }
                 6 => {
                     let op = self.pick(&[BoolOp::And, BoolOp::Or]);
-                    e(ExprKind::BoolOp(
-                        op,
-                        vec![self.expr(&Type::Bool, d), self.expr(&Type::Bool, d)],
-                    ))
+                    e(ExprKind::BoolOp(op, vec![self.expr(&Type::Bool, d), self.expr(&Type::Bool, d)]))
                 }
-                7 => e(ExprKind::Unary(
-                    UnaryOp::Not,
-                    Box::new(self.expr(&Type::Bool, d)),
-                )),
+                7 => e(ExprKind::Unary(UnaryOp::Not, Box::new(self.expr(&Type::Bool, d)))),
                 8 | 9 => {
-                    let m = self.pick(&[
-                        "isdigit", "isalpha", "isupper", "islower", "isspace", "isalnum",
-                    ]);
+                    let m = self.pick(&["isdigit", "isalpha", "isupper", "islower", "isspace", "isalnum"]);
                     method(self.expr(&Type::Str, d), m, vec![])
                 }
                 10 => {
@@ -638,58 +481,22 @@ impl Gen {
                 _ => self.if_exp(t, d),
             },
             Type::Str => match pick {
-                0 | 1 => bin(
-                    BinOp::Add,
-                    self.expr(&Type::Str, d),
-                    self.expr(&Type::Str, d),
-                ),
-                2 => bin(
-                    BinOp::Mul,
-                    self.expr(&Type::Str, d),
-                    int(self.rng.random_range(-1..4)),
-                ),
+                0 | 1 => bin(BinOp::Add, self.expr(&Type::Str, d), self.expr(&Type::Str, d)),
+                2 => bin(BinOp::Mul, self.expr(&Type::Str, d), int(self.rng.random_range(-1..4))),
                 3 => {
                     let s = self.expr(&Type::Str, d);
-                    e(ExprKind::Index(
-                        Box::new(s),
-                        Box::new(self.expr(&Type::Int, d)),
-                    ))
+                    e(ExprKind::Index(Box::new(s), Box::new(self.expr(&Type::Int, d))))
                 }
                 4 | 5 => {
                     let s = self.expr(&Type::Str, d);
-                    let lo = if self.chance(0.6) {
-                        Some(Box::new(int(self.rng.random_range(-4..5))))
-                    } else {
-                        None
-                    };
-                    let hi = if self.chance(0.6) {
-                        Some(Box::new(int(self.rng.random_range(-4..6))))
-                    } else {
-                        None
-                    };
-                    let step = if self.chance(0.3) {
-                        Some(Box::new(int(self.pick(&[-1, 2, -2, 3]))))
-                    } else {
-                        None
-                    };
-                    e(ExprKind::Slice {
-                        value: Box::new(s),
-                        lower: lo,
-                        upper: hi,
-                        step,
-                    })
+                    let lo = if self.chance(0.6) { Some(Box::new(int(self.rng.random_range(-4..5)))) } else { None };
+                    let hi = if self.chance(0.6) { Some(Box::new(int(self.rng.random_range(-4..6)))) } else { None };
+                    let step = if self.chance(0.3) { Some(Box::new(int(self.pick(&[-1, 2, -2, 3])))) } else { None };
+                    e(ExprKind::Slice { value: Box::new(s), lower: lo, upper: hi, step })
                 }
                 6 => {
-                    let m = self.pick(&[
-                        "upper",
-                        "lower",
-                        "title",
-                        "capitalize",
-                        "swapcase",
-                        "strip",
-                        "lstrip",
-                        "rstrip",
-                    ]);
+                    let m =
+                        self.pick(&["upper", "lower", "title", "capitalize", "swapcase", "strip", "lstrip", "rstrip"]);
                     method(self.expr(&Type::Str, d), m, vec![])
                 }
                 7 => {
@@ -705,11 +512,7 @@ impl Gen {
                 8 => {
                     let sep = self.pick(&["", ",", " ", "-"]);
                     if self.chance(0.5) {
-                        method(
-                            string(sep),
-                            "join",
-                            vec![self.expr(&Type::list(Type::Str), d)],
-                        )
+                        method(string(sep), "join", vec![self.expr(&Type::list(Type::Str), d)])
                     } else {
                         let c = self.comprehension(&Type::Str, d);
                         method(string(sep), "join", vec![c])
@@ -717,11 +520,7 @@ impl Gen {
                 }
                 9 => {
                     let f = self.pick(&["reversed", "sorted"]);
-                    method(
-                        string(""),
-                        "join",
-                        vec![call(f, vec![self.expr(&Type::Str, d)])],
-                    )
+                    method(string(""), "join", vec![call(f, vec![self.expr(&Type::Str, d)])])
                 }
                 10 => method(
                     self.expr(&Type::Str, d),
@@ -748,51 +547,29 @@ impl Gen {
             Type::List(inner) if **inner == Type::Int => match pick {
                 0 | 1 => self.comprehension(t.elem().as_ref().unwrap_or(&Type::Int), d),
                 2 => bin(BinOp::Add, self.expr(t, d), self.expr(t, d)),
-                3 => bin(
-                    BinOp::Mul,
-                    self.expr(t, d),
-                    int(self.rng.random_range(0..3)),
-                ),
+                3 => bin(BinOp::Mul, self.expr(t, d), int(self.rng.random_range(0..3))),
                 4 => {
                     let xs = self.expr(t, d);
                     let lo = int(self.rng.random_range(-3..4));
-                    e(ExprKind::Slice {
-                        value: Box::new(xs),
-                        lower: Some(Box::new(lo)),
-                        upper: None,
-                        step: None,
-                    })
+                    e(ExprKind::Slice { value: Box::new(xs), lower: Some(Box::new(lo)), upper: None, step: None })
                 }
                 5 => {
                     if self.chance(0.5) {
                         call("sorted", vec![self.expr(t, d)])
                     } else {
-                        call_kw(
-                            "sorted",
-                            vec![self.expr(t, d)],
-                            "reverse",
-                            e(ExprKind::Bool(true)),
-                        )
+                        call_kw("sorted", vec![self.expr(t, d)], "reverse", e(ExprKind::Bool(true)))
                     }
                 }
                 6 => call("list", vec![call("reversed", vec![self.expr(t, d)])]),
-                7 => call(
-                    "list",
-                    vec![call(
-                        "range",
-                        vec![int(self.rng.random_range(-2..3)), self.expr(&Type::Int, d)],
-                    )],
-                ),
+                7 => {
+                    call("list", vec![call("range", vec![int(self.rng.random_range(-2..3)), self.expr(&Type::Int, d)])])
+                }
                 8 => {
                     let w = self.fresh("w");
                     let s = self.expr(&Type::Str, d);
                     e(ExprKind::ListComp(
                         Box::new(call("len", vec![name(&w)])),
-                        vec![Comprehension {
-                            target: name(&w),
-                            iter: method(s, "split", vec![]),
-                            ifs: vec![],
-                        }],
+                        vec![Comprehension { target: name(&w), iter: method(s, "split", vec![]), ifs: vec![] }],
                     ))
                 }
                 9 => call("list", vec![self.expr(&Type::tuple_of(Type::Int), d)]),
@@ -804,11 +581,7 @@ impl Gen {
                     if self.chance(0.5) {
                         method(self.expr(&Type::Str, d), "split", vec![])
                     } else {
-                        method(
-                            self.expr(&Type::Str, d),
-                            "split",
-                            vec![string(self.pick(&[",", " ", "-", "a"]))],
-                        )
+                        method(self.expr(&Type::Str, d), "split", vec![string(self.pick(&[",", " ", "-", "a"]))])
                     }
                 }
                 3 => call("list", vec![self.expr(&Type::Str, d)]),
@@ -834,9 +607,7 @@ impl Gen {
             Type::Tuple(items) => {
                 let items = items.clone();
                 if pick < 8 {
-                    e(ExprKind::Tuple(
-                        items.iter().map(|it| self.expr(it, d)).collect(),
-                    ))
+                    e(ExprKind::Tuple(items.iter().map(|it| self.expr(it, d)).collect()))
                 } else {
                     self.var_or_literal(t)
                 }
@@ -849,10 +620,7 @@ impl Gen {
     fn char_expr(&mut self, d: usize) -> Expr {
         if self.chance(0.5) {
             let k = self.expr(&Type::Int, d);
-            call(
-                "chr",
-                vec![bin(BinOp::Add, int(65), bin(BinOp::Mod, k, int(26)))],
-            )
+            call("chr", vec![bin(BinOp::Add, int(65), bin(BinOp::Mod, k, int(26)))])
         } else {
             let c = self.pick(ALPHABET);
             string(&c.to_string())
@@ -862,11 +630,7 @@ impl Gen {
     fn if_exp(&mut self, t: &Type, d: usize) -> Expr {
         let cond = self.expr(&Type::Bool, d);
         let (a, b) = (self.expr(t, d), self.expr(t, d));
-        e(ExprKind::IfExp {
-            cond: Box::new(cond),
-            body: Box::new(a),
-            orelse: Box::new(b),
-        })
+        e(ExprKind::IfExp { cond: Box::new(cond), body: Box::new(a), orelse: Box::new(b) })
     }
 
     fn helper_call(&mut self, t: &Type, d: usize) -> Option<Expr> {
@@ -878,12 +642,7 @@ impl Gen {
 
     // ------------------------------------------------------------ statements
 
-    fn function(
-        &mut self,
-        fname: &str,
-        n_params: usize,
-        n_stmts: usize,
-    ) -> (Function, Vec<Type>, Type) {
+    fn function(&mut self, fname: &str, n_params: usize, n_stmts: usize) -> (Function, Vec<Type>, Type) {
         self.scope.clear();
         self.frozen.clear();
         let types = value_types();
@@ -891,26 +650,15 @@ impl Gen {
         let mut ptypes = Vec::new();
         for i in 0..n_params {
             let t = self.pick(&types);
-            let pname = format!(
-                "{}{}",
-                ["a", "b", "c", "d"][i % 4],
-                if fname == "f" { "" } else { "h" }
-            );
-            params.push(Param {
-                name: ident(&pname),
-                ann: Some(type_expr(&t)),
-                default: None,
-            });
+            let pname = format!("{}{}", ["a", "b", "c", "d"][i % 4], if fname == "f" { "" } else { "h" });
+            params.push(Param { name: ident(&pname), ann: Some(type_expr(&t)), default: None });
             self.scope.push((pname, t.clone()));
             ptypes.push(t);
         }
         let ret = self.pick(&types);
         let mut body = self.block(n_stmts, 0);
         let value = self.expr(&ret, self.config.max_expr_depth);
-        body.push(Stmt::Return {
-            value: Some(value),
-            span: sp(),
-        });
+        body.push(Stmt::Return { value: Some(value), span: sp() });
         let f = Function {
             decorators: Vec::new(),
             name: ident(fname),
@@ -946,18 +694,9 @@ impl Gen {
                 let value = self.expr(&t, de);
                 // Annotate where inference would pick a narrower type.
                 let stmt = if matches!(t, Type::TupleOf(_)) || self.chance(0.2) {
-                    Stmt::AnnAssign {
-                        target: ident(&v),
-                        ann: type_expr(&t),
-                        value: Some(value),
-                        span: sp(),
-                    }
+                    Stmt::AnnAssign { target: ident(&v), ann: type_expr(&t), value: Some(value), span: sp() }
                 } else {
-                    Stmt::Assign {
-                        targets: vec![name(&v)],
-                        value,
-                        span: sp(),
-                    }
+                    Stmt::Assign { targets: vec![name(&v)], value, span: sp() }
                 };
                 out.push(stmt);
                 self.scope.push((v, t));
@@ -968,36 +707,22 @@ impl Gen {
                     return;
                 }
                 let (v, t) = self.pick(&self.scope.clone());
-                if self.chance(0.5)
-                    && matches!(t, Type::Int | Type::Float | Type::Str | Type::List(_))
-                {
+                if self.chance(0.5) && matches!(t, Type::Int | Type::Float | Type::Str | Type::List(_)) {
                     let (op, value) = match &t {
                         Type::Int => (
                             self.pick(&[BinOp::Add, BinOp::Sub, BinOp::Mul, BinOp::FloorDiv]),
                             self.expr(&Type::Int, de),
                         ),
-                        Type::Float => (
-                            self.pick(&[BinOp::Add, BinOp::Mul, BinOp::Div]),
-                            self.expr(&Type::Float, de),
-                        ),
+                        Type::Float => (self.pick(&[BinOp::Add, BinOp::Mul, BinOp::Div]), self.expr(&Type::Float, de)),
                         _ => (BinOp::Add, self.expr(&t, de)),
                     };
                     if matches!(t, Type::List(_)) && self.frozen.contains(&v) {
                         return;
                     }
-                    out.push(Stmt::AugAssign {
-                        target: name(&v),
-                        op,
-                        value,
-                        span: sp(),
-                    });
+                    out.push(Stmt::AugAssign { target: name(&v), op, value, span: sp() });
                 } else {
                     let value = self.expr(&t, de);
-                    out.push(Stmt::Assign {
-                        targets: vec![name(&v)],
-                        value,
-                        span: sp(),
-                    });
+                    out.push(Stmt::Assign { targets: vec![name(&v)], value, span: sp() });
                 }
             }
             4 => {
@@ -1016,20 +741,13 @@ impl Gen {
                 let s = match self.below(6) {
                     0 | 1 => Stmt::Expr(method(name(&v), "append", vec![self.expr(&elem, de)])),
                     2 => Stmt::Assign {
-                        targets: vec![e(ExprKind::Index(
-                            Box::new(name(&v)),
-                            Box::new(self.expr(&Type::Int, 1)),
-                        ))],
+                        targets: vec![e(ExprKind::Index(Box::new(name(&v)), Box::new(self.expr(&Type::Int, 1))))],
                         value: self.expr(&elem, de),
                         span: sp(),
                     },
                     3 => Stmt::Expr(method(name(&v), "pop", vec![])),
                     4 => Stmt::Expr(method(name(&v), self.pick(&["sort", "reverse"]), vec![])),
-                    _ => Stmt::Expr(method(
-                        name(&v),
-                        "insert",
-                        vec![self.expr(&Type::Int, 1), self.expr(&elem, de)],
-                    )),
+                    _ => Stmt::Expr(method(name(&v), "insert", vec![self.expr(&Type::Int, 1), self.expr(&elem, de)])),
                 };
                 out.push(s);
             }
@@ -1047,12 +765,7 @@ impl Gen {
                 } else {
                     Vec::new()
                 };
-                out.push(Stmt::If {
-                    cond,
-                    body,
-                    orelse,
-                    span: sp(),
-                });
+                out.push(Stmt::If { cond, body, orelse, span: sp() });
             }
             7 | 8 if nested => {
                 let (it, elem) = self.iterable(2);
@@ -1063,10 +776,7 @@ impl Gen {
                 let (target, bound) = match &elem {
                     Type::Tuple(ts) if ts.len() == 2 => {
                         let (a, b) = (self.fresh("i"), self.fresh("x"));
-                        (
-                            e(ExprKind::Tuple(vec![name(&a), name(&b)])),
-                            vec![(a, ts[0].clone()), (b, ts[1].clone())],
-                        )
+                        (e(ExprKind::Tuple(vec![name(&a), name(&b)])), vec![(a, ts[0].clone()), (b, ts[1].clone())])
                     }
                     t => {
                         let x = self.fresh("x");
@@ -1085,19 +795,10 @@ impl Gen {
                 };
                 if self.chance(0.3) {
                     let c = self.expr(&Type::Bool, 2);
-                    let jump = if self.chance(0.5) {
-                        Stmt::Break(sp())
-                    } else {
-                        Stmt::Continue(sp())
-                    };
+                    let jump = if self.chance(0.5) { Stmt::Break(sp()) } else { Stmt::Continue(sp()) };
                     body.insert(
                         self.below(body.len() + 1),
-                        Stmt::If {
-                            cond: c,
-                            body: vec![jump],
-                            orelse: vec![],
-                            span: sp(),
-                        },
+                        Stmt::If { cond: c, body: vec![jump], orelse: vec![], span: sp() },
                     );
                 }
                 self.loop_depth -= 1;
@@ -1105,36 +806,19 @@ impl Gen {
                     self.frozen.pop();
                 }
                 self.scope.truncate(scope_len);
-                out.push(Stmt::For {
-                    target,
-                    iter: it,
-                    body,
-                    span: sp(),
-                });
+                out.push(Stmt::For { target, iter: it, body, span: sp() });
             }
             9 if nested => {
                 // A bounded while loop: the counter moves first, so `continue` cannot skip it.
                 let i = self.fresh("n");
-                out.push(Stmt::Assign {
-                    targets: vec![name(&i)],
-                    value: int(0),
-                    span: sp(),
-                });
+                out.push(Stmt::Assign { targets: vec![name(&i)], value: int(0), span: sp() });
                 let bound = int(self.rng.random_range(0..6));
                 let guard = if self.chance(0.5) {
-                    e(ExprKind::BoolOp(
-                        BoolOp::And,
-                        vec![cmp(CmpOp::Lt, name(&i), bound), self.expr(&Type::Bool, 2)],
-                    ))
+                    e(ExprKind::BoolOp(BoolOp::And, vec![cmp(CmpOp::Lt, name(&i), bound), self.expr(&Type::Bool, 2)]))
                 } else {
                     cmp(CmpOp::Lt, name(&i), bound)
                 };
-                let bump = Stmt::AugAssign {
-                    target: name(&i),
-                    op: BinOp::Add,
-                    value: int(1),
-                    span: sp(),
-                };
+                let bump = Stmt::AugAssign { target: name(&i), op: BinOp::Add, value: int(1), span: sp() };
                 // The counter is out of scope in the body, so nothing else assigns it.
                 self.loop_depth += 1;
                 let mut body = vec![bump];
@@ -1144,32 +828,19 @@ impl Gen {
                 });
                 self.loop_depth -= 1;
                 self.scope.push((i, Type::Int));
-                out.push(Stmt::While {
-                    cond: guard,
-                    body,
-                    span: sp(),
-                });
+                out.push(Stmt::While { cond: guard, body, span: sp() });
             }
             10 => {
                 let cond = self.expr(&Type::Bool, 2);
                 if self.chance(0.3) {
-                    out.push(Stmt::Assert {
-                        cond,
-                        msg: Some(string("check")),
-                        span: sp(),
-                    });
+                    out.push(Stmt::Assert { cond, msg: Some(string("check")), span: sp() });
                 }
             }
             _ => {
                 let t = self.pick(&value_types());
                 let v = self.fresh("v");
                 let value = self.expr(&t, de);
-                out.push(Stmt::AnnAssign {
-                    target: ident(&v),
-                    ann: type_expr(&t),
-                    value: Some(value),
-                    span: sp(),
-                });
+                out.push(Stmt::AnnAssign { target: ident(&v), ann: type_expr(&t), value: Some(value), span: sp() });
                 self.scope.push((v, t));
             }
         }

@@ -29,11 +29,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits {
-            fuel: 10_000_000,
-            alloc: 1 << 26,
-            max_depth: 1000,
-        }
+        Limits { fuel: 10_000_000, alloc: 1 << 26, max_depth: 1000 }
     }
 }
 
@@ -110,11 +106,7 @@ impl std::error::Error for RunError {}
 type R<T> = Result<T, RunError>;
 
 fn err<T>(kind: ErrorKind, message: impl Into<String>, span: Span) -> R<T> {
-    Err(RunError {
-        kind,
-        message: message.into(),
-        span,
-    })
+    Err(RunError { kind, message: message.into(), span })
 }
 
 /// Counters of a run.
@@ -200,11 +192,7 @@ impl<'p> Interpreter<'p> {
 
     /// Calls function `func` with `args` (one per parameter).
     pub fn call(&mut self, func: FuncId, args: Vec<Value>) -> R<Value> {
-        let span = self
-            .program
-            .functions
-            .get(func)
-            .map_or(Span::default(), |f| f.span);
+        let span = self.program.functions.get(func).map_or(Span::default(), |f| f.span);
         self.call_function(func, args, span)
     }
 
@@ -219,11 +207,7 @@ impl<'p> Interpreter<'p> {
     fn tick(&mut self, n: u64, span: Span) -> R<()> {
         if self.fuel < n {
             self.fuel = 0;
-            return err(
-                ErrorKind::OutOfFuel,
-                format!("step budget of {} exhausted", self.limits.fuel),
-                span,
-            );
+            return err(ErrorKind::OutOfFuel, format!("step budget of {} exhausted", self.limits.fuel), span);
         }
         self.fuel -= n;
         Ok(())
@@ -235,10 +219,7 @@ impl<'p> Interpreter<'p> {
             self.alloc = 0;
             return err(
                 ErrorKind::OutOfMemory,
-                format!(
-                    "allocation budget of {} elements exhausted",
-                    self.limits.alloc
-                ),
+                format!("allocation budget of {} elements exhausted", self.limits.alloc),
                 span,
             );
         }
@@ -280,11 +261,7 @@ impl<'p> Interpreter<'p> {
             );
         }
         if self.depth >= self.limits.max_depth {
-            return err(
-                ErrorKind::RecursionError,
-                "maximum recursion depth exceeded",
-                span,
-            );
+            return err(ErrorKind::RecursionError, "maximum recursion depth exceeded", span);
         }
         self.tick(1, span)?;
         let mut frame: Frame = vec![None; f.locals.len()];
@@ -293,9 +270,7 @@ impl<'p> Interpreter<'p> {
         }
         self.depth += 1;
         self.fn_stack.push(id);
-        let r = stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, || {
-            self.exec_block(&mut frame, &f.body)
-        });
+        let r = stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, || self.exec_block(&mut frame, &f.body));
         self.depth -= 1;
         self.fn_stack.pop();
         match r? {
@@ -322,23 +297,14 @@ impl<'p> Interpreter<'p> {
                 self.tick(1, e.span)?;
                 self.eval(frame, e)?;
             }
-            Stmt::Assign {
-                targets,
-                value,
-                span,
-            } => {
+            Stmt::Assign { targets, value, span } => {
                 self.tick(1, *span)?;
                 let v = self.eval(frame, value)?;
                 for t in targets {
                     self.assign(frame, t, v.clone())?;
                 }
             }
-            Stmt::AugAssign {
-                target,
-                op,
-                value,
-                span,
-            } => {
+            Stmt::AugAssign { target, op, value, span } => {
                 self.tick(1, *span)?;
                 self.aug_assign(frame, target, *op, value, *span)?;
             }
@@ -366,12 +332,7 @@ impl<'p> Interpreter<'p> {
                     Flow::Normal | Flow::Continue => {}
                 }
             },
-            Stmt::For {
-                target,
-                iter,
-                body,
-                span,
-            } => {
+            Stmt::For { target, iter, body, span } => {
                 let mut result = Flow::Normal;
                 self.for_each(frame, iter, &mut |this, frame, item| {
                     this.tick(1, *span)?;
@@ -434,19 +395,12 @@ impl<'p> Interpreter<'p> {
             _ => return err(ErrorKind::TypeError, "cannot unpack a non-sequence", span),
         };
         if items.len() > n {
-            return err(
-                ErrorKind::ValueError,
-                format!("too many values to unpack (expected {n})"),
-                span,
-            );
+            return err(ErrorKind::ValueError, format!("too many values to unpack (expected {n})"), span);
         }
         if items.len() < n {
             return err(
                 ErrorKind::ValueError,
-                format!(
-                    "not enough values to unpack (expected {n}, got {})",
-                    items.len()
-                ),
+                format!("not enough values to unpack (expected {n}, got {})", items.len()),
                 span,
             );
         }
@@ -455,32 +409,17 @@ impl<'p> Interpreter<'p> {
 
     fn set_item(&mut self, s: &Value, i: i64, v: Value, span: Span) -> R<()> {
         let Value::List(l) = s else {
-            return err(
-                ErrorKind::TypeError,
-                "object does not support item assignment",
-                span,
-            );
+            return err(ErrorKind::TypeError, "object does not support item assignment", span);
         };
         let mut l = l.borrow_mut();
         let Some(k) = norm_index(i, l.len()) else {
-            return err(
-                ErrorKind::IndexError,
-                "list assignment index out of range",
-                span,
-            );
+            return err(ErrorKind::IndexError, "list assignment index out of range", span);
         };
         l[k] = v;
         Ok(())
     }
 
-    fn aug_assign(
-        &mut self,
-        frame: &mut Frame,
-        target: &Target,
-        op: BinOp,
-        value: &Expr,
-        span: Span,
-    ) -> R<()> {
+    fn aug_assign(&mut self, frame: &mut Frame, target: &Target, op: BinOp, value: &Expr, span: Span) -> R<()> {
         // Evaluate the target's container and index once, as Python does.
         let (container, index) = match target {
             Target::Index { seq, index, .. } => {
@@ -494,11 +433,7 @@ impl<'p> Interpreter<'p> {
             (Target::Local(id), _) => self.read_local(frame, *id, span)?,
             (Target::Index { span: ispan, .. }, Some(s)) => self.get_item(s, index, *ispan)?,
             _ => {
-                return err(
-                    ErrorKind::TypeError,
-                    "invalid augmented assignment target",
-                    span,
-                );
+                return err(ErrorKind::TypeError, "invalid augmented assignment target", span);
             }
         };
         let rhs = self.eval(frame, value)?;
@@ -553,11 +488,7 @@ impl<'p> Interpreter<'p> {
                 let stop = self.eval_int(frame, &args[1])?;
                 let step = self.eval_int(frame, &args[2])?;
                 if step == 0 {
-                    return err(
-                        ErrorKind::ValueError,
-                        "range() arg 3 must not be zero",
-                        iter.span,
-                    );
+                    return err(ErrorKind::ValueError, "range() arg 3 must not be zero", iter.span);
                 }
                 let mut i = start;
                 while (step > 0 && i < stop) || (step < 0 && i > stop) {
@@ -735,9 +666,7 @@ impl<'p> Interpreter<'p> {
                 let name = self.local_name(id);
                 err(
                     ErrorKind::UnboundLocalError,
-                    format!(
-                        "cannot access local variable '{name}' where it is not associated with a value"
-                    ),
+                    format!("cannot access local variable '{name}' where it is not associated with a value"),
                     span,
                 )
             }
@@ -769,11 +698,7 @@ impl<'p> Interpreter<'p> {
             K::Hole(i) => match self.holes.get(*i).copied().flatten() {
                 Some(v) => Value::Int(v),
                 None => {
-                    return err(
-                        ErrorKind::HoleError,
-                        "the program still has an unfilled hole `??`",
-                        span,
-                    );
+                    return err(ErrorKind::HoleError, "the program still has an unfilled hole `??`", span);
                 }
             },
             K::IntToFloat(x) => Value::Float(as_int(&self.eval(frame, x)?) as f64),
@@ -792,11 +717,7 @@ impl<'p> Interpreter<'p> {
                     (UnaryOp::Pos, v) => v,
                     (UnaryOp::Invert, Value::Int(i)) => Value::Int(!i),
                     _ => {
-                        return err(
-                            ErrorKind::TypeError,
-                            "bad operand type for unary operator",
-                            span,
-                        );
+                        return err(ErrorKind::TypeError, "bad operand type for unary operator", span);
                     }
                 }
             }
@@ -889,8 +810,7 @@ impl<'p> Interpreter<'p> {
     /// The right operand of a comparison; for `in`, a lazy `range` is tested
     /// arithmetically rather than materialised.
     fn eval_compare_operand(&mut self, frame: &mut Frame, op: CmpOp, r: &Expr) -> R<Value> {
-        if matches!(op, CmpOp::In | CmpOp::NotIn) && matches!(r.kind, K::Builtin(Builtin::Range, _))
-        {
+        if matches!(op, CmpOp::In | CmpOp::NotIn) && matches!(r.kind, K::Builtin(Builtin::Range, _)) {
             let items = self.collect(frame, r)?;
             return Ok(Value::list(items));
         }
@@ -955,14 +875,7 @@ impl<'p> Interpreter<'p> {
         }
     }
 
-    fn slice(
-        &mut self,
-        s: &Value,
-        lo: Option<i64>,
-        hi: Option<i64>,
-        st: i64,
-        span: Span,
-    ) -> R<Value> {
+    fn slice(&mut self, s: &Value, lo: Option<i64>, hi: Option<i64>, st: i64, span: Span) -> R<Value> {
         match s {
             Value::Str(x) => {
                 let out = strings::slice(x, lo, hi, st);
@@ -980,17 +893,9 @@ impl<'p> Interpreter<'p> {
         }
     }
 
-    fn slice_items(
-        &self,
-        items: &[Value],
-        lo: Option<i64>,
-        hi: Option<i64>,
-        st: i64,
-    ) -> Vec<Value> {
+    fn slice_items(&self, items: &[Value], lo: Option<i64>, hi: Option<i64>, st: i64) -> Vec<Value> {
         let (a, b, step) = strings::slice_indices(items.len(), lo, hi, st);
-        strings::slice_positions(a, b, step)
-            .map(|i| items[i].clone())
-            .collect()
+        strings::slice_positions(a, b, step).map(|i| items[i].clone()).collect()
     }
 
     // ------------------------------------------------------------ arithmetic
@@ -1025,11 +930,7 @@ impl<'p> Interpreter<'p> {
             }
             (BinOp::Mul, Int(n), seq) | (BinOp::Mul, seq, Int(n)) => self.repeat(&seq, n, span)?,
             _ => {
-                return err(
-                    ErrorKind::TypeError,
-                    format!("unsupported operand types for {}", op.as_str()),
-                    span,
-                );
+                return err(ErrorKind::TypeError, format!("unsupported operand types for {}", op.as_str()), span);
             }
         })
     }
@@ -1058,11 +959,7 @@ impl<'p> Interpreter<'p> {
                 }
                 Ok(Value::tuple(out))
             }
-            _ => err(
-                ErrorKind::TypeError,
-                "can't multiply sequence by non-int",
-                span,
-            ),
+            _ => err(ErrorKind::TypeError, "can't multiply sequence by non-int", span),
         }
     }
 
@@ -1073,33 +970,17 @@ impl<'p> Interpreter<'p> {
             BinOp::Mul => self.wrap(x.overflowing_mul(y)),
             BinOp::FloorDiv => {
                 if y == 0 {
-                    return err(
-                        ErrorKind::ZeroDivisionError,
-                        "integer division or modulo by zero",
-                        span,
-                    );
+                    return err(ErrorKind::ZeroDivisionError, "integer division or modulo by zero", span);
                 }
                 let q = self.wrap(x.overflowing_div(y));
-                if x.wrapping_rem(y) != 0 && ((x < 0) != (y < 0)) {
-                    q - 1
-                } else {
-                    q
-                }
+                if x.wrapping_rem(y) != 0 && ((x < 0) != (y < 0)) { q - 1 } else { q }
             }
             BinOp::Mod => {
                 if y == 0 {
-                    return err(
-                        ErrorKind::ZeroDivisionError,
-                        "integer division or modulo by zero",
-                        span,
-                    );
+                    return err(ErrorKind::ZeroDivisionError, "integer division or modulo by zero", span);
                 }
                 let r = x.wrapping_rem(y);
-                if r != 0 && ((r < 0) != (y < 0)) {
-                    r + y
-                } else {
-                    r
-                }
+                if r != 0 && ((r < 0) != (y < 0)) { r + y } else { r }
             }
             BinOp::Div => {
                 if y == 0 {
@@ -1156,11 +1037,7 @@ impl<'p> Interpreter<'p> {
                 if y < 0 {
                     return err(ErrorKind::ValueError, "negative shift count", span);
                 }
-                if y >= 64 {
-                    if x < 0 { -1 } else { 0 }
-                } else {
-                    x >> y
-                }
+                if y >= 64 { if x < 0 { -1 } else { 0 } } else { x >> y }
             }
         }))
     }
@@ -1176,17 +1053,10 @@ impl<'p> Interpreter<'p> {
             }
             Builtin::Len => {
                 if let K::Builtin(Builtin::Range, r) = &args[0].kind {
-                    let (a, z, s) = (
-                        self.eval_int(frame, &r[0])?,
-                        self.eval_int(frame, &r[1])?,
-                        self.eval_int(frame, &r[2])?,
-                    );
+                    let (a, z, s) =
+                        (self.eval_int(frame, &r[0])?, self.eval_int(frame, &r[1])?, self.eval_int(frame, &r[2])?);
                     if s == 0 {
-                        return err(
-                            ErrorKind::ValueError,
-                            "range() arg 3 must not be zero",
-                            span,
-                        );
+                        return err(ErrorKind::ValueError, "range() arg 3 must not be zero", span);
                     }
                     return Ok(Value::Int(range_len(a, z, s)));
                 }
@@ -1212,11 +1082,7 @@ impl<'p> Interpreter<'p> {
                 if items.is_empty() {
                     return match args.get(1) {
                         Some(d) => self.eval(frame, d),
-                        None => err(
-                            ErrorKind::ValueError,
-                            format!("{name}() arg is an empty sequence"),
-                            span,
-                        ),
+                        None => err(ErrorKind::ValueError, format!("{name}() arg is an empty sequence"), span),
                     };
                 }
                 self.tick(items.len() as u64, span)?;
@@ -1295,11 +1161,7 @@ impl<'p> Interpreter<'p> {
                     Value::Bool(b) => Ok(Value::Int(b as i64)),
                     Value::Float(f) => self.float_to_int(f.trunc(), span),
                     Value::Str(s) => self.parse_int(&s, base, span),
-                    _ => err(
-                        ErrorKind::TypeError,
-                        "int() argument must be a string or a number",
-                        span,
-                    ),
+                    _ => err(ErrorKind::TypeError, "int() argument must be a string or a number", span),
                 }
             }
             Builtin::Float => match self.eval(frame, &args[0])? {
@@ -1310,18 +1172,11 @@ impl<'p> Interpreter<'p> {
                     Some(f) => Ok(Value::Float(f)),
                     None => err(
                         ErrorKind::ValueError,
-                        format!(
-                            "could not convert string to float: {}",
-                            crate::value::str_repr(&s)
-                        ),
+                        format!("could not convert string to float: {}", crate::value::str_repr(&s)),
                         span,
                     ),
                 },
-                _ => err(
-                    ErrorKind::TypeError,
-                    "float() argument must be a string or a number",
-                    span,
-                ),
+                _ => err(ErrorKind::TypeError, "float() argument must be a string or a number", span),
             },
             Builtin::Bool => Ok(Value::Bool(self.eval(frame, &args[0])?.truthy())),
             Builtin::List => {
@@ -1342,10 +1197,7 @@ impl<'p> Interpreter<'p> {
                     (Some(c), None) => Ok(Value::Int(c as i64)),
                     _ => err(
                         ErrorKind::TypeError,
-                        format!(
-                            "ord() expected a character, but string of length {} found",
-                            strings::char_len(s)
-                        ),
+                        format!("ord() expected a character, but string of length {} found", strings::char_len(s)),
                         span,
                     ),
                 }
@@ -1353,22 +1205,14 @@ impl<'p> Interpreter<'p> {
             Builtin::Chr => {
                 let i = self.eval_int(frame, &args[0])?;
                 if !(0..=0x10FFFF).contains(&i) {
-                    return err(
-                        ErrorKind::ValueError,
-                        "chr() arg not in range(0x110000)",
-                        span,
-                    );
+                    return err(ErrorKind::ValueError, "chr() arg not in range(0x110000)", span);
                 }
                 match char::from_u32(i as u32) {
                     Some(c) => self.new_str(c.to_string(), span),
                     None => {
                         // Python allows lone surrogates in strings; synth's strings cannot hold them.
                         self.overflowed = true;
-                        err(
-                            ErrorKind::ValueError,
-                            "chr() of a surrogate code point is not supported",
-                            span,
-                        )
+                        err(ErrorKind::ValueError, "chr() of a surrogate code point is not supported", span)
                     }
                 }
             }
@@ -1389,27 +1233,15 @@ impl<'p> Interpreter<'p> {
 
     fn float_to_int(&mut self, f: f64, span: Span) -> R<Value> {
         if f.is_nan() {
-            return err(
-                ErrorKind::ValueError,
-                "cannot convert float NaN to integer",
-                span,
-            );
+            return err(ErrorKind::ValueError, "cannot convert float NaN to integer", span);
         }
         if f.is_infinite() {
-            return err(
-                ErrorKind::OverflowError,
-                "cannot convert float infinity to integer",
-                span,
-            );
+            return err(ErrorKind::OverflowError, "cannot convert float infinity to integer", span);
         }
         if f >= 9_223_372_036_854_775_808.0 || f < -9_223_372_036_854_775_808.0 {
             // Python would return a big int.
             self.overflowed = true;
-            return err(
-                ErrorKind::OverflowError,
-                "float too large for a 64-bit int",
-                span,
-            );
+            return err(ErrorKind::OverflowError, "float too large for a 64-bit int", span);
         }
         Ok(Value::Int(f as i64))
     }
@@ -1426,11 +1258,7 @@ impl<'p> Interpreter<'p> {
         let q = x.div_euclid(m);
         let r = x.rem_euclid(m);
         // Round half to even.
-        let q = if r * 2 > m || (r * 2 == m && q % 2 != 0) {
-            q + 1
-        } else {
-            q
-        };
+        let q = if r * 2 > m || (r * 2 == m && q % 2 != 0) { q + 1 } else { q };
         let v = q * m;
         if v > i64::MAX as i128 || v < i64::MIN as i128 {
             self.overflowed = true;
@@ -1443,10 +1271,7 @@ impl<'p> Interpreter<'p> {
         let bad = || {
             err::<Value>(
                 ErrorKind::ValueError,
-                format!(
-                    "invalid literal for int() with base {shown_base}: {}",
-                    crate::value::str_repr(s)
-                ),
+                format!("invalid literal for int() with base {shown_base}: {}", crate::value::str_repr(s)),
                 span,
             )
         };
@@ -1454,11 +1279,7 @@ impl<'p> Interpreter<'p> {
             && b != 0
             && !(2..=36).contains(&b)
         {
-            return err(
-                ErrorKind::ValueError,
-                "int() base must be >= 2 and <= 36, or 0",
-                span,
-            );
+            return err(ErrorKind::ValueError, "int() base must be >= 2 and <= 36, or 0", span);
         }
         let t = s.trim_matches(strings::is_space);
         let (neg, mut digits) = match t.as_bytes().first() {
@@ -1481,18 +1302,11 @@ impl<'p> Interpreter<'p> {
         }
         if radix == 0 {
             radix = 10;
-            if digits.len() > 1
-                && digits.starts_with('0')
-                && digits.bytes().any(|b| b != b'0' && b != b'_')
-            {
+            if digits.len() > 1 && digits.starts_with('0') && digits.bytes().any(|b| b != b'0' && b != b'_') {
                 return bad();
             }
         }
-        if digits.is_empty()
-            || digits.starts_with('_')
-            || digits.ends_with('_')
-            || digits.contains("__")
-        {
+        if digits.is_empty() || digits.starts_with('_') || digits.ends_with('_') || digits.contains("__") {
             return bad();
         }
         let clean: String = digits.chars().filter(|c| *c != '_').collect();
@@ -1618,6 +1432,11 @@ impl<'p> Interpreter<'p> {
                 let parts = strings::split_whitespace(s, int_arg(0).unwrap_or(-1));
                 strs(self, parts)
             }
+            Method::StrRsplitWsMax => {
+                let parts = strings::rsplit_whitespace(s, int_arg(0).unwrap_or(-1));
+                strs(self, parts)
+            }
+
             Method::StrSplitlines => strs(self, strings::splitlines(s)),
             Method::StrFind | Method::StrRfind | Method::StrIndex | Method::StrRindex => {
                 let reverse = matches!(m, Method::StrRfind | Method::StrRindex);
@@ -1627,21 +1446,12 @@ impl<'p> Interpreter<'p> {
                 }
                 Ok(Value::Int(i))
             }
-            Method::StrCount => Ok(Value::Int(strings::count(
-                s,
-                str_arg(0).unwrap_or(""),
-                int_arg(1),
-                int_arg(2),
-            ))),
+            Method::StrCount => Ok(Value::Int(strings::count(s, str_arg(0).unwrap_or(""), int_arg(1), int_arg(2)))),
             Method::StrReplace => {
                 let (old, new) = (str_arg(0).unwrap_or(""), str_arg(1).unwrap_or(""));
                 let count = int_arg(2).unwrap_or(-1);
                 // Bound the result before building it: `replace("", big)` multiplies.
-                let n = strings::count(s, old, None, None).min(if count < 0 {
-                    i64::MAX
-                } else {
-                    count
-                }) as u64;
+                let n = strings::count(s, old, None, None).min(if count < 0 { i64::MAX } else { count }) as u64;
                 self.allocate(s.len() as u64 + n.saturating_mul(new.len() as u64), span)?;
                 Ok(Value::str(strings::replace(s, old, new, count)))
             }
@@ -1650,34 +1460,20 @@ impl<'p> Interpreter<'p> {
                 let (start, end) = (int_arg(1), int_arg(2));
                 let hit = match &a[0] {
                     Value::Str(p) => strings::starts_or_ends_with(s, p, start, end, ends),
-                    Value::Tuple(ps) => ps
-                        .iter()
-                        .any(|p| strings::starts_or_ends_with(s, as_str(p), start, end, ends)),
+                    Value::Tuple(ps) => ps.iter().any(|p| strings::starts_or_ends_with(s, as_str(p), start, end, ends)),
                     _ => false,
                 };
                 Ok(Value::Bool(hit))
             }
-            Method::StrIsdigit => Ok(Value::Bool(
-                !s.is_empty() && s.chars().all(strings::is_digit),
-            )),
-            Method::StrIsdecimal => Ok(Value::Bool(
-                !s.is_empty() && s.chars().all(strings::is_decimal),
-            )),
-            Method::StrIsnumeric => Ok(Value::Bool(
-                !s.is_empty() && s.chars().all(strings::is_numeric),
-            )),
-            Method::StrIsalpha => Ok(Value::Bool(
-                !s.is_empty() && s.chars().all(strings::is_alpha),
-            )),
+            Method::StrIsdigit => Ok(Value::Bool(!s.is_empty() && s.chars().all(strings::is_digit))),
+            Method::StrIsdecimal => Ok(Value::Bool(!s.is_empty() && s.chars().all(strings::is_decimal))),
+            Method::StrIsnumeric => Ok(Value::Bool(!s.is_empty() && s.chars().all(strings::is_numeric))),
+            Method::StrIsalpha => Ok(Value::Bool(!s.is_empty() && s.chars().all(strings::is_alpha))),
             Method::StrIsalnum => Ok(Value::Bool(
                 !s.is_empty()
-                    && s.chars().all(|c| {
-                        strings::is_alpha(c) || strings::is_digit(c) || strings::is_numeric(c)
-                    }),
+                    && s.chars().all(|c| strings::is_alpha(c) || strings::is_digit(c) || strings::is_numeric(c)),
             )),
-            Method::StrIsspace => Ok(Value::Bool(
-                !s.is_empty() && s.chars().all(strings::is_space),
-            )),
+            Method::StrIsspace => Ok(Value::Bool(!s.is_empty() && s.chars().all(strings::is_space))),
             Method::StrIsupper => Ok(Value::Bool(strings::is_upper(s))),
             Method::StrIslower => Ok(Value::Bool(strings::is_lower(s))),
             Method::StrZfill => {
@@ -1715,13 +1511,7 @@ impl<'p> Interpreter<'p> {
         }
     }
 
-    fn list_method(
-        &mut self,
-        m: Method,
-        l: &Rc<std::cell::RefCell<Vec<Value>>>,
-        a: &[Value],
-        span: Span,
-    ) -> R<Value> {
+    fn list_method(&mut self, m: Method, l: &Rc<std::cell::RefCell<Vec<Value>>>, a: &[Value], span: Span) -> R<Value> {
         match m {
             Method::ListAppend => {
                 self.allocate(1, span)?;
@@ -1784,38 +1574,20 @@ impl<'p> Interpreter<'p> {
         }
     }
 
-    fn seq_method(
-        &mut self,
-        m: Method,
-        items: &[Value],
-        a: &[Value],
-        span: Span,
-        kind: &str,
-    ) -> R<Value> {
+    fn seq_method(&mut self, m: Method, items: &[Value], a: &[Value], span: Span, kind: &str) -> R<Value> {
         self.tick(items.len() as u64, span)?;
         match m {
-            Method::SeqCount => Ok(Value::Int(
-                items.iter().filter(|x| item_matches(x, &a[0])).count() as i64,
-            )),
+            Method::SeqCount => Ok(Value::Int(items.iter().filter(|x| item_matches(x, &a[0])).count() as i64)),
             Method::SeqIndex => {
                 let (lo, hi) =
-                    strings::sub_range(items.len(), a.get(1).map(as_int), a.get(2).map(as_int))
-                        .unwrap_or((0, 0));
-                let found = items
-                    .get(lo..hi.max(lo))
-                    .and_then(|w| w.iter().position(|x| item_matches(x, &a[0])));
+                    strings::sub_range(items.len(), a.get(1).map(as_int), a.get(2).map(as_int)).unwrap_or((0, 0));
+                let found = items.get(lo..hi.max(lo)).and_then(|w| w.iter().position(|x| item_matches(x, &a[0])));
                 match found {
                     Some(k) => Ok(Value::Int((lo + k) as i64)),
-                    None if kind == "list" => err(
-                        ErrorKind::ValueError,
-                        format!("{} is not in list", a[0].repr()),
-                        span,
-                    ),
-                    None => err(
-                        ErrorKind::ValueError,
-                        "tuple.index(x): x not in tuple",
-                        span,
-                    ),
+                    None if kind == "list" => {
+                        err(ErrorKind::ValueError, format!("{} is not in list", a[0].repr()), span)
+                    }
+                    None => err(ErrorKind::ValueError, "tuple.index(x): x not in tuple", span),
                 }
             }
             _ => err(ErrorKind::TypeError, "no such method", span),
@@ -1868,11 +1640,7 @@ fn extremum(items: Vec<Value>, min: bool) -> Value {
     let mut it = items.into_iter();
     let mut best = it.next().unwrap_or(Value::None);
     for x in it {
-        let better = if min {
-            py_lt(&x, &best)
-        } else {
-            py_lt(&best, &x)
-        };
+        let better = if min { py_lt(&x, &best) } else { py_lt(&best, &x) };
         if better {
             best = x;
         }
@@ -1913,11 +1681,7 @@ fn float_op(op: BinOp, x: f64, y: f64, span: Span) -> R<f64> {
         }
         BinOp::FloorDiv => {
             if y == 0.0 {
-                return err(
-                    ErrorKind::ZeroDivisionError,
-                    "float floor division by zero",
-                    span,
-                );
+                return err(ErrorKind::ZeroDivisionError, "float floor division by zero", span);
             }
             float_divmod(x, y).0
         }
@@ -1929,11 +1693,7 @@ fn float_op(op: BinOp, x: f64, y: f64, span: Span) -> R<f64> {
         }
         BinOp::Pow => float_pow(x, y, span)?,
         _ => {
-            return err(
-                ErrorKind::TypeError,
-                format!("unsupported operand types for {}: 'float'", op.as_str()),
-                span,
-            );
+            return err(ErrorKind::TypeError, format!("unsupported operand types for {}: 'float'", op.as_str()), span);
         }
     })
 }
@@ -1974,27 +1734,15 @@ fn float_pow(x: f64, y: f64, span: Span) -> R<f64> {
         return Ok(if x == 1.0 { 1.0 } else { y });
     }
     if x == 0.0 && y < 0.0 && y.is_finite() {
-        return err(
-            ErrorKind::ZeroDivisionError,
-            "0.0 cannot be raised to a negative power",
-            span,
-        );
+        return err(ErrorKind::ZeroDivisionError, "0.0 cannot be raised to a negative power", span);
     }
     if x < 0.0 && x.is_finite() && y.is_finite() && y.fract() != 0.0 {
         // Python returns a complex number here; synth has none.
-        return err(
-            ErrorKind::ValueError,
-            "negative number cannot be raised to a fractional power",
-            span,
-        );
+        return err(ErrorKind::ValueError, "negative number cannot be raised to a fractional power", span);
     }
     let r = x.powf(y);
     if r.is_infinite() && x.is_finite() && y.is_finite() {
-        return err(
-            ErrorKind::OverflowError,
-            "(34, 'Numerical result out of range')",
-            span,
-        );
+        return err(ErrorKind::OverflowError, "(34, 'Numerical result out of range')", span);
     }
     Ok(r)
 }
@@ -2049,10 +1797,7 @@ pub fn parse_float(s: &str) -> Option<f64> {
         match b {
             b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-' => {}
             b'_' => {
-                let ok = i > 0
-                    && i + 1 < bytes.len()
-                    && bytes[i - 1].is_ascii_digit()
-                    && bytes[i + 1].is_ascii_digit();
+                let ok = i > 0 && i + 1 < bytes.len() && bytes[i - 1].is_ascii_digit() && bytes[i + 1].is_ascii_digit();
                 if !ok {
                     return None;
                 }

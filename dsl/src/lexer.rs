@@ -184,9 +184,9 @@ pub struct Token {
 
 // Longest first, so that `//=` wins over `//` and `/`.
 const OPS: &[&str] = &[
-    "**=", "//=", ">>=", "<<=", "...", "->", "==", "!=", "<=", ">=", "**", "//", "+=", "-=", "*=",
-    "/=", "%=", "&=", "|=", "^=", "@=", ":=", "<<", ">>", "??", "+", "-", "*", "/", "%", "<", ">",
-    "=", "(", ")", "[", "]", "{", "}", ",", ":", ".", ";", "@", "&", "|", "^", "~",
+    "**=", "//=", ">>=", "<<=", "...", "->", "==", "!=", "<=", ">=", "**", "//", "+=", "-=", "*=", "/=", "%=", "&=",
+    "|=", "^=", "@=", ":=", "<<", ">>", "??", "+", "-", "*", "/", "%", "<", ">", "=", "(", ")", "[", "]", "{", "}",
+    ",", ":", ".", ";", "@", "&", "|", "^", "~",
 ];
 
 /// Python's limit on nested indentation levels.
@@ -195,14 +195,7 @@ pub const MAX_INDENT_DEPTH: usize = 100;
 /// Splits `src` into tokens. The result always ends with NEWLINE (if any
 /// token precedes), matching DEDENTs, and EOF.
 pub fn lex(src: &str) -> (Vec<Token>, Vec<Diagnostic>) {
-    let mut lx = Lexer {
-        src,
-        pos: 0,
-        tokens: Vec::new(),
-        diags: Vec::new(),
-        indents: vec![0],
-        depth: 0,
-    };
+    let mut lx = Lexer { src, pos: 0, tokens: Vec::new(), diags: Vec::new(), indents: vec![0], depth: 0 };
     lx.run();
     (lx.tokens, lx.diags)
 }
@@ -227,21 +220,11 @@ impl Lexer<'_> {
     }
 
     fn push(&mut self, tok: Tok, start: usize) {
-        self.tokens.push(Token {
-            tok,
-            span: Span::new(start, self.pos),
-        });
+        self.tokens.push(Token { tok, span: Span::new(start, self.pos) });
     }
 
-    fn error(
-        &mut self,
-        start: usize,
-        end: usize,
-        message: impl Into<String>,
-        label: impl Into<String>,
-    ) {
-        self.diags
-            .push(Diagnostic::error(Span::new(start, end), message, label));
+    fn error(&mut self, start: usize, end: usize, message: impl Into<String>, label: impl Into<String>) {
+        self.diags.push(Diagnostic::error(Span::new(start, end), message, label));
     }
 
     fn run(&mut self) {
@@ -288,9 +271,7 @@ impl Lexer<'_> {
                         );
                     }
                 }
-                c if c.is_ascii_digit()
-                    || (c == '.' && self.peek_at(1).is_some_and(|d| d.is_ascii_digit())) =>
-                {
+                c if c.is_ascii_digit() || (c == '.' && self.peek_at(1).is_some_and(|d| d.is_ascii_digit())) => {
                     self.number()
                 }
                 c if c == '"' || c == '\'' => self.string(start, ""),
@@ -322,43 +303,21 @@ impl Lexer<'_> {
                         self.push(Tok::Op(op), start);
                     } else {
                         self.pos += c.len_utf8();
-                        let shown = if c.is_control() {
-                            format!("{:?}", c)
-                        } else {
-                            format!("`{c}`")
-                        };
-                        self.error(
-                            start,
-                            self.pos,
-                            format!("unexpected character {shown}"),
-                            "not valid in a program",
-                        );
+                        let shown = if c.is_control() { format!("{:?}", c) } else { format!("`{c}`") };
+                        self.error(start, self.pos, format!("unexpected character {shown}"), "not valid in a program");
                     }
                 }
             }
         }
         let end = self.src.len();
-        if self
-            .tokens
-            .last()
-            .is_some_and(|t| !matches!(t.tok, Tok::Newline | Tok::Dedent))
-        {
-            self.tokens.push(Token {
-                tok: Tok::Newline,
-                span: Span::new(end, end),
-            });
+        if self.tokens.last().is_some_and(|t| !matches!(t.tok, Tok::Newline | Tok::Dedent)) {
+            self.tokens.push(Token { tok: Tok::Newline, span: Span::new(end, end) });
         }
         while self.indents.len() > 1 {
             self.indents.pop();
-            self.tokens.push(Token {
-                tok: Tok::Dedent,
-                span: Span::new(end, end),
-            });
+            self.tokens.push(Token { tok: Tok::Dedent, span: Span::new(end, end) });
         }
-        self.tokens.push(Token {
-            tok: Tok::Eof,
-            span: Span::new(end, end),
-        });
+        self.tokens.push(Token { tok: Tok::Eof, span: Span::new(end, end) });
     }
 
     /// Handles the indentation at the start of a logical line. Returns true
@@ -394,25 +353,14 @@ impl Lexer<'_> {
         let current = *self.indents.last().unwrap_or(&0);
         if width > current {
             if self.indents.len() > MAX_INDENT_DEPTH {
-                self.error(
-                    start,
-                    self.pos,
-                    "too many levels of indentation",
-                    "nested too deeply",
-                );
+                self.error(start, self.pos, "too many levels of indentation", "nested too deeply");
             }
             self.indents.push(width);
-            self.tokens.push(Token {
-                tok: Tok::Indent,
-                span: Span::new(start, self.pos),
-            });
+            self.tokens.push(Token { tok: Tok::Indent, span: Span::new(start, self.pos) });
         } else if width < current {
             while width < *self.indents.last().unwrap_or(&0) {
                 self.indents.pop();
-                self.tokens.push(Token {
-                    tok: Tok::Dedent,
-                    span: Span::new(self.pos, self.pos),
-                });
+                self.tokens.push(Token { tok: Tok::Dedent, span: Span::new(self.pos, self.pos) });
             }
             if width != *self.indents.last().unwrap_or(&0) {
                 self.error(
@@ -444,34 +392,18 @@ impl Lexer<'_> {
         if radix != 10 {
             self.pos += 2;
             let digits_start = self.pos;
-            while self
-                .peek()
-                .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
-            {
+            while self.peek().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
                 self.pos += 1;
             }
-            let digits: String = self.src[digits_start..self.pos]
-                .chars()
-                .filter(|c| *c != '_')
-                .collect();
+            let digits: String = self.src[digits_start..self.pos].chars().filter(|c| *c != '_').collect();
             match u64::from_str_radix(&digits, radix) {
                 Ok(v) if v <= 1 << 63 => self.push(Tok::Int(v), start),
                 Ok(_) => {
-                    self.error(
-                        start,
-                        self.pos,
-                        "integer literal does not fit in 64 bits",
-                        "too large for `int`",
-                    );
+                    self.error(start, self.pos, "integer literal does not fit in 64 bits", "too large for `int`");
                     self.push(Tok::Int(0), start);
                 }
                 Err(_) => {
-                    self.error(
-                        start,
-                        self.pos,
-                        "invalid integer literal",
-                        "not a valid number",
-                    );
+                    self.error(start, self.pos, "invalid integer literal", "not a valid number");
                     self.push(Tok::Int(0), start);
                 }
             }
@@ -507,16 +439,12 @@ impl Lexer<'_> {
             self.push(Tok::Unsupported("an imaginary number"), start);
             return;
         }
-        let text: String = self.src[start..self.pos]
-            .chars()
-            .filter(|c| *c != '_')
-            .collect();
+        let text: String = self.src[start..self.pos].chars().filter(|c| *c != '_').collect();
         if is_float {
             let v = text.parse::<f64>().unwrap_or(0.0);
             self.push(Tok::Float(v), start);
         } else {
-            let leading_zero =
-                text.len() > 1 && text.starts_with('0') && text.bytes().any(|b| b != b'0');
+            let leading_zero = text.len() > 1 && text.starts_with('0') && text.bytes().any(|b| b != b'0');
             if leading_zero {
                 self.error(
                     start,
@@ -528,12 +456,7 @@ impl Lexer<'_> {
             match text.parse::<u64>() {
                 Ok(v) if v <= 1 << 63 => self.push(Tok::Int(v), start),
                 _ => {
-                    self.error(
-                        start,
-                        self.pos,
-                        "integer literal does not fit in 64 bits",
-                        "too large for `int`",
-                    );
+                    self.error(start, self.pos, "integer literal does not fit in 64 bits", "too large for `int`");
                     self.push(Tok::Int(0), start);
                 }
             }
@@ -550,12 +473,7 @@ impl Lexer<'_> {
         let mut value = String::new();
         loop {
             let Some(c) = self.peek() else {
-                self.error(
-                    start,
-                    self.pos,
-                    "unterminated string literal",
-                    "the string starts here",
-                );
+                self.error(start, self.pos, "unterminated string literal", "the string starts here");
                 break;
             };
             if triple {
@@ -567,12 +485,7 @@ impl Lexer<'_> {
                 self.pos += 1;
                 break;
             } else if c == '\n' || c == '\r' {
-                self.error(
-                    start,
-                    self.pos,
-                    "unterminated string literal",
-                    "the string starts here",
-                );
+                self.error(start, self.pos, "unterminated string literal", "the string starts here");
                 break;
             }
             if c == '\\' {
@@ -618,28 +531,15 @@ impl Lexer<'_> {
                         };
                         let hex: String = self.src[self.pos..].chars().take(len).collect();
                         let ok = hex.len() == len && hex.chars().all(|h| h.is_ascii_hexdigit());
-                        match ok
-                            .then(|| u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32))
-                            .flatten()
-                        {
+                        match ok.then(|| u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32)).flatten() {
                             Some(ch) => {
                                 self.pos += len;
                                 value.push(ch);
                             }
-                            None => self.error(
-                                esc_start,
-                                self.pos,
-                                format!("invalid \\{e} escape"),
-                                "bad escape",
-                            ),
+                            None => self.error(esc_start, self.pos, format!("invalid \\{e} escape"), "bad escape"),
                         }
                     }
-                    'N' => self.error(
-                        esc_start,
-                        self.pos,
-                        "\\N{...} escapes are not supported",
-                        "unsupported escape",
-                    ),
+                    'N' => self.error(esc_start, self.pos, "\\N{...} escapes are not supported", "unsupported escape"),
                     other => {
                         // Python keeps unknown escapes as written (with a warning).
                         value.push('\\');
@@ -670,10 +570,7 @@ fn is_ident_continue(c: char) -> bool {
 }
 
 fn is_string_prefix(word: &str) -> bool {
-    matches!(
-        word.to_ascii_lowercase().as_str(),
-        "r" | "u" | "f" | "b" | "rb" | "br" | "fr" | "rf"
-    )
+    matches!(word.to_ascii_lowercase().as_str(), "r" | "u" | "f" | "b" | "rb" | "br" | "fr" | "rf")
 }
 
 #[cfg(test)]

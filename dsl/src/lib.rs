@@ -55,9 +55,5 @@ pub fn compile(src: &str) -> Compiled {
     }
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
     diagnostics.dedup();
-    Compiled {
-        module,
-        program,
-        diagnostics,
-    }
+    Compiled { module, program, diagnostics }
 }

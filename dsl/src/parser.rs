@@ -17,12 +17,7 @@ pub const MAX_NESTING: usize = 200;
 /// parsing failed; the diagnostics say what went wrong.
 pub fn parse_module(src: &str) -> (Module, Vec<Diagnostic>) {
     let (tokens, diags) = lex(src);
-    let mut p = Parser {
-        tokens,
-        pos: 0,
-        diags,
-        depth: 0,
-    };
+    let mut p = Parser { tokens, pos: 0, diags, depth: 0 };
     let module = p.module();
     (module, p.diags)
 }
@@ -42,12 +37,7 @@ pub fn parse_expression_at(src: &str, base: usize) -> (Expr, Vec<Diagnostic>) {
     };
     tokens.iter_mut().for_each(|t| shift(&mut t.span));
     diags.iter_mut().for_each(|d| shift(&mut d.span));
-    let mut p = Parser {
-        tokens,
-        pos: 0,
-        diags,
-        depth: 0,
-    };
+    let mut p = Parser { tokens, pos: 0, diags, depth: 0 };
     let expr = match p.testlist() {
         Ok(e) => {
             while matches!(p.peek(), Tok::Newline) {
@@ -90,11 +80,7 @@ impl Parser {
     }
 
     fn prev_span(&self) -> Span {
-        if self.pos == 0 {
-            Span::default()
-        } else {
-            self.tokens[self.pos - 1].span
-        }
+        if self.pos == 0 { Span::default() } else { self.tokens[self.pos - 1].span }
     }
 
     fn bump(&mut self) -> Token {
@@ -135,32 +121,20 @@ impl Parser {
     fn fail<T>(&mut self, expected: &str) -> PResult<T> {
         let found = self.peek().describe();
         let span = self.span();
-        self.diags.push(Diagnostic::error(
-            span,
-            format!("{expected}, found {found}"),
-            expected.to_string(),
-        ));
+        self.diags.push(Diagnostic::error(span, format!("{expected}, found {found}"), expected.to_string()));
         Err(Fail)
     }
 
     fn unsupported<T>(&mut self, span: Span, what: &str) -> PResult<T> {
         self.diags.push(
-            Diagnostic::error(
-                span,
-                format!("{what} is not supported in synth's language"),
-                "unsupported",
-            )
-            .with_note("see docs/language.md for the supported subset of Python"),
+            Diagnostic::error(span, format!("{what} is not supported in synth's language"), "unsupported")
+                .with_note("see docs/language.md for the supported subset of Python"),
         );
         Err(Fail)
     }
 
     fn expect_op(&mut self, op: &str) -> PResult<Span> {
-        if self.at_op(op) {
-            Ok(self.bump().span)
-        } else {
-            self.fail(&format!("expected `{op}`"))
-        }
+        if self.at_op(op) { Ok(self.bump().span) } else { self.fail(&format!("expected `{op}`")) }
     }
 
     fn expect_name(&mut self, what: &str) -> PResult<Ident> {
@@ -229,11 +203,7 @@ impl Parser {
                 }
                 Tok::Indent => {
                     let span = self.span();
-                    self.diags.push(Diagnostic::error(
-                        span,
-                        "unexpected indent",
-                        "this line is indented",
-                    ));
+                    self.diags.push(Diagnostic::error(span, "unexpected indent", "this line is indented"));
                     self.skip_block();
                 }
                 Tok::Dedent => {
@@ -247,11 +217,7 @@ impl Parser {
                         Err(Fail) => {
                             // A failure inside a block was recovered there; only
                             // recover here when the item's own line failed.
-                            if self.pos == start
-                                || !matches!(
-                                    self.tokens[self.pos - 1].tok,
-                                    Tok::Newline | Tok::Dedent
-                                )
+                            if self.pos == start || !matches!(self.tokens[self.pos - 1].tok, Tok::Newline | Tok::Dedent)
                             {
                                 self.recover_line();
                             }
@@ -275,41 +241,16 @@ impl Parser {
         let stmt = self.simple_statement()?;
         self.expect_newline()?;
         match stmt {
-            Stmt::Expr(Expr {
-                kind: ExprKind::Str(_),
-                ..
-            })
-            | Stmt::Pass(_) => Ok(None),
-            Stmt::Assign {
-                mut targets,
-                value,
-                span,
-            } if targets.len() == 1 => match targets.pop() {
-                Some(Expr {
-                    kind: ExprKind::Name(name),
-                    span: name_span,
-                }) => Ok(Some(Item::Const(ConstDef {
-                    name: Ident {
-                        name,
-                        span: name_span,
-                    },
-                    ann: None,
-                    value,
-                    span,
-                }))),
+            Stmt::Expr(Expr { kind: ExprKind::Str(_), .. }) | Stmt::Pass(_) => Ok(None),
+            Stmt::Assign { mut targets, value, span } if targets.len() == 1 => match targets.pop() {
+                Some(Expr { kind: ExprKind::Name(name), span: name_span }) => {
+                    Ok(Some(Item::Const(ConstDef { name: Ident { name, span: name_span }, ann: None, value, span })))
+                }
                 _ => self.top_level_error(start.to(span)),
             },
-            Stmt::AnnAssign {
-                target,
-                ann,
-                value: Some(value),
-                span,
-            } => Ok(Some(Item::Const(ConstDef {
-                name: target,
-                ann: Some(ann),
-                value,
-                span,
-            }))),
+            Stmt::AnnAssign { target, ann, value: Some(value), span } => {
+                Ok(Some(Item::Const(ConstDef { name: target, ann: Some(ann), value, span })))
+            }
             Stmt::Error(_) => Err(Fail),
             other => self.top_level_error(other.span()),
         }
@@ -378,42 +319,19 @@ impl Parser {
                 return self.unsupported(span, "`*args`, `**kwargs` or a positional-only marker");
             }
             let pname = self.expect_name("a parameter name")?;
-            let ann = if self.eat_op(":") {
-                Some(self.type_expr()?)
-            } else {
-                None
-            };
-            let default = if self.eat_op("=") {
-                Some(self.test()?)
-            } else {
-                None
-            };
-            params.push(Param {
-                name: pname,
-                ann,
-                default,
-            });
+            let ann = if self.eat_op(":") { Some(self.type_expr()?) } else { None };
+            let default = if self.eat_op("=") { Some(self.test()?) } else { None };
+            params.push(Param { name: pname, ann, default });
             if !self.eat_op(",") {
                 break;
             }
         }
         self.expect_op(")")?;
-        let ret = if self.eat_op("->") {
-            Some(self.type_expr()?)
-        } else {
-            None
-        };
+        let ret = if self.eat_op("->") { Some(self.type_expr()?) } else { None };
         let colon = self.expect_op(":")?;
         let span = def_span.to(colon);
         let body = self.block()?;
-        Ok(Function {
-            decorators,
-            name,
-            params,
-            ret,
-            body,
-            span,
-        })
+        Ok(Function { decorators, name, params, ret, body, span })
     }
 
     fn type_expr(&mut self) -> PResult<TypeExpr> {
@@ -425,10 +343,7 @@ impl Parser {
                 }
                 Tok::Kw(Kw::None) => {
                     let span = p.bump().span;
-                    Ident {
-                        name: "None".into(),
-                        span,
-                    }
+                    Ident { name: "None".into(), span }
                 }
                 _ => return p.fail("expected a type"),
             };
@@ -449,12 +364,7 @@ impl Parser {
             }
             let close = p.expect_op("]")?;
             let span = name.span.to(close);
-            Ok(TypeExpr::Generic {
-                name,
-                args,
-                ellipsis,
-                span,
-            })
+            Ok(TypeExpr::Generic { name, args, ellipsis, span })
         })
     }
 
@@ -483,11 +393,7 @@ impl Parser {
                 }
                 Tok::Indent => {
                     let span = self.span();
-                    self.diags.push(Diagnostic::error(
-                        span,
-                        "unexpected indent",
-                        "this line is indented",
-                    ));
+                    self.diags.push(Diagnostic::error(span, "unexpected indent", "this line is indented"));
                     self.skip_block();
                 }
                 _ => {
@@ -497,11 +403,7 @@ impl Parser {
                         Err(Fail) => {
                             let span = self.tokens[start.min(self.tokens.len() - 1)].span;
                             body.push(Stmt::Error(span));
-                            if self.pos == start
-                                || !matches!(
-                                    self.tokens[self.pos - 1].tok,
-                                    Tok::Newline | Tok::Dedent
-                                )
+                            if self.pos == start || !matches!(self.tokens[self.pos - 1].tok, Tok::Newline | Tok::Dedent)
                             {
                                 self.recover_line();
                             }
@@ -522,11 +424,7 @@ impl Parser {
                 let cond = self.named_test()?;
                 let colon = self.expect_op(":")?;
                 let body = self.block()?;
-                Ok(vec![Stmt::While {
-                    cond,
-                    body,
-                    span: span.to(colon),
-                }])
+                Ok(vec![Stmt::While { cond, body, span: span.to(colon) }])
             }
             Tok::Kw(Kw::For) => {
                 self.bump();
@@ -541,12 +439,7 @@ impl Parser {
                     let span = self.span();
                     return self.unsupported(span, "`else` after a loop");
                 }
-                Ok(vec![Stmt::For {
-                    target,
-                    iter,
-                    body,
-                    span: span.to(colon),
-                }])
+                Ok(vec![Stmt::For { target, iter, body, span: span.to(colon) }])
             }
             Tok::Kw(Kw::Def) | Tok::Op("@") => {
                 let _ = self.unsupported::<()>(span, "a nested function");
@@ -576,12 +469,7 @@ impl Parser {
         } else {
             Vec::new()
         };
-        Ok(Stmt::If {
-            cond,
-            body,
-            orelse,
-            span: span.to(colon),
-        })
+        Ok(Stmt::If { cond, body, orelse, span: span.to(colon) })
     }
 
     /// `small (; small)* NEWLINE`.
@@ -614,43 +502,22 @@ impl Parser {
             }
             Tok::Kw(Kw::Return) => {
                 self.bump();
-                let value = if matches!(self.peek(), Tok::Newline | Tok::Eof | Tok::Dedent)
-                    || self.at_op(";")
-                {
+                let value = if matches!(self.peek(), Tok::Newline | Tok::Eof | Tok::Dedent) || self.at_op(";") {
                     None
                 } else {
                     Some(self.testlist()?)
                 };
                 let end = self.prev_span();
-                Ok(Stmt::Return {
-                    value,
-                    span: span.to(end),
-                })
+                Ok(Stmt::Return { value, span: span.to(end) })
             }
             Tok::Kw(Kw::Assert) => {
                 self.bump();
                 let cond = self.test()?;
-                let msg = if self.eat_op(",") {
-                    Some(self.test()?)
-                } else {
-                    None
-                };
+                let msg = if self.eat_op(",") { Some(self.test()?) } else { None };
                 let end = self.prev_span();
-                Ok(Stmt::Assert {
-                    cond,
-                    msg,
-                    span: span.to(end),
-                })
+                Ok(Stmt::Assert { cond, msg, span: span.to(end) })
             }
-            Tok::Kw(
-                kw @ (Kw::Global
-                | Kw::Nonlocal
-                | Kw::Import
-                | Kw::From
-                | Kw::Raise
-                | Kw::Del
-                | Kw::Yield),
-            ) => {
+            Tok::Kw(kw @ (Kw::Global | Kw::Nonlocal | Kw::Import | Kw::From | Kw::Raise | Kw::Del | Kw::Yield)) => {
                 let what = match kw {
                     Kw::Global | Kw::Nonlocal => "`global`/`nonlocal` (global mutable state)",
                     Kw::Import | Kw::From => "`import`",
@@ -660,9 +527,7 @@ impl Parser {
                 };
                 self.unsupported(span, what)
             }
-            Tok::Kw(Kw::Else | Kw::Elif | Kw::Except | Kw::Finally) => {
-                self.fail("expected a statement")
-            }
+            Tok::Kw(Kw::Else | Kw::Elif | Kw::Except | Kw::Finally) => self.fail("expected a statement"),
             _ => self.expression_statement(),
         }
     }
@@ -674,22 +539,12 @@ impl Parser {
             // Annotated assignment: `name: T [= value]`.
             self.bump();
             let ann = self.type_expr()?;
-            let value = if self.eat_op("=") {
-                Some(self.testlist()?)
-            } else {
-                None
-            };
+            let value = if self.eat_op("=") { Some(self.testlist()?) } else { None };
             let span = start.to(self.prev_span());
             return match first.kind {
-                ExprKind::Name(name) => Ok(Stmt::AnnAssign {
-                    target: Ident {
-                        name,
-                        span: first.span,
-                    },
-                    ann,
-                    value,
-                    span,
-                }),
+                ExprKind::Name(name) => {
+                    Ok(Stmt::AnnAssign { target: Ident { name, span: first.span }, ann, value, span })
+                }
                 _ => {
                     self.diags.push(Diagnostic::error(
                         first.span,
@@ -707,12 +562,7 @@ impl Parser {
             let value = self.testlist()?;
             let span = start.to(self.prev_span());
             self.check_target(&first, false)?;
-            return Ok(Stmt::AugAssign {
-                target: first,
-                op: bin,
-                value,
-                span,
-            });
+            return Ok(Stmt::AugAssign { target: first, op: bin, value, span });
         }
         if self.at_op("=") {
             let mut targets = vec![first];
@@ -729,11 +579,7 @@ impl Parser {
                 self.check_target(t, true)?;
             }
             let span = start.to(self.prev_span());
-            return Ok(Stmt::Assign {
-                targets,
-                value,
-                span,
-            });
+            return Ok(Stmt::Assign { targets, value, span });
         }
         if self.at_op(":=") {
             let span = self.span();
@@ -821,10 +667,7 @@ impl Parser {
             }
             items.push(self.test()?);
         }
-        Ok(Expr::new(
-            ExprKind::Tuple(items),
-            start.to(self.prev_span()),
-        ))
+        Ok(Expr::new(ExprKind::Tuple(items), start.to(self.prev_span())))
     }
 
     fn at_expr_end(&self) -> bool {
@@ -869,11 +712,7 @@ impl Parser {
             let orelse = p.test()?;
             let span = body.span.to(orelse.span);
             Ok(Expr::new(
-                ExprKind::IfExp {
-                    cond: Box::new(cond),
-                    body: Box::new(body),
-                    orelse: Box::new(orelse),
-                },
+                ExprKind::IfExp { cond: Box::new(cond), body: Box::new(body), orelse: Box::new(orelse) },
                 span,
             ))
         })
@@ -887,12 +726,7 @@ impl Parser {
         self.bool_chain(Kw::And, BoolOp::And, Self::not_test)
     }
 
-    fn bool_chain(
-        &mut self,
-        kw: Kw,
-        op: BoolOp,
-        next: fn(&mut Self) -> PResult<Expr>,
-    ) -> PResult<Expr> {
+    fn bool_chain(&mut self, kw: Kw, op: BoolOp, next: fn(&mut Self) -> PResult<Expr>) -> PResult<Expr> {
         let first = next(self)?;
         if !self.at_kw(kw) {
             return Ok(first);
@@ -910,10 +744,7 @@ impl Parser {
             let span = self.bump().span;
             let operand = self.nest(Self::not_test)?;
             let span = span.to(operand.span);
-            return Ok(Expr::new(
-                ExprKind::Unary(UnaryOp::Not, Box::new(operand)),
-                span,
-            ));
+            return Ok(Expr::new(ExprKind::Unary(UnaryOp::Not, Box::new(operand)), span));
         }
         self.comparison()
     }
@@ -950,11 +781,7 @@ impl Parser {
         Ok(Expr::new(ExprKind::Compare(Box::new(first), rest), span))
     }
 
-    fn binary_level(
-        &mut self,
-        ops: &[(&str, BinOp)],
-        next: fn(&mut Self) -> PResult<Expr>,
-    ) -> PResult<Expr> {
+    fn binary_level(&mut self, ops: &[(&str, BinOp)], next: fn(&mut Self) -> PResult<Expr>) -> PResult<Expr> {
         let mut lhs = next(self)?;
         'outer: loop {
             for (tok, op) in ops {
@@ -996,12 +823,7 @@ impl Parser {
             return self.unsupported(span, "the matrix operator `@`");
         }
         self.binary_level(
-            &[
-                ("*", BinOp::Mul),
-                ("//", BinOp::FloorDiv),
-                ("/", BinOp::Div),
-                ("%", BinOp::Mod),
-            ],
+            &[("*", BinOp::Mul), ("//", BinOp::FloorDiv), ("/", BinOp::Div), ("%", BinOp::Mod)],
             Self::factor,
         )
     }
@@ -1025,10 +847,7 @@ impl Parser {
             // Right-associative, and binds tighter than a unary minus on its left.
             let exp = self.nest(Self::factor)?;
             let span = base.span.to(exp.span);
-            return Ok(Expr::new(
-                ExprKind::Binary(BinOp::Pow, Box::new(base), Box::new(exp)),
-                span,
-            ));
+            return Ok(Expr::new(ExprKind::Binary(BinOp::Pow, Box::new(base), Box::new(exp)), span));
         }
         Ok(base)
     }
@@ -1041,14 +860,7 @@ impl Parser {
                 let (args, keywords) = self.call_args()?;
                 let close = self.expect_op(")")?;
                 let span = e.span.to(close);
-                e = Expr::new(
-                    ExprKind::Call {
-                        func: Box::new(e),
-                        args,
-                        keywords,
-                    },
-                    span,
-                );
+                e = Expr::new(ExprKind::Call { func: Box::new(e), args, keywords }, span);
             } else if self.at_op("[") {
                 self.bump();
                 e = self.subscript(e)?;
@@ -1071,24 +883,17 @@ impl Parser {
                 let span = self.span();
                 return self.unsupported(span, "argument unpacking with `*` or `**`");
             }
-            if let (Tok::Name(name), Tok::Op("=")) = (self.peek().clone(), self.peek_nth(1).clone())
-            {
+            if let (Tok::Name(name), Tok::Op("=")) = (self.peek().clone(), self.peek_nth(1).clone()) {
                 let span = self.bump().span;
                 self.bump();
                 let value = self.test()?;
-                keywords.push(Keyword {
-                    name: Ident { name, span },
-                    value,
-                });
+                keywords.push(Keyword { name: Ident { name, span }, value });
             } else {
                 let arg = self.test()?;
                 if self.at_kw(Kw::For) {
                     let clauses = self.comp_clauses()?;
                     let span = arg.span.to(self.prev_span());
-                    args.push(Expr::new(
-                        ExprKind::GeneratorExp(Box::new(arg), clauses),
-                        span,
-                    ));
+                    args.push(Expr::new(ExprKind::GeneratorExp(Box::new(arg), clauses), span));
                 } else {
                     if !keywords.is_empty() {
                         self.diags.push(Diagnostic::error(
@@ -1110,11 +915,7 @@ impl Parser {
 
     fn subscript(&mut self, value: Expr) -> PResult<Expr> {
         let slice_part = |p: &mut Self| -> PResult<Option<Box<Expr>>> {
-            if p.at_op(":") || p.at_op("]") {
-                Ok(None)
-            } else {
-                Ok(Some(Box::new(p.test()?)))
-            }
+            if p.at_op(":") || p.at_op("]") { Ok(None) } else { Ok(Some(Box::new(p.test()?))) }
         };
         let lower = slice_part(self)?;
         if !self.at_op(":") {
@@ -1137,29 +938,14 @@ impl Parser {
             };
             let close = self.expect_op("]")?;
             let span = value.span.to(close);
-            return Ok(Expr::new(
-                ExprKind::Index(Box::new(value), Box::new(index)),
-                span,
-            ));
+            return Ok(Expr::new(ExprKind::Index(Box::new(value), Box::new(index)), span));
         }
         self.bump();
         let upper = slice_part(self)?;
-        let step = if self.eat_op(":") {
-            slice_part(self)?
-        } else {
-            None
-        };
+        let step = if self.eat_op(":") { slice_part(self)? } else { None };
         let close = self.expect_op("]")?;
         let span = value.span.to(close);
-        Ok(Expr::new(
-            ExprKind::Slice {
-                value: Box::new(value),
-                lower,
-                upper,
-                step,
-            },
-            span,
-        ))
+        Ok(Expr::new(ExprKind::Slice { value: Box::new(value), lower, upper, step }, span))
     }
 
     /// `for target in iter [if cond]*` clauses, one or more.
@@ -1227,10 +1013,7 @@ impl Parser {
         if self.at_kw(Kw::For) {
             let clauses = self.comp_clauses()?;
             let close = self.expect_op(")")?;
-            return Ok(Expr::new(
-                ExprKind::GeneratorExp(Box::new(first), clauses),
-                open.to(close),
-            ));
+            return Ok(Expr::new(ExprKind::GeneratorExp(Box::new(first), clauses), open.to(close)));
         }
         if self.at_op(":=") {
             let span = self.span();
@@ -1261,10 +1044,7 @@ impl Parser {
         if self.at_kw(Kw::For) {
             let clauses = self.comp_clauses()?;
             let close = self.expect_op("]")?;
-            return Ok(Expr::new(
-                ExprKind::ListComp(Box::new(first), clauses),
-                open.to(close),
-            ));
+            return Ok(Expr::new(ExprKind::ListComp(Box::new(first), clauses), open.to(close)));
         }
         let mut items = vec![first];
         while self.eat_op(",") {

@@ -18,13 +18,7 @@ pub fn module(m: &Module) -> String {
             Item::Function(f) => function_into(&mut out, f),
             Item::Const(c) => {
                 let _ = match &c.ann {
-                    Some(t) => writeln!(
-                        out,
-                        "{}: {} = {}",
-                        c.name.name,
-                        type_expr(t),
-                        expr_top(&c.value)
-                    ),
+                    Some(t) => writeln!(out, "{}: {} = {}", c.name.name, type_expr(t), expr_top(&c.value)),
                     None => writeln!(out, "{} = {}", c.name.name, expr_top(&c.value)),
                 };
             }
@@ -72,12 +66,7 @@ fn function_into(out: &mut String, f: &Function) {
 pub fn type_expr(t: &TypeExpr) -> String {
     match t {
         TypeExpr::Name(id) => id.name.clone(),
-        TypeExpr::Generic {
-            name,
-            args,
-            ellipsis,
-            ..
-        } => {
+        TypeExpr::Generic { name, args, ellipsis, .. } => {
             let mut parts: Vec<String> = args.iter().map(type_expr).collect();
             if *ellipsis {
                 parts.push("...".into());
@@ -124,18 +113,14 @@ pub fn stmt(out: &mut String, s: &Stmt, level: usize) {
             out.push_str(&expr_top(value));
             out.push('\n');
         }
-        Stmt::AnnAssign {
-            target, ann, value, ..
-        } => {
+        Stmt::AnnAssign { target, ann, value, .. } => {
             let _ = write!(out, "{}: {}", target.name, type_expr(ann));
             if let Some(v) = value {
                 let _ = write!(out, " = {}", expr_top(v));
             }
             out.push('\n');
         }
-        Stmt::AugAssign {
-            target, op, value, ..
-        } => {
+        Stmt::AugAssign { target, op, value, .. } => {
             let _ = writeln!(out, "{} {}= {}", expr(target), op.as_str(), expr_top(value));
         }
         Stmt::Return { value, .. } => match value {
@@ -144,23 +129,14 @@ pub fn stmt(out: &mut String, s: &Stmt, level: usize) {
             }
             None => out.push_str("return\n"),
         },
-        Stmt::If {
-            cond, body, orelse, ..
-        } => {
+        Stmt::If { cond, body, orelse, .. } => {
             let _ = writeln!(out, "if {}:", expr(cond));
             block(out, body, level + 1);
             let mut orelse = orelse;
             loop {
                 match orelse.as_slice() {
                     [] => break,
-                    [
-                        Stmt::If {
-                            cond,
-                            body,
-                            orelse: next,
-                            ..
-                        },
-                    ] => {
+                    [Stmt::If { cond, body, orelse: next, .. }] => {
                         indent(out, level);
                         let _ = writeln!(out, "elif {}:", expr(cond));
                         block(out, body, level + 1);
@@ -175,9 +151,7 @@ pub fn stmt(out: &mut String, s: &Stmt, level: usize) {
                 }
             }
         }
-        Stmt::For {
-            target, iter, body, ..
-        } => {
+        Stmt::For { target, iter, body, .. } => {
             let _ = writeln!(out, "for {} in {}:", expr_top(target), expr_top(iter));
             block(out, body, level + 1);
         }
@@ -203,11 +177,7 @@ fn expr_top(e: &Expr) -> String {
     match &e.kind {
         ExprKind::Tuple(items) if !items.is_empty() => {
             let parts: Vec<String> = items.iter().map(expr).collect();
-            if parts.len() == 1 {
-                format!("{},", parts[0])
-            } else {
-                parts.join(", ")
-            }
+            if parts.len() == 1 { format!("{},", parts[0]) } else { parts.join(", ") }
         }
         _ => expr(e),
     }
@@ -271,11 +241,7 @@ fn expr_prec(out: &mut String, e: &Expr, min: u8) {
             if f.is_nan() {
                 out.push_str("float('nan')");
             } else if f.is_infinite() {
-                out.push_str(if *f > 0.0 {
-                    "float('inf')"
-                } else {
-                    "-float('inf')"
-                });
+                out.push_str(if *f > 0.0 { "float('inf')" } else { "-float('inf')" });
             } else {
                 out.push_str(&float_repr(*f));
             }
@@ -330,11 +296,7 @@ fn expr_prec(out: &mut String, e: &Expr, min: u8) {
             out.push_str(" else ");
             expr_prec(out, orelse, P_IFEXP);
         }
-        ExprKind::Call {
-            func,
-            args,
-            keywords,
-        } => {
+        ExprKind::Call { func, args, keywords } => {
             expr_prec(out, func, P_PRIMARY);
             out.push('(');
             let mut first = true;
@@ -344,9 +306,7 @@ fn expr_prec(out: &mut String, e: &Expr, min: u8) {
                 }
                 first = false;
                 match &a.kind {
-                    ExprKind::GeneratorExp(elt, clauses)
-                        if args.len() == 1 && keywords.is_empty() =>
-                    {
+                    ExprKind::GeneratorExp(elt, clauses) if args.len() == 1 && keywords.is_empty() => {
                         comp(out, elt, clauses)
                     }
                     _ => expr_prec(out, a, P_IFEXP),
@@ -376,12 +336,7 @@ fn expr_prec(out: &mut String, e: &Expr, min: u8) {
             out.push_str(&expr_top(i));
             out.push(']');
         }
-        ExprKind::Slice {
-            value,
-            lower,
-            upper,
-            step,
-        } => {
+        ExprKind::Slice { value, lower, upper, step } => {
             expr_prec(out, value, P_PRIMARY);
             out.push('[');
             if let Some(l) = lower {

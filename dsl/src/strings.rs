@@ -7,11 +7,7 @@ use unicode_general_category::{GeneralCategory as G, get_general_category};
 
 /// Number of code points.
 pub fn char_len(s: &str) -> usize {
-    if s.is_ascii() {
-        s.len()
-    } else {
-        s.chars().count()
-    }
+    if s.is_ascii() { s.len() } else { s.chars().count() }
 }
 
 /// The code points of `s`, for index arithmetic on non-ASCII strings.
@@ -21,21 +17,12 @@ pub fn chars(s: &str) -> Vec<char> {
 
 /// The code point at index `i` (already normalised to `0..len`).
 pub fn char_at(s: &str, i: usize) -> Option<char> {
-    if s.is_ascii() {
-        s.as_bytes().get(i).map(|b| *b as char)
-    } else {
-        s.chars().nth(i)
-    }
+    if s.is_ascii() { s.as_bytes().get(i).map(|b| *b as char) } else { s.chars().nth(i) }
 }
 
 /// Python's `slice.indices(len)`: normalised (start, stop, step) for a
 /// slice with optional bounds. `step` must not be zero.
-pub fn slice_indices(
-    len: usize,
-    lower: Option<i64>,
-    upper: Option<i64>,
-    step: i64,
-) -> (i64, i64, i64) {
+pub fn slice_indices(len: usize, lower: Option<i64>, upper: Option<i64>, step: i64) -> (i64, i64, i64) {
     let len = len as i64;
     let clamp = |v: Option<i64>, default: i64, lo: i64, hi: i64| -> i64 {
         match v {
@@ -49,11 +36,7 @@ pub fn slice_indices(
     if step > 0 {
         (clamp(lower, 0, 0, len), clamp(upper, len, 0, len), step)
     } else {
-        (
-            clamp(lower, len - 1, -1, len - 1),
-            clamp(upper, -1, -1, len - 1),
-            step,
-        )
+        (clamp(lower, len - 1, -1, len - 1), clamp(upper, -1, -1, len - 1), step)
     }
 }
 
@@ -74,11 +57,7 @@ pub fn slice_positions(start: i64, stop: i64, step: i64) -> impl Iterator<Item =
 /// How many items a normalised slice selects.
 pub fn slice_len(start: i64, stop: i64, step: i64) -> usize {
     if step > 0 {
-        if stop > start {
-            ((stop - start - 1) / step + 1) as usize
-        } else {
-            0
-        }
+        if stop > start { ((stop - start - 1) / step + 1) as usize } else { 0 }
     } else if start > stop {
         ((start - stop - 1) / (-step) + 1) as usize
     } else {
@@ -91,16 +70,10 @@ pub fn slice(s: &str, lower: Option<i64>, upper: Option<i64>, step: i64) -> Stri
     if s.is_ascii() {
         let (a, b, st) = slice_indices(s.len(), lower, upper, step);
         if st == 1 {
-            return if b > a {
-                s[a as usize..b as usize].to_string()
-            } else {
-                String::new()
-            };
+            return if b > a { s[a as usize..b as usize].to_string() } else { String::new() };
         }
         let bytes = s.as_bytes();
-        return slice_positions(a, b, st)
-            .map(|i| bytes[i] as char)
-            .collect();
+        return slice_positions(a, b, st).map(|i| bytes[i] as char).collect();
     }
     let cs = chars(s);
     let (a, b, st) = slice_indices(cs.len(), lower, upper, step);
@@ -120,11 +93,7 @@ pub fn is_alpha(c: char) -> bool {
     }
     matches!(
         get_general_category(c),
-        G::UppercaseLetter
-            | G::LowercaseLetter
-            | G::TitlecaseLetter
-            | G::ModifierLetter
-            | G::OtherLetter
+        G::UppercaseLetter | G::LowercaseLetter | G::TitlecaseLetter | G::ModifierLetter | G::OtherLetter
     )
 }
 
@@ -149,10 +118,7 @@ pub fn is_numeric(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_digit();
     }
-    matches!(
-        get_general_category(c),
-        G::DecimalNumber | G::LetterNumber | G::OtherNumber
-    )
+    matches!(get_general_category(c), G::DecimalNumber | G::LetterNumber | G::OtherNumber)
 }
 
 fn is_titlecase(c: char) -> bool {
@@ -207,10 +173,7 @@ pub fn capitalize(s: &str) -> String {
     let mut cs = s.chars();
     match cs.next() {
         None => String::new(),
-        Some(first) => first
-            .to_uppercase()
-            .chain(cs.flat_map(char::to_lowercase))
-            .collect(),
+        Some(first) => first.to_uppercase().chain(cs.flat_map(char::to_lowercase)).collect(),
     }
 }
 
@@ -303,12 +266,7 @@ pub fn split_sep(s: &str, sep: &str, maxsplit: i64) -> Vec<String> {
     if maxsplit < 0 {
         s.split(sep).map(str::to_string).collect()
     } else {
-        s.splitn(
-            maxsplit.saturating_add(1).min(usize::MAX as i64) as usize,
-            sep,
-        )
-        .map(str::to_string)
-        .collect()
+        s.splitn(usize::try_from(maxsplit.saturating_add(1)).unwrap_or(usize::MAX), sep).map(str::to_string).collect()
     }
 }
 
@@ -317,12 +275,7 @@ pub fn rsplit_sep(s: &str, sep: &str, maxsplit: i64) -> Vec<String> {
     let mut out: Vec<String> = if maxsplit < 0 {
         s.rsplit(sep).map(str::to_string).collect()
     } else {
-        s.rsplitn(
-            maxsplit.saturating_add(1).min(usize::MAX as i64) as usize,
-            sep,
-        )
-        .map(str::to_string)
-        .collect()
+        s.rsplitn(usize::try_from(maxsplit.saturating_add(1)).unwrap_or(usize::MAX), sep).map(str::to_string).collect()
     };
     out.reverse();
     out
@@ -341,8 +294,7 @@ pub fn splitlines(s: &str) -> Vec<String> {
                 }
                 out.push(std::mem::take(&mut cur));
             }
-            '\n' | '\x0b' | '\x0c' | '\x1c' | '\x1d' | '\x1e' | '\u{85}' | '\u{2028}'
-            | '\u{2029}' => {
+            '\n' | '\x0b' | '\x0c' | '\x1c' | '\x1d' | '\x1e' | '\u{85}' | '\u{2028}' | '\u{2029}' => {
                 out.push(std::mem::take(&mut cur));
             }
             c => cur.push(c),
@@ -360,11 +312,7 @@ pub fn splitlines(s: &str) -> Vec<String> {
 pub fn sub_range(len: usize, start: Option<i64>, end: Option<i64>) -> Option<(usize, usize)> {
     let n = len as i64;
     let norm = |v: i64| {
-        if v < 0 {
-            (v.saturating_add(n)).max(0)
-        } else {
-            v
-        }
+        if v < 0 { (v.saturating_add(n)).max(0) } else { v }
     };
     let a = start.map_or(0, norm);
     let b = end.map_or(n, norm).min(n);
@@ -384,11 +332,7 @@ fn byte_offset(s: &str, i: usize) -> usize {
 
 /// Code-point index of byte offset `b` in `s`.
 fn char_index(s: &str, b: usize) -> usize {
-    if s.is_ascii() {
-        b
-    } else {
-        s[..b].chars().count()
-    }
+    if s.is_ascii() { b } else { s[..b].chars().count() }
 }
 
 /// `str.find(sub, start, end)` (or `rfind` when `reverse`); -1 when absent.
@@ -398,11 +342,7 @@ pub fn find(s: &str, sub: &str, start: Option<i64>, end: Option<i64>, reverse: b
     };
     let (ba, bb) = (byte_offset(s, a), byte_offset(s, b));
     let hay = &s[ba..bb];
-    let found = if reverse {
-        hay.rfind(sub)
-    } else {
-        hay.find(sub)
-    };
+    let found = if reverse { hay.rfind(sub) } else { hay.find(sub) };
     match found {
         Some(off) => char_index(s, ba + off) as i64,
         None => -1,
@@ -455,26 +395,16 @@ pub fn replace(s: &str, old: &str, new: &str, count: i64) -> String {
         }
         return out;
     }
-    s.replacen(old, new, count.min(usize::MAX as i64) as usize)
+    s.replacen(old, new, usize::try_from(count).unwrap_or(usize::MAX))
 }
 
 /// `str.startswith(prefix, start, end)` / `endswith`.
-pub fn starts_or_ends_with(
-    s: &str,
-    affix: &str,
-    start: Option<i64>,
-    end: Option<i64>,
-    ends: bool,
-) -> bool {
+pub fn starts_or_ends_with(s: &str, affix: &str, start: Option<i64>, end: Option<i64>, ends: bool) -> bool {
     let Some((a, b)) = sub_range(char_len(s), start, end) else {
         return false;
     };
     let hay = &s[byte_offset(s, a)..byte_offset(s, b)];
-    if ends {
-        hay.ends_with(affix)
-    } else {
-        hay.starts_with(affix)
-    }
+    if ends { hay.ends_with(affix) } else { hay.starts_with(affix) }
 }
 
 /// `str.zfill(width)`.

@@ -30,10 +30,7 @@ pub struct Program {
 impl Program {
     /// Finds a function by name.
     pub fn function(&self, name: &str) -> Option<(FuncId, &Function)> {
-        self.functions
-            .iter()
-            .enumerate()
-            .find(|(_, f)| f.name == name)
+        self.functions.iter().enumerate().find(|(_, f)| f.name == name)
     }
 }
 
@@ -228,12 +225,7 @@ pub enum ExprKind {
     /// `seq[index]`.
     Index(Box<Expr>, Box<Expr>),
     /// `seq[lower:upper:step]`.
-    Slice(
-        Box<Expr>,
-        Option<Box<Expr>>,
-        Option<Box<Expr>>,
-        Option<Box<Expr>>,
-    ),
+    Slice(Box<Expr>, Option<Box<Expr>>, Option<Box<Expr>>, Option<Box<Expr>>),
     /// A list display.
     List(Vec<Expr>),
     /// A tuple display.
@@ -309,6 +301,9 @@ pub enum Method {
     StrSplit,
     /// `split(maxsplit=n)` with whitespace splitting: args (s, maxsplit).
     StrSplitWsMax,
+    /// `rsplit(None, n)`: args (s, maxsplit).
+    StrRsplitWsMax,
+
     StrRsplit,
     StrSplitlines,
     StrJoin,

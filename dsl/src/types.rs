@@ -47,9 +47,7 @@ impl Type {
             (a, b) if a == b => true,
             (Type::Tuple(items), Type::TupleOf(t)) => items.iter().all(|i| i.fits(t)),
             (Type::TupleOf(a), Type::TupleOf(b)) => a.fits(b),
-            (Type::Tuple(a), Type::Tuple(b)) => {
-                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.fits(y))
-            }
+            (Type::Tuple(a), Type::Tuple(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.fits(y)),
             _ => false,
         }
     }
@@ -72,10 +70,7 @@ impl Type {
 
     /// Is it a sequence (`str`, list or tuple)?
     pub fn is_sequence(&self) -> bool {
-        matches!(
-            self,
-            Type::Str | Type::List(_) | Type::Tuple(_) | Type::TupleOf(_)
-        )
+        matches!(self, Type::Str | Type::List(_) | Type::Tuple(_) | Type::TupleOf(_))
     }
 
     /// Do `<`, `<=`, `>`, `>=` order values of this type? (Python orders

@@ -119,9 +119,7 @@ fn seq_eq(a: &[Value], b: &[Value]) -> bool {
 /// here have no identity, so an item NaN equals itself.
 fn item_eq(a: &Value, b: &Value) -> bool {
     match (a, b) {
-        (Value::Float(x), Value::Float(y)) if x.is_nan() && y.is_nan() => {
-            x.to_bits() == y.to_bits()
-        }
+        (Value::Float(x), Value::Float(y)) if x.is_nan() && y.is_nan() => x.to_bits() == y.to_bits(),
         _ => py_eq(a, b),
     }
 }
@@ -236,11 +234,7 @@ pub fn float_repr(f: f64) -> String {
         return if f > 0.0 { "inf".into() } else { "-inf".into() };
     }
     if f == 0.0 {
-        return if f.is_sign_negative() {
-            "-0.0".into()
-        } else {
-            "0.0".into()
-        };
+        return if f.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
     }
     // Rust's `{:e}` gives the shortest round-trip digits: `d.ddddde<exp>`.
     let sci = format!("{:e}", f.abs());
@@ -257,19 +251,11 @@ pub fn float_repr(f: f64) -> String {
         } else if decpt >= n {
             format!("{}{}.0", digits, "0".repeat((decpt - n) as usize))
         } else {
-            format!(
-                "{}.{}",
-                &digits[..decpt as usize],
-                &digits[decpt as usize..]
-            )
+            format!("{}.{}", &digits[..decpt as usize], &digits[decpt as usize..])
         };
         format!("{sign}{body}")
     } else {
-        let frac = if digits.len() > 1 {
-            format!("{}.{}", &digits[..1], &digits[1..])
-        } else {
-            digits.clone()
-        };
+        let frac = if digits.len() > 1 { format!("{}.{}", &digits[..1], &digits[1..]) } else { digits.clone() };
         let esign = if exp < 0 { '-' } else { '+' };
         format!("{sign}{frac}e{esign}{:02}", exp.abs())
     }
@@ -284,11 +270,7 @@ pub fn str_repr(s: &str) -> String {
 
 fn str_repr_into(out: &mut String, s: &str) {
     // Single quotes unless the string has a single quote and no double quote.
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
+    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
     out.push(quote);
     for c in s.chars() {
         match c {
@@ -378,10 +360,7 @@ mod tests {
 
     #[test]
     fn int_float_comparison_is_exact() {
-        assert_eq!(
-            cmp_int_float((1 << 53) + 1, 9007199254740992.0),
-            Some(Ordering::Greater)
-        );
+        assert_eq!(cmp_int_float((1 << 53) + 1, 9007199254740992.0), Some(Ordering::Greater));
         assert_eq!(cmp_int_float(3, 3.0), Some(Ordering::Equal));
         assert_eq!(cmp_int_float(-1, -0.5), Some(Ordering::Less));
         assert_eq!(cmp_int_float(i64::MAX, 9.3e18), Some(Ordering::Less));

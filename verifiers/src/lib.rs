@@ -31,15 +31,9 @@ pub fn eval(program: &Program, expr: &Expr, limits: Limits, backend: Backend) ->
         Backend::Interp => match Interpreter::new(program, limits) {
             Ok(mut interp) => {
                 let result = interp.eval_expr(expr);
-                Outcome {
-                    result,
-                    stats: interp.stats(),
-                }
+                Outcome { result, stats: interp.stats() }
             }
-            Err(e) => Outcome {
-                result: Err(e),
-                stats: Stats::default(),
-            },
+            Err(e) => Outcome { result: Err(e), stats: Stats::default() },
         },
     }
 }
@@ -58,12 +52,7 @@ mod tests {
         assert!(diags.is_empty());
         let (expr, diags) = check_expression(&compiled.program, &ast);
         assert!(diags.is_empty());
-        let out = eval(
-            &compiled.program,
-            &expr.expect("checked"),
-            Limits::default(),
-            Backend::Interp,
-        );
+        let out = eval(&compiled.program, &expr.expect("checked"), Limits::default(), Backend::Interp);
         assert_eq!(out.result.map(|v| v.repr()), Ok("42".to_string()));
     }
 }

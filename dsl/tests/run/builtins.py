@@ -1,0 +1,58 @@
+# Builtin functions and comprehensions.
+# run: aggregates([3, -1, 4, 1, 5]) -> (5, 12, -1, 5, 5, 1, True, False)
+# run: aggregates([]) -> !ValueError
+# run: minmax_default([]) -> (0, 9)
+# run: iterators("ab", [1, 2, 3]) -> ([(0, 'a'), (1, 'b')], [(1, 'a', 1), (2, 'b', 2)], [3, 2, 1], [(5, 'a'), (6, 'b')])
+# run: ranges() -> ([0, 1, 2], [2, 4, 6], [5, 3, 1], [], 3, True)
+# run: range_zero() -> !ValueError
+# run: rounding() -> (2, 4, -2, 2.67, 0.12, 1200.0, 1250, 3.0)
+# run: conversions() -> ('12', '1.5', 'True', '[1, 2]', "('a', 1)", 1, 0, True, False, (1, 2), [1, 2])
+# run: comprehensions(4) -> ([0, 1, 4, 9], [0, 2], [(0, 1), (0, 2), (1, 2)], 14, True, False)
+# run: any_all_lazy([0, 1]) -> (True, False)
+# run: abs_vals(-3, -2.5) -> (3, 2.5)
+# run: float_round_nan() -> !ValueError
+# run: float_round_inf() -> !OverflowError
+# run: sum_start() -> (10, 2.5, [1, 2, 3])
+
+def aggregates(xs: list[int]) -> tuple[int, int, int, int, int, int, bool, bool]:
+    return len(xs), sum(xs), min(xs), max(xs), max(xs[0], xs[-1]), min(3, 1, 2), any(x > 4 for x in xs), all(x > 0 for x in xs)
+
+def minmax_default(xs: list[int]) -> tuple[int, int]:
+    return min(xs, default=0), max(xs, default=9)
+
+def iterators(s: str, xs: list[int]) -> tuple[list[tuple[int, str]], list[tuple[int, str, int]], list[int], list[tuple[int, str]]]:
+    return list(enumerate(s)), list(zip(xs, s, xs)), list(reversed(xs)), list(enumerate(s, 5))
+
+def ranges() -> tuple[list[int], list[int], list[int], list[int], int, bool]:
+    return list(range(3)), list(range(2, 8, 2)), list(range(5, 0, -2)), list(range(3, 1)), len(range(0, 9, 3)), 4 in range(0, 9, 2)
+
+def range_zero() -> list[int]:
+    return list(range(0, 5, 0))
+
+def rounding() -> tuple[int, int, int, float, float, float, int, float]:
+    return round(2.5), round(3.5), round(-2.5), round(2.675, 2), round(0.125, 2), round(1234.5, -2), round(1250, -1), round(3.0, 0)
+
+def conversions() -> tuple[str, str, str, str, str, int, int, bool, bool, tuple[int, ...], list[int]]:
+    return str(12), str(1.5), str(True), str([1, 2]), str(("a", 1)), int(True), int(-0.9), bool("x"), bool(""), tuple([1, 2]), list((1, 2))
+
+def comprehensions(n: int) -> tuple[list[int], list[int], list[tuple[int, int]], int, bool, bool]:
+    squares = [i * i for i in range(n)]
+    evens = [i for i in range(n) if i % 2 == 0 if i < 3]
+    pairs = [(i, j) for i in range(3) for j in range(i + 1, 3)]
+    return squares, evens, pairs, sum(i * i for i in range(n)), any(c == "b" for c in "abc"), all(s for s in ["a", ""])
+
+def any_all_lazy(xs: list[int]) -> tuple[bool, bool]:
+    # Generators stop early: 1 // x would fail on the 0 only if reached.
+    return any(x == 0 or 1 // x > 0 for x in xs), all(x != 0 and 1 // x > 0 for x in xs)
+
+def abs_vals(a: int, b: float) -> tuple[int, float]:
+    return abs(a), abs(b)
+
+def float_round_nan() -> int:
+    return round(float("nan"))
+
+def float_round_inf() -> int:
+    return int(float("inf"))
+
+def sum_start() -> tuple[int, float, list[int]]:
+    return sum([1, 2, 3], 4), sum([0.5, 1.0], 1.0), sum([[1], [2, 3]], [])

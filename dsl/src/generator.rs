@@ -262,10 +262,12 @@ impl Gen {
                 let n = 1 + self.below(4);
                 e(ExprKind::List((0..n).map(|_| self.literal(inner)).collect()))
             }
+            // Non-empty: `()` has no element type to iterate with.
             Type::TupleOf(inner) => {
-                let n = self.below(4);
+                let n = 1 + self.below(3);
                 e(ExprKind::Tuple((0..n).map(|_| self.literal(inner)).collect()))
             }
+
             Type::Tuple(items) => e(ExprKind::Tuple(items.iter().map(|t| self.literal(t)).collect())),
             Type::None => e(ExprKind::None),
         }

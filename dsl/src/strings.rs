@@ -153,6 +153,65 @@ pub fn is_lower(s: &str) -> bool {
     cased
 }
 
+/// The titlecase mapping of one character, as `str.title` and (since
+/// Python 3.8) `str.capitalize` use it. It equals the uppercase mapping
+/// except for digraphs, ligatures, `ß` and Greek letters with iota
+/// subscript (Unicode's UnicodeData.txt and SpecialCasing.txt), listed here
+/// because Rust's standard library has no titlecase mapping.
+pub fn push_titlecase(out: &mut String, c: char) {
+    let special: &str = match c {
+        'ß' => "Ss",
+        '\u{1C4}'..='\u{1C6}' => "\u{1C5}",
+        '\u{1C7}'..='\u{1C9}' => "\u{1C8}",
+        '\u{1CA}'..='\u{1CC}' => "\u{1CB}",
+        '\u{1F1}'..='\u{1F3}' => "\u{1F2}",
+        '\u{149}' => "\u{2BC}N",
+        '\u{587}' => "\u{535}\u{582}",
+        '\u{FB00}' => "Ff",
+        '\u{FB01}' => "Fi",
+        '\u{FB02}' => "Fl",
+        '\u{FB03}' => "Ffi",
+        '\u{FB04}' => "Ffl",
+        '\u{FB05}' | '\u{FB06}' => "St",
+        '\u{FB13}' => "\u{544}\u{576}",
+        '\u{FB14}' => "\u{544}\u{565}",
+        '\u{FB15}' => "\u{544}\u{56B}",
+        '\u{FB16}' => "\u{54E}\u{576}",
+        '\u{FB17}' => "\u{544}\u{56D}",
+        '\u{1FB2}' => "\u{1FBA}\u{345}",
+        '\u{1FB4}' => "\u{386}\u{345}",
+        '\u{1FC2}' => "\u{1FCA}\u{345}",
+        '\u{1FC4}' => "\u{389}\u{345}",
+        '\u{1FF2}' => "\u{1FFA}\u{345}",
+        '\u{1FF4}' => "\u{38F}\u{345}",
+        '\u{1FB7}' => "\u{391}\u{342}\u{345}",
+        '\u{1FC7}' => "\u{397}\u{342}\u{345}",
+        '\u{1FF7}' => "\u{3A9}\u{342}\u{345}",
+        _ => "",
+    };
+    if !special.is_empty() {
+        out.push_str(special);
+        return;
+    }
+    // Iota-subscript letters title-case to their own capital forms.
+    let n = c as u32;
+    let iota = match n {
+        0x1F80..=0x1F87 | 0x1F90..=0x1F97 | 0x1FA0..=0x1FA7 => Some(n + 8),
+        0x1F88..=0x1F8F | 0x1F98..=0x1F9F | 0x1FA8..=0x1FAF | 0x1FBC | 0x1FCC | 0x1FFC => Some(n),
+        // Georgian Mkhedruli letters are their own titlecase (upper is Mtavruli).
+        0x10D0..=0x10FA | 0x10FD..=0x10FF => Some(n),
+
+        0x1FB3 => Some(0x1FBC),
+        0x1FC3 => Some(0x1FCC),
+        0x1FF3 => Some(0x1FFC),
+        _ => None,
+    };
+    match iota.and_then(char::from_u32) {
+        Some(t) => out.push(t),
+        None => out.extend(c.to_uppercase()),
+    }
+}
+
 /// `str.title`: a cased character after an uncased one starts a word.
 pub fn title(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -161,20 +220,22 @@ pub fn title(s: &str) -> String {
         if prev_cased {
             out.extend(c.to_lowercase());
         } else {
-            out.extend(c.to_uppercase());
+            push_titlecase(&mut out, c);
         }
         prev_cased = is_cased(c);
     }
     out
 }
 
-/// `str.capitalize`: the first character upper-cased, the rest lower-cased.
+/// `str.capitalize`: the first character title-cased, the rest lower-cased.
 pub fn capitalize(s: &str) -> String {
     let mut cs = s.chars();
-    match cs.next() {
-        None => String::new(),
-        Some(first) => first.to_uppercase().chain(cs.flat_map(char::to_lowercase)).collect(),
+    let mut out = String::with_capacity(s.len());
+    if let Some(first) = cs.next() {
+        push_titlecase(&mut out, first);
+        out.extend(cs.flat_map(char::to_lowercase));
     }
+    out
 }
 
 /// `str.swapcase`.

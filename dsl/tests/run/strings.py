@@ -84,3 +84,8 @@ def lines(s: str) -> list[str]:
 
 def empty_sep(s: str) -> list[str]:
     return s.split("")
+
+# Titlecase differs from uppercase for a few characters.
+# run: titles("ßa ǆb ﬁx ᾳ ა") -> ('Ssa ǆb ﬁx ᾳ ა', 'Ssa ǅb Fix ᾼ ა', 'SSA ǄB FIX ΑΙ Ა')
+def titles(s: str) -> tuple[str, str, str]:
+    return s.capitalize(), s.title(), s.upper()

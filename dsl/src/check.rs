@@ -72,6 +72,10 @@ struct FnCtx {
     /// Locals first assigned `[]`, whose element type is still unknown (first pass).
     pending: HashSet<String>,
     ret: Type,
+    /// False when the function has no return annotation (already reported).
+    ret_known: bool,
+    /// Names whose first assignment failed to check (already reported).
+    failed: HashSet<String>,
     loop_depth: usize,
     inferring: bool,
 }
@@ -86,6 +90,9 @@ impl FnCtx {
             assigned,
             pending: HashSet::new(),
             ret,
+            ret_known: true,
+            failed: HashSet::new(),
+
             loop_depth: 0,
             inferring,
         }
@@ -420,6 +427,7 @@ impl Checker {
             self.quiet = true;
             for _ in 0..4 {
                 let mut cx = FnCtx::new(sig.ret.clone(), known.clone(), assigned.clone(), true);
+                cx.ret_known = f.ret.is_some();
                 for (name, ty, _) in &sig.params {
                     cx.add_local(name, ty.clone());
                 }
@@ -441,6 +449,7 @@ impl Checker {
             self.diags.truncate(diags_before);
         }
         let mut cx = FnCtx::new(sig.ret.clone(), known, assigned, false);
+        cx.ret_known = f.ret.is_some();
         for (name, ty, _) in &sig.params {
             cx.add_local(name, ty.clone());
         }
@@ -448,7 +457,7 @@ impl Checker {
         let body = if is_stub { Vec::new() } else { self.block(&mut cx, &f.body) };
         // A body with errors lost statements: "missing return" would be an echo.
         let body_ok = self.diags.len() == diags_before_body;
-        if !is_stub && body_ok && sig.ret != Type::None && falls_through(&body) {
+        if !is_stub && body_ok && f.ret.is_some() && sig.ret != Type::None && falls_through(&body) {
             self.error_note(
                 f.name.span,
                 format!(
@@ -519,7 +528,14 @@ impl Checker {
                     return;
                 }
                 let Some(v) = self.expr(cx, value, hint.as_ref()) else {
-                    // Still bind new names, so later uses do not cascade.
+                    // Uses of names this failed to define would only echo the error.
+                    for t in targets {
+                        if let A::Name(n) = &t.kind
+                            && cx.lookup(n).is_none()
+                        {
+                            cx.failed.insert(n.clone());
+                        }
+                    }
                     return;
                 };
                 if self.check_value_type(&v).is_none() {
@@ -586,6 +602,13 @@ impl Checker {
                 }
             }
             ast::Stmt::Return { value, span } => {
+                if !cx.ret_known {
+                    // The missing annotation was reported; check the value alone.
+                    if let Some(v) = value {
+                        let _ = self.expr(cx, v, None);
+                    }
+                    return;
+                }
                 let ret = cx.ret.clone();
                 match value {
                     None => {
@@ -1019,10 +1042,14 @@ impl Checker {
             A::Unary(op, operand) => self.unary(cx, *op, operand, span),
             A::Binary(op, l, r) => {
                 let hint_l = if matches!(op, BinOp::Add) { hint } else { None };
-                let mut lhs = self.expr(cx, l, hint_l)?;
-                let rhs_hint =
-                    if matches!(op, BinOp::Add) && lhs.ty.is_sequence() { Some(lhs.ty.clone()) } else { None };
-                let mut rhs = self.expr(cx, r, rhs_hint.as_ref())?;
+                // Check both sides before giving up, to report errors in each.
+                let lhs = self.expr(cx, l, hint_l);
+                let rhs_hint = match &lhs {
+                    Some(lhs) if matches!(op, BinOp::Add) && lhs.ty.is_sequence() => Some(lhs.ty.clone()),
+                    _ => None,
+                };
+                let rhs = self.expr(cx, r, rhs_hint.as_ref());
+                let (mut lhs, mut rhs) = (lhs?, rhs?);
                 self.check_value_type(&lhs)?;
                 self.check_value_type(&rhs)?;
                 let ty = self.binary_type(*op, &lhs, &mut rhs, span, false)?;
@@ -1224,7 +1251,7 @@ impl Checker {
             return Some(tir::Expr { kind: K::Local(id), ty: cx.locals[id].ty.clone(), span });
         }
         if cx.assigned.contains(name) {
-            if !cx.inferring {
+            if !cx.inferring && !cx.failed.contains(name) {
                 self.error_note(
                     span,
                     format!("cannot infer the type of `{name}`"),

@@ -195,7 +195,16 @@ pub const MAX_INDENT_DEPTH: usize = 100;
 /// Splits `src` into tokens. The result always ends with NEWLINE (if any
 /// token precedes), matching DEDENTs, and EOF.
 pub fn lex(src: &str) -> (Vec<Token>, Vec<Diagnostic>) {
-    let mut lx = Lexer { src, pos: 0, tokens: Vec::new(), diags: Vec::new(), indents: vec![0], depth: 0 };
+    let mut lx = Lexer {
+        src,
+        pos: 0,
+        tokens: Vec::new(),
+        diags: Vec::new(),
+        indents: vec![0],
+        depth: 0,
+        brackets: Vec::new(),
+        line_indent: 0,
+    };
     lx.run();
     (lx.tokens, lx.diags)
 }
@@ -208,6 +217,10 @@ struct Lexer<'a> {
     indents: Vec<usize>,
     /// Bracket nesting: newlines inside brackets are not tokens.
     depth: usize,
+    /// Open brackets: byte offset and the indentation of the line that opened them.
+    brackets: Vec<(usize, usize)>,
+    /// Indentation width of the current logical line.
+    line_indent: usize,
 }
 
 impl Lexer<'_> {
@@ -244,8 +257,18 @@ impl Lexer<'_> {
                 '\r' if self.peek_at(1) == Some('\n') => self.pos += 1,
                 '\n' | '\r' => {
                     self.pos += 1;
+                    if self.depth > 0 && self.next_line_starts_statement() {
+                        // A statement keyword at or left of the indentation where
+                        // the bracket opened: the bracket was never closed.
+                        let (open, _) = self.brackets[0];
+                        let what = self.src[open..].chars().next().unwrap_or('(');
+                        self.error(open, open + 1, format!("`{what}` was never closed"), "opened here");
+                        self.brackets.clear();
+                        self.depth = 0;
+                    }
                     if self.depth == 0 {
-                        self.push(Tok::Newline, start);
+                        // Zero width, so a diagnostic at the line end stays on its line.
+                        self.tokens.push(Token { tok: Tok::Newline, span: Span::new(start, start) });
                         at_line_start = true;
                     }
                 }
@@ -296,8 +319,14 @@ impl Lexer<'_> {
                     if let Some(op) = OPS.iter().find(|op| rest.starts_with(**op)) {
                         self.pos += op.len();
                         match *op {
-                            "(" | "[" | "{" => self.depth += 1,
-                            ")" | "]" | "}" => self.depth = self.depth.saturating_sub(1),
+                            "(" | "[" | "{" => {
+                                self.depth += 1;
+                                self.brackets.push((start, self.line_indent));
+                            }
+                            ")" | "]" | "}" => {
+                                self.depth = self.depth.saturating_sub(1);
+                                self.brackets.pop();
+                            }
                             _ => {}
                         }
                         self.push(Tok::Op(op), start);
@@ -320,7 +349,42 @@ impl Lexer<'_> {
         self.tokens.push(Token { tok: Tok::Eof, span: Span::new(end, end) });
     }
 
+    /// Inside brackets at a line break: does the next non-blank line start
+    /// with a statement keyword, no deeper than where the outermost bracket
+    /// was opened? (Then that bracket was never closed.)
+    fn next_line_starts_statement(&self) -> bool {
+        let Some(&(_, opened_at)) = self.brackets.first() else { return false };
+        for line in self.src[self.pos..].split('\n') {
+            let trimmed = line.trim_start_matches([' ', '\t']);
+            if trimmed.is_empty() || trimmed.starts_with('#') || trimmed == "\r" {
+                continue;
+            }
+            let indent = line.len() - trimmed.len();
+            let word: String = trimmed.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            let statement = matches!(
+                word.as_str(),
+                // Not `if`/`else`/`for`: those may continue an expression.
+                "def"
+                    | "class"
+                    | "return"
+                    | "elif"
+                    | "while"
+                    | "import"
+                    | "from"
+                    | "pass"
+                    | "break"
+                    | "continue"
+                    | "assert"
+                    | "try"
+                    | "with"
+            );
+            return statement && indent <= opened_at;
+        }
+        false
+    }
+
     /// Handles the indentation at the start of a logical line. Returns true
+
     /// when the line was blank or a comment (nothing emitted, position moved).
     fn layout(&mut self) -> bool {
         let start = self.pos;
@@ -363,15 +427,16 @@ impl Lexer<'_> {
                 self.tokens.push(Token { tok: Tok::Dedent, span: Span::new(self.pos, self.pos) });
             }
             if width != *self.indents.last().unwrap_or(&0) {
+                // Recover by treating the line as part of the enclosing block.
                 self.error(
                     start,
                     self.pos,
                     "unindent does not match any outer indentation level",
                     "inconsistent dedent",
                 );
-                self.indents.push(width);
             }
         }
+        self.line_indent = width;
         false
     }
 

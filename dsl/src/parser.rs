@@ -161,14 +161,28 @@ impl Parser {
     /// Error recovery: skip to the end of the logical line, then over the
     /// indented block that the line may have opened.
     fn recover_line(&mut self) {
+        self.skip_to_line_end();
+        // Parse (and drop) the block a broken header opened, so that the
+        // errors inside it are reported too.
+        if matches!(self.peek(), Tok::Indent) {
+            let _ = self.indented_statements();
+        }
+    }
+
+    /// Skips the rest of the logical line and any block it opened, reporting nothing.
+    fn skip_line(&mut self) {
+        self.skip_to_line_end();
+        if matches!(self.peek(), Tok::Indent) {
+            self.skip_block();
+        }
+    }
+
+    fn skip_to_line_end(&mut self) {
         while !matches!(self.peek(), Tok::Newline | Tok::Eof) {
             self.bump();
         }
         if matches!(self.peek(), Tok::Newline) {
             self.bump();
-        }
-        if matches!(self.peek(), Tok::Indent) {
-            self.skip_block();
         }
     }
 
@@ -284,10 +298,10 @@ impl Parser {
             _ => "`async`",
         };
         let _ = self.unsupported::<()>(span, what);
-        self.recover_line();
+        self.skip_line();
         // Skip `except`/`finally`/`else` clauses that belong to a `try`.
         while matches!(self.peek(), Tok::Kw(Kw::Except | Kw::Finally | Kw::Else)) && kw == Kw::Try {
-            self.recover_line();
+            self.skip_line();
         }
         Err(Fail)
     }
@@ -379,6 +393,11 @@ impl Parser {
         if !matches!(self.peek(), Tok::Indent) {
             return self.fail("expected an indented block");
         }
+        Ok(self.indented_statements())
+    }
+
+    /// The statements of an indented block, from its INDENT to its DEDENT.
+    fn indented_statements(&mut self) -> Vec<Stmt> {
         self.bump();
         let mut body = Vec::new();
         loop {
@@ -412,7 +431,7 @@ impl Parser {
                 }
             }
         }
-        Ok(body)
+        body
     }
 
     fn statement(&mut self) -> PResult<Vec<Stmt>> {

@@ -315,11 +315,11 @@ impl Checker {
             })
             .collect();
         for item in &module.items {
-            if let ast::Item::Const(c) = item {
-                if let Some(tc) = self.constant(c) {
-                    self.consts.insert(tc.name.clone(), (consts.len(), tc.ty.clone()));
-                    consts.push(tc);
-                }
+            if let ast::Item::Const(c) = item
+                && let Some(tc) = self.constant(c)
+            {
+                self.consts.insert(tc.name.clone(), (consts.len(), tc.ty.clone()));
+                consts.push(tc);
             }
         }
         let mut seen = HashSet::new();
@@ -1795,7 +1795,8 @@ impl Checker {
         }
         for kw in keywords {
             match names.iter().position(|n| *n == kw.name.name) {
-                Some(i) if slots[i].is_none() && i >= required.min(args.len()).max(0) => slots[i] = Some(&kw.value),
+                Some(i) if slots[i].is_none() => slots[i] = Some(&kw.value),
+
                 _ => {
                     let note =
                         if kw.name.name == "key" { "`key=` functions need lambda, which is not supported" } else { "" };

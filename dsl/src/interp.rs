@@ -1238,7 +1238,7 @@ impl<'p> Interpreter<'p> {
         if f.is_infinite() {
             return err(ErrorKind::OverflowError, "cannot convert float infinity to integer", span);
         }
-        if f >= 9_223_372_036_854_775_808.0 || f < -9_223_372_036_854_775_808.0 {
+        if !(-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f) {
             // Python would return a big int.
             self.overflowed = true;
             return err(ErrorKind::OverflowError, "float too large for a 64-bit int", span);
@@ -1663,7 +1663,8 @@ fn int_true_div(x: i64, y: i64) -> f64 {
     let shift = (55 + bits(d) - bits(n)).max(0);
     let num = (n as u128) << shift;
     let q = num / d as u128;
-    let sticky = (num % d as u128 != 0) as u128;
+    let sticky = (!num.is_multiple_of(d as u128)) as u128;
+
     let mag = ((q | sticky) as f64) * 2f64.powi(-shift);
     if negative { -mag } else { mag }
 }

@@ -384,7 +384,6 @@ impl Lexer<'_> {
     }
 
     /// Handles the indentation at the start of a logical line. Returns true
-
     /// when the line was blank or a comment (nothing emitted, position moved).
     fn layout(&mut self) -> bool {
         let start = self.pos;
@@ -416,7 +415,7 @@ impl Lexer<'_> {
         }
         let current = *self.indents.last().unwrap_or(&0);
         if width > current {
-            if self.indents.len() > MAX_INDENT_DEPTH {
+            if self.indents.len() == MAX_INDENT_DEPTH + 1 {
                 self.error(start, self.pos, "too many levels of indentation", "nested too deeply");
             }
             self.indents.push(width);

@@ -10,8 +10,10 @@ use crate::diagnostic::Diagnostic;
 use crate::lexer::{Kw, Tok, Token, lex};
 use crate::span::Span;
 
-/// Python's limit on nested brackets; also bounds the parser's recursion.
-pub const MAX_NESTING: usize = 200;
+/// The deepest expression tree the parser builds (brackets, unary operators,
+/// chained binary operators and trailers each count). Every later pass and
+/// `Drop` recurse over trees, so this bound is what keeps them in the stack.
+pub const MAX_NESTING: usize = 1000;
 
 /// Parses a module. The tree always comes back, with `Error` nodes where
 /// parsing failed; the diagnostics say what went wrong.
@@ -385,7 +387,12 @@ impl Parser {
     // ------------------------------------------------------------ statements
 
     /// `:` followed by an indented block or simple statements on the same line.
+    /// Nested blocks count toward the nesting bound, like nested expressions.
     fn block(&mut self) -> PResult<Vec<Stmt>> {
+        self.nest(Self::block_inner)
+    }
+
+    fn block_inner(&mut self) -> PResult<Vec<Stmt>> {
         if !matches!(self.peek(), Tok::Newline) {
             return self.simple_statements();
         }
@@ -800,12 +807,37 @@ impl Parser {
         Ok(Expr::new(ExprKind::Compare(Box::new(first), rest), span))
     }
 
+    /// Counts one more level of tree depth for a left-nested chain (`a + b + c`,
+    /// `x[0][1]`), so that no tree is deeper than [`MAX_NESTING`]: every pass
+    /// over it, and dropping it, then fits the stack.
+    fn deeper(&mut self) -> PResult<()> {
+        if self.depth >= MAX_NESTING {
+            let span = self.span();
+            self.diags.push(Diagnostic::error(
+                span,
+                "expression nested too deeply",
+                format!("more than {MAX_NESTING} levels"),
+            ));
+            return Err(Fail);
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
     fn binary_level(&mut self, ops: &[(&str, BinOp)], next: fn(&mut Self) -> PResult<Expr>) -> PResult<Expr> {
+        let saved = self.depth;
+        let r = self.binary_chain(ops, next);
+        self.depth = saved;
+        r
+    }
+
+    fn binary_chain(&mut self, ops: &[(&str, BinOp)], next: fn(&mut Self) -> PResult<Expr>) -> PResult<Expr> {
         let mut lhs = next(self)?;
         'outer: loop {
             for (tok, op) in ops {
                 if self.at_op(tok) {
                     self.bump();
+                    self.deeper()?;
                     let rhs = next(self)?;
                     let span = lhs.span.to(rhs.span);
                     lhs = Expr::new(ExprKind::Binary(*op, Box::new(lhs), Box::new(rhs)), span);
@@ -872,8 +904,19 @@ impl Parser {
     }
 
     fn primary(&mut self) -> PResult<Expr> {
+        let saved = self.depth;
+        let r = self.trailers();
+        self.depth = saved;
+        r
+    }
+
+    fn trailers(&mut self) -> PResult<Expr> {
         let mut e = self.atom()?;
         loop {
+            if self.at_op("(") || self.at_op("[") || self.at_op(".") {
+                self.deeper()?;
+            }
+
             if self.at_op("(") {
                 self.bump();
                 let (args, keywords) = self.call_args()?;

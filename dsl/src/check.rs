@@ -940,6 +940,9 @@ impl Checker {
             }
         };
         let mut v = self.expr(cx, value, Some(&tty))?;
+        if tty.is_numeric() && v.ty == Type::Bool {
+            v = bool_to_int(v);
+        }
         self.check_value_type(&v)?;
         // In-place list updates: `xs += iterable`, `xs *= n`.
         if let Type::List(elem) = &tty {
@@ -1052,6 +1055,16 @@ impl Checker {
                 let (mut lhs, mut rhs) = (lhs?, rhs?);
                 self.check_value_type(&lhs)?;
                 self.check_value_type(&rhs)?;
+                // Python's bool is an int: `True + 1`, `n * (x > 0)`, `b << 2`.
+                let both_bool = lhs.ty == Type::Bool && rhs.ty == Type::Bool;
+                let bitwise = matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor);
+                if !(both_bool && bitwise)
+                    && (lhs.ty.is_numeric() || lhs.ty == Type::Bool)
+                    && (rhs.ty.is_numeric() || rhs.ty == Type::Bool)
+                {
+                    lhs = bool_to_int(lhs);
+                    rhs = bool_to_int(rhs);
+                }
                 let ty = self.binary_type(*op, &lhs, &mut rhs, span, false)?;
                 if ty == Type::Float && lhs.ty == Type::Int && *op != BinOp::Div {
                     lhs = to_float(lhs);
@@ -1284,7 +1297,7 @@ impl Checker {
             let c = self.condition(cx, operand)?;
             return Some(tir::Expr { kind: K::Unary(UnaryOp::Not, Box::new(c)), ty: Type::Bool, span });
         }
-        let o = self.expr(cx, operand, None)?;
+        let o = bool_to_int(self.expr(cx, operand, None)?);
         let ok = match op {
             UnaryOp::Neg | UnaryOp::Pos => o.ty.is_numeric(),
             UnaryOp::Invert => o.ty == Type::Int,
@@ -1942,7 +1955,7 @@ impl Checker {
                     None => None,
                 };
                 let ty = match (&elem, start.as_ref().map(|s| &s.ty)) {
-                    (Type::Int, None | Some(Type::Int)) => Type::Int,
+                    (Type::Int | Type::Bool, None | Some(Type::Int)) => Type::Int,
                     (Type::Float, _) | (Type::Int, Some(Type::Float)) => Type::Float,
                     (t @ (Type::List(_) | Type::TupleOf(_)), Some(st)) if st.fits(t) => t.clone(),
                     _ => {
@@ -2162,8 +2175,30 @@ impl Checker {
                 self.expect_int(&te)?;
                 mk(Builtin::Chr, vec![te], Type::Str)
             }
+            "bin" | "hex" | "oct" => {
+                let s = self.place_args(name, &["x"], 1, args, keywords, span)?;
+                let te = bool_to_int(self.expr(cx, s[0]?, None)?);
+                self.expect_int(&te)?;
+                let b = match name {
+                    "bin" => Builtin::Bin,
+                    "hex" => Builtin::Hex,
+                    _ => Builtin::Oct,
+                };
+                mk(b, vec![te], Type::Str)
+            }
+            "pow" if args.len() == 3 || keywords.iter().any(|k| k.name.name == "mod") => {
+                let s = self.place_args(name, &["base", "exp", "mod"], 3, args, keywords, span)?;
+                let mut a = Vec::new();
+                for x in s.into_iter().flatten() {
+                    let te = bool_to_int(self.expr(cx, x, Some(&Type::Int))?);
+                    self.expect_int(&te)?;
+                    a.push(te);
+                }
+                mk(Builtin::PowMod, a, Type::Int)
+            }
             "divmod" | "pow" => {
                 let s = self.place_args(name, &["a", "b"], 2, args, keywords, span)?;
+
                 let mut l = self.expr(cx, s[0]?, None)?;
                 let mut r = self.expr(cx, s[1]?, None)?;
                 if !(l.ty.is_numeric() && r.ty.is_numeric()) {
@@ -2195,7 +2230,7 @@ impl Checker {
                 None
             }
             "map" | "filter" | "set" | "dict" | "isinstance" | "type" | "hash" | "id" | "iter" | "next"
-            | "frozenset" | "hex" | "bin" | "oct" | "format" => {
+            | "frozenset" | "format" => {
                 self.error_note(
                     span,
                     format!("the builtin `{name}` is not supported"),
@@ -2520,7 +2555,17 @@ impl Checker {
     }
 }
 
+/// `int(b)` for a bool operand of arithmetic (Python's bool is an int subclass).
+fn bool_to_int(e: tir::Expr) -> tir::Expr {
+    if e.ty != Type::Bool {
+        return e;
+    }
+    let span = e.span;
+    tir::Expr { kind: K::Builtin(Builtin::Int, vec![e]), ty: Type::Int, span }
+}
+
 /// Truthiness as a `bool` expression.
+
 fn truthy(e: tir::Expr) -> tir::Expr {
     if e.ty == Type::Bool {
         return e;
@@ -2539,7 +2584,8 @@ fn to_float(e: tir::Expr) -> tir::Expr {
 
 /// Can `==` compare these types meaningfully (not always False)?
 fn comparable(a: &Type, b: &Type) -> bool {
-    if a.is_numeric() && b.is_numeric() {
+    let number = |t: &Type| t.is_numeric() || *t == Type::Bool;
+    if number(a) && number(b) {
         return true;
     }
     match (a, b) {
@@ -2584,6 +2630,9 @@ fn is_builtin_name(name: &str) -> bool {
             | "divmod"
             | "pow"
             | "print"
+            | "bin"
+            | "hex"
+            | "oct"
     )
 }
 

@@ -912,6 +912,10 @@ impl<'p> Interpreter<'p> {
             (BinOp::BitAnd, Bool(x), Bool(y)) => Bool(x & y),
             (BinOp::BitOr, Bool(x), Bool(y)) => Bool(x | y),
             (BinOp::BitXor, Bool(x), Bool(y)) => Bool(x ^ y),
+            // Python's bool is an int (`sum` over bools reaches here).
+            (_, Bool(x), y @ (Int(_) | Float(_) | Bool(_))) => return self.binary(op, Int(x as i64), y, span),
+            (_, x @ (Int(_) | Float(_)), Bool(y)) => return self.binary(op, x, Int(y as i64), span),
+
             (BinOp::Add, Str(x), Str(y)) => {
                 self.allocate((x.len() + y.len()) as u64, span)?;
                 let mut s = String::with_capacity(x.len() + y.len());
@@ -1222,6 +1226,23 @@ impl<'p> Interpreter<'p> {
                 let q = self.binary(BinOp::FloorDiv, a.clone(), c.clone(), span)?;
                 let r = self.binary(BinOp::Mod, a, c, span)?;
                 self.new_tuple(vec![q, r], span)
+            }
+            Builtin::Bin | Builtin::Hex | Builtin::Oct => {
+                let i = self.eval_int(frame, &args[0])?;
+                let m = i.unsigned_abs();
+                let digits = match b {
+                    Builtin::Bin => format!("0b{m:b}"),
+                    Builtin::Hex => format!("0x{m:x}"),
+                    _ => format!("0o{m:o}"),
+                };
+                let s = if i < 0 { format!("-{digits}") } else { digits };
+                self.new_str(s, span)
+            }
+            Builtin::PowMod => {
+                let base = self.eval_int(frame, &args[0])?;
+                let exp = self.eval_int(frame, &args[1])?;
+                let m = self.eval_int(frame, &args[2])?;
+                Ok(Value::Int(pow_mod(base, exp, m, span)?))
             }
             Builtin::Pow => {
                 let a = self.eval(frame, &args[0])?;
@@ -1599,6 +1620,40 @@ impl<'p> Interpreter<'p> {
 /// which for values without identity is item equality.
 fn item_matches(x: &Value, needle: &Value) -> bool {
     py_eq(x, needle)
+}
+
+/// Python's three-argument `pow` on ints: the result takes the modulus's
+/// sign; a negative exponent needs the base to be invertible.
+fn pow_mod(base: i64, exp: i64, m: i64, span: Span) -> R<i64> {
+    if m == 0 {
+        return err(ErrorKind::ValueError, "pow() 3rd argument cannot be 0", span);
+    }
+    let modulus = m.unsigned_abs() as i128;
+    let mut b = (base as i128).rem_euclid(modulus);
+    if exp < 0 {
+        // Modular inverse by the extended Euclidean algorithm.
+        let (mut r0, mut r1, mut s0, mut s1) = (b, modulus, 1i128, 0i128);
+        while r1 != 0 {
+            let q = r0 / r1;
+            (r0, r1) = (r1, r0 - q * r1);
+            (s0, s1) = (s1, s0 - q * s1);
+        }
+        if r0 != 1 {
+            return err(ErrorKind::ValueError, "base is not invertible for the given modulus", span);
+        }
+        b = s0.rem_euclid(modulus);
+    }
+    let mut e = exp.unsigned_abs();
+    let mut result: i128 = 1 % modulus;
+    while e > 0 {
+        if e & 1 == 1 {
+            result = result * b % modulus;
+        }
+        b = b * b % modulus;
+        e >>= 1;
+    }
+    let r = if m < 0 && result != 0 { result - modulus } else { result };
+    Ok(r as i64)
 }
 
 fn norm_index(i: i64, len: usize) -> Option<usize> {

@@ -281,6 +281,14 @@ pub enum Builtin {
     Divmod,
     /// `pow(a, b)`.
     Pow,
+    /// `pow(base, exp, mod)` on ints.
+    PowMod,
+    /// `bin(i)`.
+    Bin,
+    /// `hex(i)`.
+    Hex,
+    /// `oct(i)`.
+    Oct,
 }
 
 /// Methods, resolved by the receiver's type. The receiver is `args[0]`.

@@ -99,6 +99,8 @@ pub fn py_eq(a: &Value, b: &Value) -> bool {
             cmp_int_float(*i, *f) == Some(Ordering::Equal)
         }
         (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Bool(b), n @ (Value::Int(_) | Value::Float(_)))
+        | (n @ (Value::Int(_) | Value::Float(_)), Value::Bool(b)) => py_eq(&Value::Int(*b as i64), n),
         (Value::Str(x), Value::Str(y)) => x == y,
         (Value::List(x), Value::List(y)) => {
             // Identity first, as CPython's list comparison does for items.
@@ -163,6 +165,9 @@ pub fn py_cmp(a: &Value, b: &Value) -> Option<Ordering> {
         (Value::Int(i), Value::Float(f)) => cmp_int_float(*i, *f),
         (Value::Float(f), Value::Int(i)) => cmp_int_float(*i, *f).map(Ordering::reverse),
         (Value::Bool(x), Value::Bool(y)) => Some(x.cmp(y)),
+        (Value::Bool(b), n @ (Value::Int(_) | Value::Float(_))) => py_cmp(&Value::Int(*b as i64), n),
+        (n @ (Value::Int(_) | Value::Float(_)), Value::Bool(b)) => py_cmp(n, &Value::Int(*b as i64)),
+
         // Rust's str ordering is by bytes, which for UTF-8 equals code-point order.
         (Value::Str(x), Value::Str(y)) => Some(x.as_ref().cmp(y.as_ref())),
         (Value::List(x), Value::List(y)) => seq_cmp(&x.borrow(), &y.borrow()),

@@ -56,3 +56,28 @@ def float_round_inf() -> int:
 
 def sum_start() -> tuple[int, float, list[int]]:
     return sum([1, 2, 3], 4), sum([0.5, 1.0], 1.0), sum([[1], [2, 3]], [])
+
+# Python's bool is an int in arithmetic; bin/hex/oct; three-argument pow.
+# run: bools([3, -1, 0, 5]) -> (2, 3, -1, 2, True, True, 6)
+# run: bases(10) -> ('0b1010', '0xa', '0o12', '-0b1010', '0b0', 2)
+# run: pow_mod(3, 200, 1000000007) -> (136318165, 2, -1, 4)
+# run: pow_mod_zero() -> !ValueError
+# run: pow_mod_not_invertible() -> !ValueError
+def bools(xs: list[int]) -> tuple[int, int, int, int, bool, bool, int]:
+    positives = sum(x > 0 for x in xs)
+    count = 0
+    for x in xs:
+        count += x != 0
+    return positives, count, -True, True + True, True == 1, 0.0 == False, (True << 2) + (True | 1) + (False ^ 1)
+
+def bases(n: int) -> tuple[str, str, str, str, str, int]:
+    return bin(n), hex(n), oct(n), bin(-n), bin(0), bin(n).count("1")
+
+def pow_mod(a: int, b: int, m: int) -> tuple[int, int, int, int]:
+    return pow(a, b, m), pow(3, -1, 5), pow(3, 2, -5), pow(2, 10, mod=10)
+
+def pow_mod_zero() -> int:
+    return pow(2, 3, 0)
+
+def pow_mod_not_invertible() -> int:
+    return pow(2, -1, 4)

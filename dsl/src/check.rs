@@ -2311,6 +2311,8 @@ impl Checker {
                     "islower" => (Method::StrIslower, Type::Bool),
                     "isdecimal" => (Method::StrIsdecimal, Type::Bool),
                     "isnumeric" => (Method::StrIsnumeric, Type::Bool),
+                    "isascii" => (Method::StrIsascii, Type::Bool),
+
                     "splitlines" => (Method::StrSplitlines, Type::list(Type::Str)),
                     _ => {
                         return self.str_method_with_args(cx, m, method.span, args, keywords, span, out);

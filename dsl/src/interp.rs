@@ -1495,6 +1495,9 @@ impl<'p> Interpreter<'p> {
                     && s.chars().all(|c| strings::is_alpha(c) || strings::is_digit(c) || strings::is_numeric(c)),
             )),
             Method::StrIsspace => Ok(Value::Bool(!s.is_empty() && s.chars().all(strings::is_space))),
+            // True for the empty string too, as in Python.
+            Method::StrIsascii => Ok(Value::Bool(s.is_ascii())),
+
             Method::StrIsupper => Ok(Value::Bool(strings::is_upper(s))),
             Method::StrIslower => Ok(Value::Bool(strings::is_lower(s))),
             Method::StrZfill => {

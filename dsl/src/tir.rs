@@ -334,6 +334,8 @@ pub enum Method {
     StrIslower,
     StrIsdecimal,
     StrIsnumeric,
+    StrIsascii,
+
     StrZfill,
     StrCenter,
     StrLjust,

@@ -10,6 +10,7 @@
 # run: classes("   ") -> (False, False, False, True, False, False)
 # run: classes("ABC") -> (False, True, True, False, True, False)
 # run: classes("") -> (False, False, False, False, False, False)
+# run: ascii_check("abc", "é") -> (True, False, True)
 # run: joins(["x", "y", "z"]) -> ('x, y, z', 'xyz', 'zyx', 'X-Y-Z')
 # run: strip_chars("xxhixyx") -> ('hi', 'hixyx', 'xxhi')
 # run: compare("abc", "abd") -> (True, False, True, 'abd')
@@ -89,3 +90,6 @@ def empty_sep(s: str) -> list[str]:
 # run: titles("ßa ǆb ﬁx ᾳ ა") -> ('Ssa ǆb ﬁx ᾳ ა', 'Ssa ǅb Fix ᾼ ა', 'SSA ǄB FIX ΑΙ Ა')
 def titles(s: str) -> tuple[str, str, str]:
     return s.capitalize(), s.title(), s.upper()
+
+def ascii_check(a: str, b: str) -> tuple[bool, bool, bool]:
+    return a.isascii(), b.isascii(), "".isascii()

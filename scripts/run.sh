@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The main job: set up, build synth (release), and run it on the shipped
+# examples: `synth check` reports diagnostics, `synth exec` evaluates calls
+# and prints their results as Python's repr would.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+cargo build --release --quiet
+synth=target/release/synth
+
+run() {
+    echo "\$ synth $*"
+    "$synth" "$@"
+}
+
+run check examples/text.py examples/numbers.py && echo "(no diagnostics)"
+echo
+echo "# A file with mistakes: diagnostics and exit status 1"
+run check examples/broken.py || echo "(exit status $?)"
+echo
+run exec examples/text.py --call 'initials("ada lovelace byron")'
+run exec examples/text.py --call 'normalize_phone("(555) 123-4567")'
+run exec examples/text.py --call 'caesar("Hello, World!", 3)'
+run exec examples/text.py --call 'word_lengths("to be or not")'
+run exec examples/numbers.py --call 'fib(1000)'
+run exec examples/numbers.py --call 'primes_below(50)'
+run exec examples/numbers.py --call 'mean_and_spread([1.5, 2.5, 4.0])'
+run exec examples/numbers.py --call 'popcount(2 ** 40 - 1)'
+echo
+echo "# A runtime error names its Python exception and its location"
+run exec examples/numbers.py --call 'mean_and_spread([])' || echo "(exit status $?)"

@@ -2567,7 +2567,6 @@ fn bool_to_int(e: tir::Expr) -> tir::Expr {
 }
 
 /// Truthiness as a `bool` expression.
-
 fn truthy(e: tir::Expr) -> tir::Expr {
     if e.ty == Type::Bool {
         return e;

@@ -1,0 +1,98 @@
+//! End-to-end tests of the `synth` binary: what a user sees and the exit
+//! codes scripts rely on (0 ok, 1 program error, 2 bad usage or file).
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn synth(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_synth"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run synth")
+}
+
+fn temp_file(name: &str, src: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("synth-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, src).expect("write");
+    path
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn check_accepts_the_examples() {
+    let out = synth(&["check", "examples/text.py", "examples/numbers.py"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(out.stderr.is_empty());
+}
+
+#[test]
+fn check_reports_located_diagnostics_and_exits_1() {
+    let out = synth(&["check", "examples/broken.py"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("examples/broken.py:5:9"), "{err}");
+    assert!(err.contains("examples/broken.py:10:12"), "{err}");
+    assert!(err.contains("missing return"), "{err}");
+    assert!(err.contains("total += x / 2"), "the source line is shown: {err}");
+}
+
+#[test]
+fn exec_prints_python_repr() {
+    let out = synth(&["exec", "examples/text.py", "--call", "word_lengths(\"it's a\")"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "[(\"it's\", 4), ('a', 1)]\n");
+    let out = synth(&["exec", "examples/numbers.py", "--call", "mean_and_spread([1e16, 0.5])"]);
+    assert_eq!(text(&out.stdout), "(5000000000000000.0, 1e+16)\n");
+}
+
+#[test]
+fn exec_runtime_error_names_the_exception_and_location() {
+    let path = temp_file("err.py", "def f(xs: list[int]) -> int:\n    return xs[3]\n");
+    let out = synth(&["exec", path.to_str().expect("utf-8 path"), "--call", "f([1])"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.starts_with("IndexError: list index out of range ("), "{err}");
+    assert!(err.trim_end().ends_with("err.py:2:12)"), "{err}");
+}
+
+#[test]
+fn exec_error_inside_the_call_is_located_in_the_call() {
+    let out = synth(&["exec", "examples/numbers.py", "--call", "fib(1 // 0)"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&out.stderr).trim_end(), "ZeroDivisionError: integer division or modulo by zero (<call>:1:5)");
+}
+
+#[test]
+fn exec_budget_stop_is_reported() {
+    let path = temp_file("loop.py", "def f() -> int:\n    n = 0\n    while True:\n        n += 1\n");
+    let out = synth(&["exec", path.to_str().expect("utf-8 path"), "--call", "f()", "--fuel", "1000"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).starts_with("OutOfFuel: step budget of 1000 exhausted"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn exec_rejects_a_bad_call_with_a_diagnostic() {
+    let out = synth(&["exec", "examples/numbers.py", "--call", "fib(\"x\")"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("<call>:1:5"), "{err}");
+    assert!(err.contains("expected `int`"), "{err}");
+    let out = synth(&["exec", "examples/numbers.py", "--call", "nope()"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("undefined function `nope`"));
+}
+
+#[test]
+fn missing_file_and_bad_usage_exit_2() {
+    let out = synth(&["check", "does/not/exist.py"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("cannot read does/not/exist.py"));
+    let out = synth(&["exec", "examples/numbers.py"]);
+    assert_eq!(out.status.code(), Some(2), "--call is required");
+}

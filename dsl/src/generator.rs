@@ -337,6 +337,11 @@ impl Gen {
             return self.var_or_literal(t);
         }
         let d = depth - 1;
+        if self.chance(0.12)
+            && let Some(e) = self.extra_expr(t, d)
+        {
+            return e;
+        }
         let pick = self.below(16);
         match t {
             Type::Int => match pick {
@@ -619,6 +624,66 @@ impl Gen {
         }
     }
 
+    /// Less common productions: bool arithmetic, number formatting, modular
+    /// powers, builtins' optional arguments.
+    fn extra_expr(&mut self, t: &Type, d: usize) -> Option<Expr> {
+        Some(match t {
+            Type::Int => match self.below(6) {
+                0 => {
+                    let c = self.comprehension(&Type::Bool, d);
+                    call("sum", vec![c])
+                }
+                1 => bin(BinOp::Add, self.expr(&Type::Int, d), self.expr(&Type::Bool, d)),
+                2 => {
+                    let m = self.pick(&[7, 1000, -5, 97]);
+                    let e = self.rng.random_range(0..40);
+                    call("pow", vec![self.expr(&Type::Int, d), int(e), int(m)])
+                }
+                3 => {
+                    let (lo, hi, st) = (self.rng.random_range(-3..3), self.expr(&Type::Int, d), self.pick(&[1, 2, -1]));
+                    call("len", vec![call("range", vec![int(lo), hi, int(st)])])
+                }
+                4 => method(self.expr(&Type::Str, d), "find", vec![self.expr(&Type::Str, d), self.expr(&Type::Int, d)]),
+                _ => {
+                    let pair = call("divmod", vec![self.expr(&Type::Int, d), self.expr(&Type::Int, d)]);
+                    e(ExprKind::Index(Box::new(pair), Box::new(int(self.rng.random_range(0..2)))))
+                }
+            },
+            Type::Str => match self.below(4) {
+                0 => call(self.pick(&["bin", "hex", "oct"]), vec![self.expr(&Type::Int, d)]),
+                1 => method(
+                    self.expr(&Type::Str, d),
+                    "replace",
+                    vec![self.expr(&Type::Str, d), self.expr(&Type::Str, d), int(self.rng.random_range(-1..3))],
+                ),
+                2 => method(
+                    self.expr(&Type::Str, d),
+                    self.pick(&["strip", "lstrip", "rstrip"]),
+                    vec![string(self.pick(&["a", " x", ",.", "中"]))],
+                ),
+                _ => method(self.expr(&Type::Str, d), "rjust", vec![int(self.rng.random_range(0..8)), string("0")]),
+            },
+            Type::List(inner) if **inner == Type::Str => {
+                let m = self.pick(&["split", "rsplit"]);
+                let sep = if self.chance(0.5) { e(ExprKind::None) } else { string(self.pick(&[",", " ", "a"])) };
+                method(self.expr(&Type::Str, d), m, vec![sep, int(self.rng.random_range(-1..3))])
+            }
+            Type::Bool => match self.below(3) {
+                0 => cmp(
+                    CmpOp::In,
+                    self.expr(&Type::Int, d),
+                    call("range", vec![int(self.rng.random_range(-3..3)), self.expr(&Type::Int, d)]),
+                ),
+                1 => {
+                    let prefixes = e(ExprKind::Tuple(vec![self.expr(&Type::Str, d), self.expr(&Type::Str, d)]));
+                    method(self.expr(&Type::Str, d), self.pick(&["startswith", "endswith"]), vec![prefixes])
+                }
+                _ => cmp(CmpOp::Eq, self.expr(&Type::Bool, d), self.expr(&Type::Int, d)),
+            },
+            _ => return None,
+        })
+    }
+
     /// A one-character string expression.
     fn char_expr(&mut self, d: usize) -> Expr {
         if self.chance(0.5) {
@@ -837,8 +902,28 @@ impl Gen {
                 let cond = self.expr(&Type::Bool, 2);
                 if self.chance(0.3) {
                     out.push(Stmt::Assert { cond, msg: Some(string("check")), span: sp() });
+                    return;
+                }
+                // Swap two variables of one type, or unpack a divmod.
+                let t = self.pick(&[Type::Int, Type::Str, Type::list(Type::Int)]);
+                let vars = self.vars_of(&t);
+                if vars.len() >= 2 && self.chance(0.5) {
+                    let (a, b) = (self.pick(&vars), self.pick(&vars));
+                    let targets = vec![e(ExprKind::Tuple(vec![name(&a), name(&b)]))];
+                    out.push(Stmt::Assign { targets, value: e(ExprKind::Tuple(vec![name(&b), name(&a)])), span: sp() });
+                } else {
+                    let (q, r) = (self.fresh("q"), self.fresh("r"));
+                    let value = call("divmod", vec![self.expr(&Type::Int, 2), self.expr(&Type::Int, 2)]);
+                    out.push(Stmt::Assign {
+                        targets: vec![e(ExprKind::Tuple(vec![name(&q), name(&r)]))],
+                        value,
+                        span: sp(),
+                    });
+                    self.scope.push((q, Type::Int));
+                    self.scope.push((r, Type::Int));
                 }
             }
+
             _ => {
                 let t = self.pick(&value_types());
                 let v = self.fresh("v");

@@ -57,3 +57,23 @@ pub fn compile(src: &str) -> Compiled {
     diagnostics.dedup();
     Compiled { module, program, diagnostics }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decorators_and_holes_are_kept() {
+        let src = "@synthesize\ndef f(x: int) -> int:\n    ...\n\n@evolve\n@score\ndef g(x: int) -> int:\n    return x * ?? + ??\n";
+        let c = compile(src);
+        assert!(!c.has_errors(), "{}", render("t.py", src, &c.diagnostics));
+        assert_eq!(c.program.functions[0].decorators, ["synthesize"]);
+        assert!(c.program.functions[0].is_stub);
+        assert_eq!(c.program.functions[1].decorators, ["evolve", "score"]);
+        assert_eq!(c.program.n_holes, 2);
+        // Filled holes run.
+        let mut interp = Interpreter::new(&c.program, Limits::default()).expect("no constants");
+        interp.set_holes(&[3, 4]);
+        assert_eq!(interp.call(1, vec![Value::Int(5)]).map(|v| v.repr()), Ok("19".into()));
+    }
+}

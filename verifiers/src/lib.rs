@@ -3,7 +3,10 @@
 //! same outcome type whichever runs it. Today the reference interpreter;
 //! the Wasm sandbox and the Z3 checker join it in later issues.
 
+pub mod sandbox;
+
 use synth_dsl::interp::{Interpreter, Limits, RunError, Stats};
+
 use synth_dsl::tir::{Expr, Program};
 use synth_dsl::value::Value;
 

@@ -1,0 +1,352 @@
+//! The Wasm sandbox: runs untrusted candidate modules on wasmtime with an
+//! instruction budget (fuel), a wall-clock deadline (epoch interruption), a
+//! memory cap and a stack limit, and no imports at all: a module that imports
+//! anything is refused, so a candidate cannot reach files, network, clock or
+//! environment. Every run ends in an [`Outcome`]; a trap, a timeout or an
+//! out-of-memory is a value, never a panic of the host.
+//!
+//! One [`Sandbox`] (one wasmtime `Engine`, one epoch ticker thread) serves
+//! many concurrent runs: each run gets its own `Store`, instantiated cheaply
+//! from a cached `InstancePre` out of the pooling allocator.
+//!
+//! Runtime errors of synth programs reach the host through a small contract
+//! with the code generator: before executing `unreachable`, generated code
+//! writes an [`ErrorRecord`] into linear memory and stores its address in the
+//! exported global [`ERROR_GLOBAL`].
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+use wasmtime::{
+    Config, Engine, InstanceAllocationStrategy, InstancePre, Linker, Module, OptLevel, PoolingAllocationConfig,
+    ResourceLimiter, Store, Trap, Val,
+};
+
+/// The exported global (an `i32` address) through which generated code
+/// reports a runtime error before trapping; 0 means "no error recorded".
+pub const ERROR_GLOBAL: &str = "__synth_error";
+
+/// The exported memory generated modules use.
+pub const MEMORY_EXPORT: &str = "memory";
+
+/// Resource limits of one run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SandboxLimits {
+    /// Instruction budget (wasmtime fuel: about one unit per Wasm
+    /// instruction). By default 1,000,000,000.
+    pub fuel: u64,
+    /// Wall-clock limit of one run. By default 2 s.
+    pub time_limit: Duration,
+    /// Linear memory cap, in bytes. By default 64 MiB.
+    pub memory_bytes: usize,
+    /// Wasm stack limit, in bytes. By default 1 MiB.
+    pub stack_bytes: usize,
+}
+
+impl Default for SandboxLimits {
+    fn default() -> SandboxLimits {
+        SandboxLimits {
+            fuel: 1_000_000_000,
+            time_limit: Duration::from_secs(2),
+            memory_bytes: 64 << 20,
+            stack_bytes: 1 << 20,
+        }
+    }
+}
+
+/// Why a run stopped early without an error of the program.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeoutKind {
+    /// The instruction budget ran out.
+    Fuel,
+    /// The wall-clock deadline passed.
+    Deadline,
+}
+
+/// A runtime error reported by generated code (see [`ErrorRecord`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GuestError {
+    /// The error kind code (the code generator's numbering).
+    pub kind: u32,
+    /// Byte offsets of the source span.
+    pub span: (u32, u32),
+    /// The message.
+    pub message: String,
+}
+
+/// How a run ended.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome<T> {
+    /// The run finished with this result.
+    Ok(T),
+    /// The fuel or the deadline ran out.
+    Timeout(TimeoutKind),
+    /// The module asked for more memory than the cap.
+    OutOfMemory,
+    /// The Wasm stack limit was hit (runaway recursion).
+    StackOverflow,
+    /// Generated code reported a runtime error.
+    RuntimeError(GuestError),
+    /// Any other trap (a bug in generated code, or a hand-written module).
+    Trap(String),
+}
+
+/// Layout of the error record generated code writes, five little-endian
+/// `u32`s at the address in [`ERROR_GLOBAL`]: kind, span start, span end,
+/// message address, message length (UTF-8 bytes).
+pub struct ErrorRecord;
+
+impl ErrorRecord {
+    /// Size of the record in bytes.
+    pub const SIZE: usize = 20;
+}
+
+/// Errors preparing a module (not outcomes of running one).
+#[derive(Debug, thiserror::Error)]
+pub enum SandboxError {
+    /// The bytes are not a valid module.
+    #[error("invalid Wasm module: {0}")]
+    Invalid(String),
+    /// The module imports something: the sandbox grants no imports.
+    #[error("the module imports `{0}`, but the sandbox provides no imports")]
+    Import(String),
+    /// The engine could not be built.
+    #[error("cannot configure the Wasm engine: {0}")]
+    Engine(String),
+}
+
+/// A compiled, ready-to-instantiate module.
+pub struct SandboxModule {
+    pre: InstancePre<StoreState>,
+}
+
+/// Per-store state: the memory limiter.
+struct StoreState {
+    max_memory: usize,
+    memory_exceeded: bool,
+}
+
+impl ResourceLimiter for StoreState {
+    fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+        if desired > self.max_memory {
+            // Trap right at the `memory.grow`, and remember why.
+            self.memory_exceeded = true;
+            return Err(wasmtime::Error::msg("memory cap exceeded"));
+        }
+        Ok(true)
+    }
+
+    fn table_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+        Ok(desired <= 10_000)
+    }
+}
+
+/// How many stores may be live at once (the pooling allocator's slots).
+const MAX_CONCURRENT: u32 = 256;
+/// Epoch ticker period: the granularity of deadlines.
+const TICK: Duration = Duration::from_millis(1);
+/// Compiled modules kept before the cache is cleared.
+const CACHE_CAPACITY: usize = 4096;
+
+/// The sandbox: one engine, one ticker, a cache of compiled modules.
+pub struct Sandbox {
+    engine: Engine,
+    limits: SandboxLimits,
+    /// Compiled modules by content hash; the bytes are kept to rule out collisions.
+    cache: Mutex<HashMap<u64, (Arc<[u8]>, Arc<SandboxModule>)>>,
+    ticker_stop: Arc<AtomicBool>,
+    ticker: Option<JoinHandle<()>>,
+}
+
+impl Sandbox {
+    /// A sandbox whose runs use `limits`.
+    pub fn new(limits: SandboxLimits) -> Result<Sandbox, SandboxError> {
+        let mut config = Config::new();
+        config.consume_fuel(true);
+        config.epoch_interruption(true);
+        config.max_wasm_stack(limits.stack_bytes);
+        config.cranelift_opt_level(OptLevel::Speed);
+        let mut pool = PoolingAllocationConfig::default();
+        pool.total_core_instances(MAX_CONCURRENT);
+        pool.total_memories(MAX_CONCURRENT);
+        pool.total_tables(MAX_CONCURRENT);
+        pool.max_memory_size(limits.memory_bytes);
+        config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+        let engine = Engine::new(&config).map_err(|e| SandboxError::Engine(format!("{e:#}")))?;
+        let ticker_stop = Arc::new(AtomicBool::new(false));
+        let ticker = {
+            let engine = engine.clone();
+            let stop = ticker_stop.clone();
+            std::thread::Builder::new()
+                .name("synth-epoch".into())
+                .spawn(move || {
+                    while !stop.load(Ordering::Relaxed) {
+                        std::thread::sleep(TICK);
+                        engine.increment_epoch();
+                    }
+                })
+                .map_err(|e| SandboxError::Engine(e.to_string()))?
+        };
+        Ok(Sandbox { engine, limits, cache: Mutex::new(HashMap::new()), ticker_stop, ticker: Some(ticker) })
+    }
+
+    /// The limits runs use.
+    pub fn limits(&self) -> SandboxLimits {
+        self.limits
+    }
+
+    /// Compiles a module (or returns the cached compilation of the same bytes).
+    pub fn compile(&self, wasm: &[u8]) -> Result<Arc<SandboxModule>, SandboxError> {
+        let key = hash_bytes(wasm);
+        if let Some((bytes, m)) =
+            self.cache.lock().map_err(|_| SandboxError::Engine("cache poisoned".into()))?.get(&key)
+            && **bytes == *wasm
+        {
+            return Ok(m.clone());
+        }
+        let module = Module::new(&self.engine, wasm).map_err(|e| SandboxError::Invalid(format!("{e:#}")))?;
+        if let Some(import) = module.imports().next() {
+            return Err(SandboxError::Import(format!("{}::{}", import.module(), import.name())));
+        }
+        let linker: Linker<StoreState> = Linker::new(&self.engine);
+        let pre = linker.instantiate_pre(&module).map_err(|e| SandboxError::Invalid(format!("{e:#}")))?;
+        let compiled = Arc::new(SandboxModule { pre });
+        let mut cache = self.cache.lock().map_err(|_| SandboxError::Engine("cache poisoned".into()))?;
+        if cache.len() >= CACHE_CAPACITY {
+            cache.clear();
+        }
+        cache.insert(key, (Arc::from(wasm), compiled.clone()));
+
+        Ok(compiled)
+    }
+
+    /// Instantiates `module` in a fresh store and runs `body` on it under
+    /// the limits; classifies how it ended.
+    pub fn run<T>(&self, module: &SandboxModule, body: impl FnOnce(&mut Guest) -> wasmtime::Result<T>) -> Outcome<T> {
+        let start = Instant::now();
+        let mut store =
+            Store::new(&self.engine, StoreState { max_memory: self.limits.memory_bytes, memory_exceeded: false });
+        store.limiter(|s| s as &mut dyn ResourceLimiter);
+        if store.set_fuel(self.limits.fuel).is_err() {
+            return Outcome::Trap("fuel is not enabled".into());
+        }
+        let ticks = (self.limits.time_limit.as_micros() / TICK.as_micros().max(1)).max(1) as u64;
+        store.set_epoch_deadline(ticks);
+        store.epoch_deadline_trap();
+        let instance = match module.pre.instantiate(&mut store) {
+            Ok(i) => i,
+            Err(e) => return classify(&mut store, None, e),
+        };
+        let mut guest = Guest { store, instance };
+        let result = body(&mut guest);
+        let Guest { mut store, instance } = guest;
+        let outcome = match result {
+            Ok(v) => Outcome::Ok(v),
+            Err(e) => classify(&mut store, Some(instance), e),
+        };
+        tracing::trace!(elapsed_us = start.elapsed().as_micros() as u64, "sandbox run");
+        outcome
+    }
+
+    /// Runs many jobs in parallel (rayon), each in its own store.
+    pub fn run_batch<J, T>(&self, jobs: &[J], run: impl Fn(&Sandbox, &J) -> Outcome<T> + Sync) -> Vec<Outcome<T>>
+    where
+        J: Sync,
+        T: Send,
+    {
+        use rayon::prelude::*;
+        jobs.par_iter().map(|j| run(self, j)).collect()
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        self.ticker_stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.ticker.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// A live instance inside a run: call exports, read and write memory.
+pub struct Guest {
+    store: Store<StoreState>,
+    instance: wasmtime::Instance,
+}
+
+impl Guest {
+    /// Calls an exported function.
+    pub fn call(&mut self, name: &str, args: &[Val], n_results: usize) -> wasmtime::Result<Vec<Val>> {
+        let f = self
+            .instance
+            .get_func(&mut self.store, name)
+            .ok_or_else(|| wasmtime::Error::msg(format!("no exported function `{name}`")))?;
+        let mut results = vec![Val::I32(0); n_results];
+        f.call(&mut self.store, args, &mut results)?;
+        Ok(results)
+    }
+
+    /// Reads `len` bytes of the exported memory at `addr`.
+    pub fn read(&mut self, addr: usize, len: usize) -> wasmtime::Result<Vec<u8>> {
+        let memory = self
+            .instance
+            .get_memory(&mut self.store, MEMORY_EXPORT)
+            .ok_or_else(|| wasmtime::Error::msg("the module exports no memory"))?;
+        let data = memory.data(&self.store);
+        let end = addr
+            .checked_add(len)
+            .filter(|e| *e <= data.len())
+            .ok_or_else(|| wasmtime::Error::msg("read out of bounds"))?;
+        Ok(data[addr..end].to_vec())
+    }
+
+    /// Writes bytes into the exported memory at `addr`.
+    pub fn write(&mut self, addr: usize, bytes: &[u8]) -> wasmtime::Result<()> {
+        let memory = self
+            .instance
+            .get_memory(&mut self.store, MEMORY_EXPORT)
+            .ok_or_else(|| wasmtime::Error::msg("the module exports no memory"))?;
+        memory.write(&mut self.store, addr, bytes).map_err(|e| wasmtime::Error::msg(e.to_string()))
+    }
+}
+
+/// Maps a failed run to its outcome.
+fn classify<T>(store: &mut Store<StoreState>, instance: Option<wasmtime::Instance>, e: wasmtime::Error) -> Outcome<T> {
+    if store.data().memory_exceeded {
+        return Outcome::OutOfMemory;
+    }
+    match e.downcast_ref::<Trap>() {
+        Some(Trap::OutOfFuel) => Outcome::Timeout(TimeoutKind::Fuel),
+        Some(Trap::Interrupt) => Outcome::Timeout(TimeoutKind::Deadline),
+        Some(Trap::StackOverflow) => Outcome::StackOverflow,
+        Some(Trap::UnreachableCodeReached) => match instance.and_then(|i| read_error_record(store, i)) {
+            Some(err) => Outcome::RuntimeError(err),
+            None => Outcome::Trap(format!("{e:#}")),
+        },
+        _ => Outcome::Trap(format!("{e:#}")),
+    }
+}
+
+/// Reads the error record the module left, if any.
+fn read_error_record(store: &mut Store<StoreState>, instance: wasmtime::Instance) -> Option<GuestError> {
+    let addr = match instance.get_global(&mut *store, ERROR_GLOBAL)?.get(&mut *store) {
+        Val::I32(a) if a != 0 => a as u32 as usize,
+        _ => return None,
+    };
+    let memory = instance.get_memory(&mut *store, MEMORY_EXPORT)?;
+    let data = memory.data(&*store);
+    let rec = data.get(addr..addr.checked_add(ErrorRecord::SIZE)?)?;
+    let word = |i: usize| u32::from_le_bytes([rec[4 * i], rec[4 * i + 1], rec[4 * i + 2], rec[4 * i + 3]]);
+    let (kind, start, end, msg_addr, msg_len) = (word(0), word(1), word(2), word(3) as usize, word(4) as usize);
+    let msg = data.get(msg_addr..msg_addr.checked_add(msg_len)?)?;
+    Some(GuestError { kind, span: (start, end), message: String::from_utf8_lossy(msg).into_owned() })
+}
+
+fn hash_bytes(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}

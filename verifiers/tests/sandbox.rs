@@ -1,0 +1,156 @@
+//! The sandbox on hand-written hostile modules: each run ends with the right
+//! outcome within twice its limit, the host survives, and memory stays flat.
+
+use std::time::{Duration, Instant};
+use synth_verifiers::sandbox::{Outcome, Sandbox, SandboxError, SandboxLimits, TimeoutKind};
+use wasmtime::Val;
+
+fn sandbox(limits: SandboxLimits) -> Sandbox {
+    Sandbox::new(limits).expect("engine")
+}
+
+fn run_i64(sb: &Sandbox, wat: &str, func: &str, args: &[Val]) -> Outcome<i64> {
+    let bytes = wat::parse_str(wat).expect("valid wat");
+    let module = sb.compile(&bytes).expect("compiles");
+    sb.run(&module, |g| {
+        let r = g.call(func, args, 1)?;
+        Ok(r[0].unwrap_i64())
+    })
+}
+
+const ADD: &str = r#"(module (memory (export "memory") 1)
+  (func (export "add") (param i64 i64) (result i64) local.get 0 local.get 1 i64.add))"#;
+
+const SPIN: &str = r#"(module (memory (export "memory") 1)
+  (func (export "spin") (result i64) (loop $l (br $l)) i64.const 0))"#;
+
+const GROW: &str = r#"(module (memory (export "memory") 1)
+  (func (export "grow") (result i64)
+    (loop $l (drop (memory.grow (i32.const 16))) (br $l)) i64.const 0))"#;
+
+const RECURSE: &str = r#"(module (memory (export "memory") 1)
+  (func $f (export "recurse") (param i64) (result i64)
+    local.get 0 i64.const 1 i64.add call $f))"#;
+
+// Writes an error record (kind 3, span 10..20, message "boom") and traps.
+const ERROR: &str = r#"(module (memory (export "memory") 1)
+  (global (export "__synth_error") (mut i32) (i32.const 0))
+  (data (i32.const 100) "boom")
+  (func (export "fail") (result i64)
+    (i32.store (i32.const 64) (i32.const 3))
+    (i32.store (i32.const 68) (i32.const 10))
+    (i32.store (i32.const 72) (i32.const 20))
+    (i32.store (i32.const 76) (i32.const 100))
+    (i32.store (i32.const 80) (i32.const 4))
+    (global.set 0 (i32.const 64))
+    unreachable))"#;
+
+#[test]
+fn a_plain_function_returns_its_value() {
+    let sb = sandbox(SandboxLimits::default());
+    assert_eq!(run_i64(&sb, ADD, "add", &[Val::I64(40), Val::I64(2)]), Outcome::Ok(42));
+}
+
+#[test]
+fn an_infinite_loop_runs_out_of_fuel() {
+    let sb =
+        sandbox(SandboxLimits { fuel: 10_000_000, time_limit: Duration::from_secs(60), ..SandboxLimits::default() });
+    assert_eq!(run_i64(&sb, SPIN, "spin", &[]), Outcome::Timeout(TimeoutKind::Fuel));
+}
+
+#[test]
+fn an_infinite_loop_hits_the_deadline_within_twice_the_limit() {
+    let limit = Duration::from_millis(200);
+    let sb = sandbox(SandboxLimits { fuel: u64::MAX / 2, time_limit: limit, ..SandboxLimits::default() });
+    let bytes = wat::parse_str(SPIN).expect("wat");
+    let module = sb.compile(&bytes).expect("compiles");
+    let start = Instant::now();
+    let out = sb.run(&module, |g| g.call("spin", &[], 1).map(|_| ()));
+    let elapsed = start.elapsed();
+    assert_eq!(out, Outcome::Timeout(TimeoutKind::Deadline));
+    assert!(elapsed < 2 * limit, "took {elapsed:?} for a {limit:?} limit");
+}
+
+#[test]
+fn growing_memory_forever_is_out_of_memory() {
+    let sb = sandbox(SandboxLimits::default());
+    assert_eq!(run_i64(&sb, GROW, "grow", &[]), Outcome::OutOfMemory);
+}
+
+#[test]
+fn runaway_recursion_is_a_stack_overflow() {
+    let sb = sandbox(SandboxLimits::default());
+    assert_eq!(run_i64(&sb, RECURSE, "recurse", &[Val::I64(0)]), Outcome::StackOverflow);
+}
+
+#[test]
+fn a_recorded_runtime_error_comes_back_with_its_span() {
+    let sb = sandbox(SandboxLimits::default());
+    match run_i64(&sb, ERROR, "fail", &[]) {
+        Outcome::RuntimeError(e) => {
+            assert_eq!((e.kind, e.span, e.message.as_str()), (3, (10, 20), "boom"));
+        }
+        other => panic!("expected a runtime error, got {other:?}"),
+    }
+}
+
+#[test]
+fn modules_with_imports_or_bad_bytes_are_refused() {
+    let sb = sandbox(SandboxLimits::default());
+    let importing = wat::parse_str(r#"(module (import "wasi" "fd_write" (func (param i32))))"#).expect("wat");
+    assert!(matches!(sb.compile(&importing), Err(SandboxError::Import(name)) if name == "wasi::fd_write"));
+    assert!(matches!(sb.compile(b"\0asm garbage"), Err(SandboxError::Invalid(_))));
+}
+
+#[test]
+fn compiled_modules_are_cached() {
+    let sb = sandbox(SandboxLimits::default());
+    let bytes = wat::parse_str(ADD).expect("wat");
+    let a = sb.compile(&bytes).expect("compiles");
+    let b = sb.compile(&bytes).expect("compiles");
+    assert!(std::sync::Arc::ptr_eq(&a, &b));
+}
+
+#[test]
+fn a_batch_runs_in_parallel() {
+    let sb = sandbox(SandboxLimits::default());
+    let bytes = wat::parse_str(ADD).expect("wat");
+    let module = sb.compile(&bytes).expect("compiles");
+    let jobs: Vec<i64> = (0..200).collect();
+    let outs = sb.run_batch(&jobs, |sb, j| {
+        sb.run(&module, |g| Ok(g.call("add", &[Val::I64(*j), Val::I64(1)], 1)?[0].unwrap_i64()))
+    });
+    let want: Vec<Outcome<i64>> = (1..201).map(Outcome::Ok).collect();
+    assert_eq!(outs, want);
+}
+
+fn rss_bytes() -> usize {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: usize = statm.split_whitespace().nth(1).and_then(|p| p.parse().ok()).unwrap_or(0);
+    pages * 4096
+}
+
+#[test]
+fn ten_thousand_hostile_runs_leave_memory_flat() {
+    let sb = sandbox(SandboxLimits { fuel: 20_000, memory_bytes: 4 << 20, ..SandboxLimits::default() });
+    let modules: Vec<_> = [SPIN, GROW, RECURSE, ERROR]
+        .iter()
+        .map(|w| sb.compile(&wat::parse_str(w).expect("wat")).expect("compiles"))
+        .collect();
+    let names = ["spin", "grow", "recurse", "fail"];
+    let run = |i: usize| {
+        let k = i % 4;
+        let args = if k == 2 { vec![Val::I64(0)] } else { vec![] };
+        let out = sb.run(&modules[k], |g| g.call(names[k], &args, 1).map(|_| ()));
+        assert!(!matches!(out, Outcome::Ok(_) | Outcome::Trap(_)), "run {i}: {out:?}");
+    };
+    for i in 0..1000 {
+        run(i);
+    }
+    let before = rss_bytes();
+    for i in 0..10_000 {
+        run(i);
+    }
+    let after = rss_bytes();
+    assert!(after < before + (32 << 20), "RSS grew from {before} to {after} bytes");
+}

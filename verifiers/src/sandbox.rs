@@ -150,12 +150,16 @@ const TICK: Duration = Duration::from_millis(1);
 /// Compiled modules kept before the cache is cleared.
 const CACHE_CAPACITY: usize = 4096;
 
+/// Compiled modules by content hash, with their bytes.
+type ModuleCache = HashMap<u64, (Arc<[u8]>, Arc<SandboxModule>)>;
+
 /// The sandbox: one engine, one ticker, a cache of compiled modules.
+
 pub struct Sandbox {
     engine: Engine,
     limits: SandboxLimits,
     /// Compiled modules by content hash; the bytes are kept to rule out collisions.
-    cache: Mutex<HashMap<u64, (Arc<[u8]>, Arc<SandboxModule>)>>,
+    cache: Mutex<ModuleCache>,
     ticker_stop: Arc<AtomicBool>,
     ticker: Option<JoinHandle<()>>,
 }

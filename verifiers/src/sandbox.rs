@@ -154,7 +154,6 @@ const CACHE_CAPACITY: usize = 4096;
 type ModuleCache = HashMap<u64, (Arc<[u8]>, Arc<SandboxModule>)>;
 
 /// The sandbox: one engine, one ticker, a cache of compiled modules.
-
 pub struct Sandbox {
     engine: Engine,
     limits: SandboxLimits,

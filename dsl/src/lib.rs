@@ -19,6 +19,7 @@ pub mod strings;
 pub mod tir;
 pub mod types;
 pub mod value;
+pub mod wasm;
 
 pub use diagnostic::{Diagnostic, render};
 pub use interp::{ErrorKind, Interpreter, Limits, RunError, Stats};

@@ -10,9 +10,9 @@
 //! from a cached `InstancePre` out of the pooling allocator.
 //!
 //! Runtime errors of synth programs reach the host through a small contract
-//! with the code generator: before executing `unreachable`, generated code
-//! writes an [`ErrorRecord`] into linear memory and stores its address in the
-//! exported global [`ERROR_GLOBAL`].
+//! with the code generator's runtime: before executing `unreachable`, it
+//! fills an [`ErrorRecord`] in linear memory, whose address the exported
+//! function [`ERROR_ADDR_EXPORT`] returns.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -24,9 +24,9 @@ use wasmtime::{
     ResourceLimiter, Store, Trap, Val,
 };
 
-/// The exported global (an `i32` address) through which generated code
-/// reports a runtime error before trapping; 0 means "no error recorded".
-pub const ERROR_GLOBAL: &str = "__synth_error";
+/// The exported function `() -> i32` giving the address of the
+/// [`ErrorRecord`]; a record whose kind is 0 means "no error recorded".
+pub const ERROR_ADDR_EXPORT: &str = "__synth_error_addr";
 
 /// The exported memory generated modules use.
 pub const MEMORY_EXPORT: &str = "memory";
@@ -93,8 +93,8 @@ pub enum Outcome<T> {
     Trap(String),
 }
 
-/// Layout of the error record generated code writes, five little-endian
-/// `u32`s at the address in [`ERROR_GLOBAL`]: kind, span start, span end,
+/// Layout of the error record, five little-endian `u32`s at the address
+/// [`ERROR_ADDR_EXPORT`] returns: kind (non-zero), span start, span end,
 /// message address, message length (UTF-8 bytes).
 pub struct ErrorRecord;
 
@@ -332,17 +332,19 @@ fn classify<T>(store: &mut Store<StoreState>, instance: Option<wasmtime::Instanc
     }
 }
 
-/// Reads the error record the module left, if any.
+/// Reads the error record the module left, if any. (An instance stays
+/// usable after a trap, so the export can still be called.)
 fn read_error_record(store: &mut Store<StoreState>, instance: wasmtime::Instance) -> Option<GuestError> {
-    let addr = match instance.get_global(&mut *store, ERROR_GLOBAL)?.get(&mut *store) {
-        Val::I32(a) if a != 0 => a as u32 as usize,
-        _ => return None,
-    };
+    let addr_fn = instance.get_typed_func::<(), i32>(&mut *store, ERROR_ADDR_EXPORT).ok()?;
+    let addr = addr_fn.call(&mut *store, ()).ok()? as u32 as usize;
     let memory = instance.get_memory(&mut *store, MEMORY_EXPORT)?;
     let data = memory.data(&*store);
     let rec = data.get(addr..addr.checked_add(ErrorRecord::SIZE)?)?;
     let word = |i: usize| u32::from_le_bytes([rec[4 * i], rec[4 * i + 1], rec[4 * i + 2], rec[4 * i + 3]]);
     let (kind, start, end, msg_addr, msg_len) = (word(0), word(1), word(2), word(3) as usize, word(4) as usize);
+    if kind == 0 {
+        return None;
+    }
     let msg = data.get(msg_addr..msg_addr.checked_add(msg_len)?)?;
     Some(GuestError { kind, span: (start, end), message: String::from_utf8_lossy(msg).into_owned() })
 }

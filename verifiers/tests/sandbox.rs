@@ -34,16 +34,20 @@ const RECURSE: &str = r#"(module (memory (export "memory") 1)
 
 // Writes an error record (kind 3, span 10..20, message "boom") and traps.
 const ERROR: &str = r#"(module (memory (export "memory") 1)
-  (global (export "__synth_error") (mut i32) (i32.const 0))
   (data (i32.const 100) "boom")
+  (func (export "__synth_error_addr") (result i32) i32.const 64)
   (func (export "fail") (result i64)
     (i32.store (i32.const 64) (i32.const 3))
     (i32.store (i32.const 68) (i32.const 10))
     (i32.store (i32.const 72) (i32.const 20))
     (i32.store (i32.const 76) (i32.const 100))
     (i32.store (i32.const 80) (i32.const 4))
-    (global.set 0 (i32.const 64))
     unreachable))"#;
+
+// An `unreachable` with no record is a plain trap, not a runtime error.
+const BARE_TRAP: &str = r#"(module (memory (export "memory") 1)
+  (func (export "__synth_error_addr") (result i32) i32.const 64)
+  (func (export "fail") (result i64) unreachable))"#;
 
 #[test]
 fn a_plain_function_returns_its_value() {
@@ -92,6 +96,12 @@ fn a_recorded_runtime_error_comes_back_with_its_span() {
         }
         other => panic!("expected a runtime error, got {other:?}"),
     }
+}
+
+#[test]
+fn an_unrecorded_trap_is_a_trap() {
+    let sb = sandbox(SandboxLimits::default());
+    assert!(matches!(run_i64(&sb, BARE_TRAP, "fail", &[]), Outcome::Trap(_)));
 }
 
 #[test]

@@ -50,7 +50,18 @@ enum Command {
         /// Maximum call depth.
         #[arg(long, default_value_t = Limits::default().max_depth)]
         max_depth: usize,
+        /// Which engine runs the call: the reference interpreter, or the
+        /// program compiled to WebAssembly in the sandbox (the Wasm backend
+        /// covers int, float and bool programs so far).
+        #[arg(long, value_enum, default_value_t = BackendArg::Interp)]
+        backend: BackendArg,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum BackendArg {
+    Interp,
+    Wasm,
 }
 
 fn main() -> ExitCode {
@@ -58,7 +69,13 @@ fn main() -> ExitCode {
     init_tracing(cli.verbose);
     let result = match cli.command {
         Command::Check { files } => check(&files),
-        Command::Exec { file, call, fuel, alloc, max_depth } => exec(&file, &call, Limits { fuel, alloc, max_depth }),
+        Command::Exec { file, call, fuel, alloc, max_depth, backend } => {
+            let backend = match backend {
+                BackendArg::Interp => Backend::Interp,
+                BackendArg::Wasm => Backend::Wasm,
+            };
+            exec(&file, &call, Limits { fuel, alloc, max_depth }, backend)
+        }
     };
     match result {
         Ok(code) => code,
@@ -102,7 +119,7 @@ fn check(files: &[PathBuf]) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn exec(path: &PathBuf, call: &str, limits: Limits) -> Result<ExitCode> {
+fn exec(path: &PathBuf, call: &str, limits: Limits, backend: Backend) -> Result<ExitCode> {
     let src = read(path)?;
     let file_name = path.display().to_string();
     let compiled = synth_dsl::compile(&src);
@@ -132,7 +149,23 @@ fn exec(path: &PathBuf, call: &str, limits: Limits) -> Result<ExitCode> {
         eprint!("{}", render("<call>", call, &shifted));
         return Ok(ExitCode::from(1));
     };
-    let outcome = eval(&compiled.program, &expr, limits, Backend::Interp);
+    let outcome = match eval(&compiled.program, &expr, limits, backend) {
+        Ok(o) => o,
+        Err(synth_verifiers::BackendError::Unsupported { message, span }) => {
+            let d = synth_dsl::Diagnostic::error(span, message, "not compiled yet")
+                .with_note("run it with `--backend interp`");
+            if span.start as usize >= base {
+                let mut d = d;
+                d.span.start -= base as u32;
+                d.span.end = d.span.end.saturating_sub(base as u32);
+                eprint!("{}", render("<call>", call, &[d]));
+            } else {
+                eprint!("{}", render(&file_name, &src, &[d]));
+            }
+            return Ok(ExitCode::from(2));
+        }
+        Err(e) => return Err(e.into()),
+    };
     debug!(
         fuel_used = outcome.stats.fuel_used,
         allocated = outcome.stats.allocated,

@@ -96,3 +96,38 @@ fn missing_file_and_bad_usage_exit_2() {
     let out = synth(&["exec", "examples/numbers.py"]);
     assert_eq!(out.status.code(), Some(2), "--call is required");
 }
+
+#[test]
+fn exec_wasm_backend_matches_the_interpreter() {
+    let path = temp_file(
+        "scalar.py",
+        "def collatz(n: int) -> int:\n    steps = 0\n    while n != 1:\n        n = n // 2 if n % 2 == 0 else 3 * n + 1\n        steps += 1\n    return steps\n\ndef spin() -> int:\n    while True:\n        pass\n\ndef down(n: int) -> int:\n    return 0 if n == 0 else 1 + down(n - 1)\n",
+    );
+    let file = path.to_str().expect("utf-8 path");
+    for call in ["collatz(27)", "down(500)", "down(5000)", "collatz(1 // 0)"] {
+        let a = synth(&["exec", file, "--call", call]);
+        let b = synth(&["exec", file, "--call", call, "--backend", "wasm"]);
+        assert_eq!(
+            (a.status.code(), text(&a.stdout), text(&a.stderr)),
+            (b.status.code(), text(&b.stdout), text(&b.stderr)),
+            "{call}"
+        );
+    }
+    // A hostile loop ends with a budget stop on the Wasm backend too.
+    let out = synth(&["exec", file, "--call", "spin()", "--backend", "wasm", "--fuel", "10000"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).starts_with("OutOfFuel: instruction budget of 1000000 exhausted"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn exec_wasm_backend_says_what_it_cannot_compile_yet() {
+    let out = synth(&["exec", "examples/text.py", "--call", "initials(\"a b\")", "--backend", "wasm"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("the Wasm backend does not support"), "{err}");
+    assert!(err.contains("--backend interp"), "{err}");
+}

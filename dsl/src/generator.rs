@@ -26,11 +26,15 @@ pub struct GenConfig {
     pub max_block_depth: usize,
     /// How many input tuples to generate.
     pub n_inputs: usize,
+    /// Only `int`, `float` and `bool` values, and only the constructs the
+    /// Wasm backend compiles so far (no strings, containers, float `//`,
+    /// `%`, `**` or `round(x, n)`).
+    pub scalars_only: bool,
 }
 
 impl Default for GenConfig {
     fn default() -> GenConfig {
-        GenConfig { max_stmts: 6, max_expr_depth: 3, max_block_depth: 2, n_inputs: 3 }
+        GenConfig { max_stmts: 6, max_expr_depth: 3, max_block_depth: 2, n_inputs: 3, scalars_only: false }
     }
 }
 
@@ -95,8 +99,18 @@ const FLOATS: &[f64] = &[0.0, 0.5, 1.0, -1.5, 2.25, 3.75, 1e-7, 1e16, 100.0, -7.
 const WORDS: &[&str] =
     &["", "a", "ab", "abc", "Hello World", " x y ", "a,b,c", "2024-01-15", "AbC", "123", "-42", "é中"];
 
+/// In `scalars_only` mode: may production `pick` of `expr` build a `t`?
+fn scalar_production(t: &Type, pick: usize) -> bool {
+    match t {
+        Type::Int => matches!(pick, 0..=3 | 5 | 7 | 12 | 13 | 15),
+        Type::Float => matches!(pick, 0..=5 | 8 | 10 | 12..=15),
+        Type::Bool => matches!(pick, 0..=4 | 6 | 7 | 12..=15),
+        _ => false,
+    }
+}
+
 /// The value types programs are generated over.
-fn value_types() -> Vec<Type> {
+fn all_value_types() -> Vec<Type> {
     vec![
         Type::Int,
         Type::Float,
@@ -186,6 +200,10 @@ struct Gen {
 }
 
 impl Gen {
+    fn value_types(&self) -> Vec<Type> {
+        if self.config.scalars_only { vec![Type::Int, Type::Float, Type::Bool] } else { all_value_types() }
+    }
+
     fn below(&mut self, n: usize) -> usize {
         if n <= 1 { 0 } else { self.rng.random_range(0..n) }
     }
@@ -289,7 +307,8 @@ impl Gen {
 
     /// An iterable expression and its element type.
     fn iterable(&mut self, depth: usize) -> (Expr, Type) {
-        match self.below(7) {
+        let n = if self.config.scalars_only { 2 } else { 7 };
+        match self.below(n) {
             0 => {
                 let hi = self.rng.random_range(0..8);
                 (call("range", vec![int(hi)]), Type::Int)
@@ -342,7 +361,12 @@ impl Gen {
         {
             return e;
         }
-        let pick = self.below(16);
+        let pick = loop {
+            let p = self.below(16);
+            if !self.config.scalars_only || scalar_production(t, p) {
+                break p;
+            }
+        };
         match t {
             Type::Int => match pick {
                 0 | 1 => {
@@ -368,7 +392,7 @@ impl Gen {
                 }
                 5 => {
                     let f = self.pick(&["min", "max"]);
-                    if self.chance(0.5) {
+                    if self.config.scalars_only || self.chance(0.5) {
                         call(f, vec![self.expr(&Type::Int, d), self.expr(&Type::Int, d)])
                     } else {
                         call(f, vec![self.expr(&Type::list(Type::Int), d)])
@@ -385,7 +409,8 @@ impl Gen {
                 7 => match self.below(4) {
                     0 => call("int", vec![self.expr(&Type::Float, d)]),
                     1 => call("round", vec![self.expr(&Type::Float, d)]),
-                    2 => call("int", vec![call("str", vec![self.expr(&Type::Int, d)])]),
+                    2 if !self.config.scalars_only => call("int", vec![call("str", vec![self.expr(&Type::Int, d)])]),
+                    2 => call("int", vec![call("float", vec![self.expr(&Type::Int, d)])]),
                     _ => call("abs", vec![self.expr(&Type::Int, d)]),
                 },
                 8 => {
@@ -448,7 +473,11 @@ impl Gen {
             Type::Bool => match pick {
                 0..=2 => {
                     let op = self.pick(&[CmpOp::Lt, CmpOp::Le, CmpOp::Gt, CmpOp::Ge, CmpOp::Eq, CmpOp::Ne]);
-                    let ty = self.pick(&[Type::Int, Type::Int, Type::Str, Type::Float, Type::list(Type::Int)]);
+                    let ty = if self.config.scalars_only {
+                        self.pick(&[Type::Int, Type::Int, Type::Float, Type::Bool])
+                    } else {
+                        self.pick(&[Type::Int, Type::Int, Type::Str, Type::Float, Type::list(Type::Int)])
+                    };
                     cmp(op, self.expr(&ty, d), self.expr(&ty, d))
                 }
                 3 => {
@@ -483,7 +512,7 @@ impl Gen {
                     call(f, vec![c])
                 }
                 12 => {
-                    let ty = self.pick(&value_types());
+                    let ty = self.pick(&self.value_types());
                     call("bool", vec![self.expr(&ty, d)])
                 }
                 _ => self.if_exp(t, d),
@@ -627,6 +656,18 @@ impl Gen {
     /// Less common productions: bool arithmetic, number formatting, modular
     /// powers, builtins' optional arguments.
     fn extra_expr(&mut self, t: &Type, d: usize) -> Option<Expr> {
+        if self.config.scalars_only {
+            return Some(match t {
+                Type::Int if self.chance(0.5) => bin(BinOp::Add, self.expr(&Type::Int, d), self.expr(&Type::Bool, d)),
+                Type::Int => {
+                    let m = self.pick(&[7, 1000, -5, 97]);
+                    let e = self.rng.random_range(-2..40);
+                    call("pow", vec![self.expr(&Type::Int, d), int(e), int(m)])
+                }
+                Type::Bool => cmp(CmpOp::Eq, self.expr(&Type::Bool, d), self.expr(&Type::Int, d)),
+                _ => return None,
+            });
+        }
         Some(match t {
             Type::Int => match self.below(6) {
                 0 => {
@@ -713,7 +754,7 @@ impl Gen {
     fn function(&mut self, fname: &str, n_params: usize, n_stmts: usize) -> (Function, Vec<Type>, Type) {
         self.scope.clear();
         self.frozen.clear();
-        let types = value_types();
+        let types = self.value_types();
         let mut params = Vec::new();
         let mut ptypes = Vec::new();
         for i in 0..n_params {
@@ -757,7 +798,7 @@ impl Gen {
         match self.below(12) {
             0..=2 => {
                 // A new variable.
-                let t = self.pick(&value_types());
+                let t = self.pick(&self.value_types());
                 let v = self.fresh("v");
                 let value = self.expr(&t, de);
                 // Annotate where inference would pick a narrower type.
@@ -900,6 +941,12 @@ impl Gen {
             }
             10 => {
                 let cond = self.expr(&Type::Bool, 2);
+                if self.config.scalars_only {
+                    if self.chance(0.3) {
+                        out.push(Stmt::Assert { cond, msg: None, span: sp() });
+                    }
+                    return;
+                }
                 if self.chance(0.3) {
                     out.push(Stmt::Assert { cond, msg: Some(string("check")), span: sp() });
                     return;
@@ -925,7 +972,7 @@ impl Gen {
             }
 
             _ => {
-                let t = self.pick(&value_types());
+                let t = self.pick(&self.value_types());
                 let v = self.fresh("v");
                 let value = self.expr(&t, de);
                 out.push(Stmt::AnnAssign { target: ident(&v), ann: type_expr(&t), value: Some(value), span: sp() });

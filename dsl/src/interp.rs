@@ -78,6 +78,32 @@ impl ErrorKind {
     pub fn is_budget(self) -> bool {
         matches!(self, ErrorKind::OutOfFuel | ErrorKind::OutOfMemory)
     }
+
+    /// Every kind, in code order.
+    pub const ALL: [ErrorKind; 12] = [
+        ErrorKind::ZeroDivisionError,
+        ErrorKind::IndexError,
+        ErrorKind::ValueError,
+        ErrorKind::AssertionError,
+        ErrorKind::OverflowError,
+        ErrorKind::TypeError,
+        ErrorKind::RecursionError,
+        ErrorKind::UnboundLocalError,
+        ErrorKind::NotImplementedError,
+        ErrorKind::HoleError,
+        ErrorKind::OutOfFuel,
+        ErrorKind::OutOfMemory,
+    ];
+
+    /// The non-zero code compiled code reports this kind with.
+    pub fn code(self) -> u32 {
+        ErrorKind::ALL.iter().position(|k| *k == self).map_or(0, |i| i as u32 + 1)
+    }
+
+    /// The kind for a code from compiled code.
+    pub fn from_code(code: u32) -> Option<ErrorKind> {
+        ErrorKind::ALL.get((code as usize).checked_sub(1)?).copied()
+    }
 }
 
 /// A run that did not produce a value.

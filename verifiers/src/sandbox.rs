@@ -73,7 +73,17 @@ pub struct GuestError {
     /// Byte offsets of the source span.
     pub span: (u32, u32),
     /// The message.
-    pub message: String,
+    pub message: GuestMessage,
+}
+
+/// An error message: text from linear memory, or an id into a table the
+/// code generator keeps on the host (when the record's length is `u32::MAX`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GuestMessage {
+    /// The text.
+    Text(String),
+    /// An index into the module's message table.
+    Id(u32),
 }
 
 /// How a run ended.
@@ -209,33 +219,49 @@ impl Sandbox {
         {
             return Ok(m.clone());
         }
+        let compiled = self.compile_uncached(wasm)?;
+        let mut cache = self.cache.lock().map_err(|_| SandboxError::Engine("cache poisoned".into()))?;
+        if cache.len() >= CACHE_CAPACITY {
+            cache.clear();
+        }
+        cache.insert(key, (Arc::from(wasm), compiled.clone()));
+        Ok(compiled)
+    }
+
+    /// Compiles a module with cranelift, bypassing the cache (for measuring).
+    pub fn compile_uncached(&self, wasm: &[u8]) -> Result<Arc<SandboxModule>, SandboxError> {
         let module = Module::new(&self.engine, wasm).map_err(|e| SandboxError::Invalid(format!("{e:#}")))?;
         if let Some(import) = module.imports().next() {
             return Err(SandboxError::Import(format!("{}::{}", import.module(), import.name())));
         }
         let linker: Linker<StoreState> = Linker::new(&self.engine);
         let pre = linker.instantiate_pre(&module).map_err(|e| SandboxError::Invalid(format!("{e:#}")))?;
-        let compiled = Arc::new(SandboxModule { pre });
-        let mut cache = self.cache.lock().map_err(|_| SandboxError::Engine("cache poisoned".into()))?;
-        if cache.len() >= CACHE_CAPACITY {
-            cache.clear();
-        }
-        cache.insert(key, (Arc::from(wasm), compiled.clone()));
-
-        Ok(compiled)
+        Ok(Arc::new(SandboxModule { pre }))
     }
 
     /// Instantiates `module` in a fresh store and runs `body` on it under
-    /// the limits; classifies how it ended.
+    /// the sandbox's limits; classifies how it ended.
     pub fn run<T>(&self, module: &SandboxModule, body: impl FnOnce(&mut Guest) -> wasmtime::Result<T>) -> Outcome<T> {
+        self.run_limited(module, self.limits, body)
+    }
+
+    /// As [`Sandbox::run`], with this run's own fuel, deadline and memory
+    /// cap (the stack limit is the engine's and stays).
+    pub fn run_limited<T>(
+        &self,
+        module: &SandboxModule,
+        limits: SandboxLimits,
+        body: impl FnOnce(&mut Guest) -> wasmtime::Result<T>,
+    ) -> Outcome<T> {
         let start = Instant::now();
-        let mut store =
-            Store::new(&self.engine, StoreState { max_memory: self.limits.memory_bytes, memory_exceeded: false });
+        // The pool's slots are sized for the sandbox's cap: a run may lower it, not raise it.
+        let max_memory = limits.memory_bytes.min(self.limits.memory_bytes);
+        let mut store = Store::new(&self.engine, StoreState { max_memory, memory_exceeded: false });
         store.limiter(|s| s as &mut dyn ResourceLimiter);
-        if store.set_fuel(self.limits.fuel).is_err() {
+        if store.set_fuel(limits.fuel).is_err() {
             return Outcome::Trap("fuel is not enabled".into());
         }
-        let ticks = (self.limits.time_limit.as_micros() / TICK.as_micros().max(1)).max(1) as u64;
+        let ticks = (limits.time_limit.as_micros() / TICK.as_micros().max(1)).max(1) as u64;
         store.set_epoch_deadline(ticks);
         store.epoch_deadline_trap();
         let instance = match module.pre.instantiate(&mut store) {
@@ -341,12 +367,17 @@ fn read_error_record(store: &mut Store<StoreState>, instance: wasmtime::Instance
     let data = memory.data(&*store);
     let rec = data.get(addr..addr.checked_add(ErrorRecord::SIZE)?)?;
     let word = |i: usize| u32::from_le_bytes([rec[4 * i], rec[4 * i + 1], rec[4 * i + 2], rec[4 * i + 3]]);
-    let (kind, start, end, msg_addr, msg_len) = (word(0), word(1), word(2), word(3) as usize, word(4) as usize);
+    let (kind, start, end, msg_addr, msg_len) = (word(0), word(1), word(2), word(3), word(4));
     if kind == 0 {
         return None;
     }
-    let msg = data.get(msg_addr..msg_addr.checked_add(msg_len)?)?;
-    Some(GuestError { kind, span: (start, end), message: String::from_utf8_lossy(msg).into_owned() })
+    let message = if msg_len == u32::MAX {
+        GuestMessage::Id(msg_addr)
+    } else {
+        let (a, n) = (msg_addr as usize, msg_len as usize);
+        GuestMessage::Text(String::from_utf8_lossy(data.get(a..a.checked_add(n)?)?).into_owned())
+    };
+    Some(GuestError { kind, span: (start, end), message })
 }
 
 fn hash_bytes(bytes: &[u8]) -> u64 {

@@ -2,7 +2,7 @@
 //! outcome within twice its limit, the host survives, and memory stays flat.
 
 use std::time::{Duration, Instant};
-use synth_verifiers::sandbox::{Outcome, Sandbox, SandboxError, SandboxLimits, TimeoutKind};
+use synth_verifiers::sandbox::{GuestMessage, Outcome, Sandbox, SandboxError, SandboxLimits, TimeoutKind};
 use wasmtime::Val;
 
 fn sandbox(limits: SandboxLimits) -> Sandbox {
@@ -92,7 +92,7 @@ fn a_recorded_runtime_error_comes_back_with_its_span() {
     let sb = sandbox(SandboxLimits::default());
     match run_i64(&sb, ERROR, "fail", &[]) {
         Outcome::RuntimeError(e) => {
-            assert_eq!((e.kind, e.span, e.message.as_str()), (3, (10, 20), "boom"));
+            assert_eq!((e.kind, e.span, e.message), (3, (10, 20), GuestMessage::Text("boom".into())));
         }
         other => panic!("expected a runtime error, got {other:?}"),
     }

@@ -1,7 +1,10 @@
-//! Compilation to WebAssembly (issue 3, in progress): the runtime linker
-//! today; the code generator over the typed IR builds on it.
+//! Compilation to WebAssembly: `codegen` turns the typed IR into a module,
+//! `link` merges it with the C runtime so the result imports nothing.
 
+pub mod codegen;
 pub mod link;
+
+pub use codegen::{CodegenError, ENTRY_EXPORT, INIT_EXPORT, MESSAGE_ID, Options, WasmModule, compile};
 
 /// The runtime library, compiled from `dsl/runtime/*.c` by
 /// `scripts/build-runtime.sh` (clang, wasm32) and committed, so that building

@@ -1,0 +1,66 @@
+//! Differential test of the two backends: generated programs give exactly the
+//! same result in the reference interpreter and compiled to Wasm — the same
+//! value, or the same error kind at the same source span. Budget stops are
+//! skipped (fuel is counted differently). The generator's `scalars_only`
+//! mode keeps to what the Wasm backend compiles so far.
+
+use synth_dsl::generator::{GenConfig, generate};
+use synth_dsl::{Interpreter, Limits};
+use synth_verifiers::{BackendError, WasmRunner};
+
+/// Compares `n_programs` programs from `first_seed`; returns (compared, skipped).
+fn differential(first_seed: u64, n_programs: u64) -> (usize, usize) {
+    let config = GenConfig { scalars_only: true, ..GenConfig::default() };
+    let limits = Limits { fuel: 200_000, alloc: 1 << 22, max_depth: 200 };
+    let (mut compared, mut skipped) = (0, 0);
+    let mut failures = Vec::new();
+    for seed in first_seed..first_seed + n_programs {
+        let g = generate(seed, &config);
+        let compiled = synth_dsl::compile(&g.source);
+        assert!(!compiled.has_errors(), "seed {seed} does not check:\n{}", g.source);
+        let (fid, _) = compiled.program.function(&g.entry).expect("entry function");
+        let runner = match WasmRunner::new(&compiled.program, None, limits) {
+            Ok(r) => r,
+            Err(BackendError::Unsupported { message, .. }) => panic!("seed {seed}: {message}\n{}", g.source),
+            Err(e) => panic!("seed {seed}: {e}\n{}", g.source),
+        };
+        for args in &g.inputs {
+            let mut interp = Interpreter::new(&compiled.program, limits).expect("scalar constants");
+            let ours = interp.call(fid, args.clone());
+            let wasm = runner.call(fid, args).unwrap_or_else(|e| panic!("seed {seed}: {e}\n{}", g.source)).result;
+            let budget =
+                |r: &Result<synth_dsl::Value, synth_dsl::RunError>| r.as_ref().is_err_and(|e| e.kind.is_budget());
+            if budget(&ours) || budget(&wasm) {
+                skipped += 1;
+                continue;
+            }
+            compared += 1;
+            let show = |r: &Result<synth_dsl::Value, synth_dsl::RunError>| match r {
+                Ok(v) => v.repr(),
+                Err(e) => format!("{} at {}..{}", e.kind.name(), e.span.start, e.span.end),
+            };
+            let (a, b) = (show(&ours), show(&wasm));
+            if a != b {
+                let call = args.iter().map(|v| v.repr()).collect::<Vec<_>>().join(", ");
+                failures.push(format!("seed {seed}: f({call})\n  interp: {a}\n  wasm:   {b}\n{}", g.source));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} disagreements:\n\n{}", failures.len(), failures.join("\n"));
+    (compared, skipped)
+}
+
+#[test]
+fn interpreter_and_wasm_agree_on_generated_scalar_programs() {
+    let (compared, skipped) = differential(0, 700);
+    eprintln!("compared {compared}, skipped {skipped}");
+    assert!(compared >= 2000, "only {compared} cases compared ({skipped} skipped)");
+}
+
+#[test]
+#[ignore = "long: 35,000 programs (100,000 cases); run with --ignored"]
+fn interpreter_and_wasm_agree_on_many_generated_scalar_programs() {
+    for chunk in 0..35 {
+        differential(1_000_000 + chunk * 1000, 1000);
+    }
+}

@@ -106,6 +106,18 @@ static int status;
 __attribute__((export_name("rt_take_status")))
 int rt_take_status(void) { int s = status; status = 0; return s; }
 
+/* a * b % mod for a, b < mod <= 2^63, without 128-bit arithmetic: double
+ * and add, each step reduced. */
+static unsigned long long mul_mod(unsigned long long a, unsigned long long b, unsigned long long mod) {
+    unsigned long long acc = 0;
+    while (b) {
+        if (b & 1) acc = acc >= mod - a ? acc - (mod - a) : acc + a;
+        a = a >= mod - a ? a - (mod - a) : a + a;
+        b >>= 1;
+    }
+    return acc;
+}
+
 /* Python's three-argument pow on ints, mirroring interp::pow_mod. Status:
  * 1 the modulus is 0, 2 the base is not invertible. */
 __attribute__((export_name("rt_pow_mod")))
@@ -134,23 +146,8 @@ long long rt_pow_mod(long long base, long long exp, long long m) {
     unsigned long long e = exp < 0 ? 0ull - (unsigned long long)exp : (unsigned long long)exp;
     unsigned long long result = 1 % mod;
     while (e) {
-        if (e & 1) {
-            /* result = result * b % mod without overflow. */
-            unsigned long long a = result, acc = 0, c = b;
-            while (c) {
-                if (c & 1) { acc = acc >= mod - a ? acc - (mod - a) : acc + a; }
-                a = a >= mod - a ? a - (mod - a) : a + a;
-                c >>= 1;
-            }
-            result = acc;
-        }
-        unsigned long long a = b, acc = 0, c = b;
-        while (c) {
-            if (c & 1) { acc = acc >= mod - a ? acc - (mod - a) : acc + a; }
-            a = a >= mod - a ? a - (mod - a) : a + a;
-            c >>= 1;
-        }
-        b = acc;
+        if (e & 1) result = mul_mod(result, b, mod);
+        b = mul_mod(b, b, mod);
         e >>= 1;
     }
     long long r = (long long)result;

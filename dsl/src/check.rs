@@ -2295,6 +2295,20 @@ impl Checker {
                 }
             }};
         }
+        // `index` and `count` mean the same on lists and tuples.
+        if matches!(m, "index" | "count")
+            && matches!(rty, Type::List(_) | Type::Tuple(_) | Type::TupleOf(_))
+            && let Some(elem) = rty.elem()
+        {
+            let meth = if m == "index" {
+                params!(&["value", "start", "stop"], 1, vec![elem, Type::Int, Type::Int]);
+                Method::SeqIndex
+            } else {
+                params!(&["value"], 1, vec![elem]);
+                Method::SeqCount
+            };
+            return mk(meth, out, Type::Int);
+        }
         match &rty {
             Type::Str => {
                 let (meth, ty) = match m {
@@ -2383,39 +2397,14 @@ impl Checker {
                         out.push(rev);
                         (Method::ListSort, Type::None)
                     }
-                    "index" => {
-                        params!(&["value", "start", "stop"], 1, vec![elem.clone(), Type::Int, Type::Int]);
-                        (Method::SeqIndex, Type::Int)
-                    }
-                    "count" => {
-                        params!(&["value"], 1, vec![elem.clone()]);
-                        (Method::SeqCount, Type::Int)
-                    }
                     _ => return self.unknown_method(&rty, method),
                 };
                 mk(meth, out, ty)
             }
-            Type::Tuple(_) | Type::TupleOf(_) => {
-                let Some(elem) = rty.elem() else {
-                    self.error(
-                        method.span,
-                        format!("methods of the mixed tuple `{rty}` are not supported"),
-                        "mixed tuple",
-                    );
-                    return None;
-                };
-                let (meth, ty) = match m {
-                    "index" => {
-                        params!(&["value", "start", "stop"], 1, vec![elem.clone(), Type::Int, Type::Int]);
-                        (Method::SeqIndex, Type::Int)
-                    }
-                    "count" => {
-                        params!(&["value"], 1, vec![elem.clone()]);
-                        (Method::SeqCount, Type::Int)
-                    }
-                    _ => return self.unknown_method(&rty, method),
-                };
-                mk(meth, out, ty)
+            // `index`/`count` were handled above when the items share a type.
+            Type::Tuple(_) if rty.elem().is_none() && matches!(m, "index" | "count") => {
+                self.error(method.span, format!("methods of the mixed tuple `{rty}` are not supported"), "mixed tuple");
+                None
             }
             _ => self.unknown_method(&rty, method),
         }

@@ -13,6 +13,7 @@ clang --target=wasm32 -O2 -nostdlib -ffreestanding -fno-builtin-malloc \
     -o "$tmp/runtime.wasm" dsl/runtime/*.c
 if [ "${1:-}" = "--check" ]; then
     cmp -s "$tmp/runtime.wasm" "$out" || { echo "build-runtime: $out is stale; run scripts/build-runtime.sh" >&2; exit 1; }
+    echo "build-runtime: $out matches its sources"
 else
     cp "$tmp/runtime.wasm" "$out"
     echo "wrote $out ($(wc -c < "$out") bytes)"

@@ -26,6 +26,7 @@ run exec examples/numbers.py --call 'fib(1000)'
 run exec examples/numbers.py --call 'primes_below(50)'
 run exec examples/numbers.py --call 'mean_and_spread([1.5, 2.5, 4.0])'
 run exec examples/numbers.py --call 'popcount(2 ** 40 - 1)'
+run exec examples/numbers.py --call 'fib(1000)' --backend wasm
 echo
 echo "# A runtime error names its Python exception and its location"
 run exec examples/numbers.py --call 'mean_and_spread([])' || echo "(exit status $?)"

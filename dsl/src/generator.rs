@@ -942,7 +942,18 @@ impl Gen {
             10 => {
                 let cond = self.expr(&Type::Bool, 2);
                 if self.config.scalars_only {
-                    if self.chance(0.3) {
+                    let t = self.pick(&[Type::Int, Type::Float, Type::Bool]);
+                    let vars = self.vars_of(&t);
+                    if vars.len() >= 2 && self.chance(0.6) {
+                        // A swap through a tuple display (compiled without tuples).
+                        let (a, b) = (self.pick(&vars), self.pick(&vars));
+                        let targets = vec![e(ExprKind::Tuple(vec![name(&a), name(&b)]))];
+                        out.push(Stmt::Assign {
+                            targets,
+                            value: e(ExprKind::Tuple(vec![name(&b), name(&a)])),
+                            span: sp(),
+                        });
+                    } else if self.chance(0.3) {
                         out.push(Stmt::Assert { cond, msg: None, span: sp() });
                     }
                     return;

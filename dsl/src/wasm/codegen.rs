@@ -156,8 +156,23 @@ pub fn compile(program: &Program, entry: Option<&Expr>, options: &Options) -> R<
         messages: Vec::new(),
         current_fn: None,
     };
+    // With an entry, only what it (and the constants) can call is compiled;
+    // without one, every function is, to be called by name.
+    let needed = match entry {
+        Some(e) => super::reach::reachable(program, &[e]),
+        None => vec![true; program.functions.len()],
+    };
     let mut bodies = Vec::new();
     for (fid, f) in program.functions.iter().enumerate() {
+        if !needed[fid] {
+            // Keeps the function indices; never called, never exported.
+            let ty = type_of(&mut l, vec![], vec![]);
+            l.functions.function(ty);
+            let mut body = Function::new([]);
+            body.instruction(&I::Unreachable).instruction(&I::End);
+            bodies.push(body);
+            continue;
+        }
         let params: Vec<ValType> = f.params.iter().map(|p| val_type(&p.ty, f.span)).collect::<R<_>>()?;
         let results = result_types(&f.ret, f.span)?;
         let ty = type_of(&mut l, params, results);
@@ -186,7 +201,9 @@ pub fn compile(program: &Program, entry: Option<&Expr>, options: &Options) -> R<
         l.code.function(b);
     }
     for (fid, f) in program.functions.iter().enumerate() {
-        l.exports.export(&f.name, ExportKind::Func, first + fid as u32);
+        if needed[fid] {
+            l.exports.export(&f.name, ExportKind::Func, first + fid as u32);
+        }
     }
     l.exports.export(INIT_EXPORT, ExportKind::Func, init_idx);
     if entry.is_some() {
@@ -423,6 +440,25 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 self.expr(e)?;
                 if e.ty != Type::None {
                     self.code.push(I::Drop);
+                }
+            }
+            // `a, b = b, a + b`: a tuple display unpacked into plain targets
+            // needs no tuple: evaluate every item, then assign left to right.
+            Stmt::Assign { targets, value: Expr { kind: K::Tuple(items), .. }, span }
+                if matches!(targets.as_slice(), [Target::Unpack(ts, _)] if ts.len() == items.len()
+                    && ts.iter().all(|t| matches!(t, Target::Local(_)))) =>
+            {
+                let Some(Target::Unpack(ts, _)) = targets.first() else { return Ok(()) };
+                let mut temps = Vec::new();
+                for item in items {
+                    self.expr(item)?;
+                    let t = self.new_local(val_type(&item.ty, item.span)?);
+                    self.code.push(I::LocalSet(t));
+                    temps.push(t);
+                }
+                for (target, t) in ts.iter().zip(temps) {
+                    self.code.push(I::LocalGet(t));
+                    self.store(target, *span)?;
                 }
             }
             Stmt::Assign { targets, value, span } => {

@@ -3,6 +3,7 @@
 
 pub mod codegen;
 pub mod link;
+pub mod reach;
 
 pub use codegen::{CodegenError, ENTRY_EXPORT, INIT_EXPORT, MESSAGE_ID, Options, WasmModule, compile};
 

@@ -948,7 +948,7 @@ impl Checker {
         if let Type::List(elem) = &tty {
             match op {
                 BinOp::Add => {
-                    let Some(ve) = self.elem_type_quiet(&v.ty) else {
+                    let Some(ve) = v.ty.elem() else {
                         self.error(
                             v.span,
                             format!("expected an iterable of `{elem}`, found `{}`", v.ty),
@@ -1548,10 +1548,6 @@ impl Checker {
                 None
             }
         }
-    }
-
-    fn elem_type_quiet(&self, ty: &Type) -> Option<Type> {
-        ty.elem()
     }
 
     /// An expression in an iteration context, where `range`, `enumerate`,

@@ -749,7 +749,13 @@ impl<'p> Interpreter<'p> {
             }
             K::Compare(first, rest) => {
                 let mut left = self.eval(frame, first)?;
-                for (op, r) in rest {
+                for (i, (op, r)) in rest.iter().enumerate() {
+                    if let (CmpOp::In | CmpOp::NotIn, K::Builtin(Builtin::Range, args)) = (op, &r.kind)
+                        && i + 1 == rest.len()
+                    {
+                        let found = self.in_range(frame, &left, args, r.span)?;
+                        return Ok(Value::Bool(found == (*op == CmpOp::In)));
+                    }
                     let right = self.eval_compare_operand(frame, *op, r)?;
                     let ok = self.compare(*op, &left, &right, r.span)?;
                     if !ok {
@@ -833,8 +839,28 @@ impl<'p> Interpreter<'p> {
         })
     }
 
-    /// The right operand of a comparison; for `in`, a lazy `range` is tested
-    /// arithmetically rather than materialised.
+    /// `needle in range(start, stop, step)`, by arithmetic as CPython does
+    /// (so `x in range(10**12)` costs nothing).
+    fn in_range(&mut self, frame: &mut Frame, needle: &Value, args: &[Expr], span: Span) -> R<bool> {
+        let (a, b, s) =
+            (self.eval_int(frame, &args[0])?, self.eval_int(frame, &args[1])?, self.eval_int(frame, &args[2])?);
+        if s == 0 {
+            return err(ErrorKind::ValueError, "range() arg 3 must not be zero", span);
+        }
+        // Range items are ints: a float is in it only when integral and equal to one.
+        let x = match needle {
+            Value::Int(i) => *i,
+            Value::Bool(b) => *b as i64,
+            Value::Float(f) if f.fract() == 0.0 && (-9.2e18..9.2e18).contains(f) => *f as i64,
+            _ => return Ok(false),
+        };
+        let (x, a, b, s) = (x as i128, a as i128, b as i128, s as i128);
+        Ok(if s > 0 { a <= x && x < b && (x - a) % s == 0 } else { b < x && x <= a && (a - x) % (-s) == 0 })
+    }
+
+    /// The right operand of a comparison; a lazy `range` on the right of an
+    /// `in` in the middle of a chain is materialised (at the end of a chain,
+    /// `in_range` answers without it).
     fn eval_compare_operand(&mut self, frame: &mut Frame, op: CmpOp, r: &Expr) -> R<Value> {
         if matches!(op, CmpOp::In | CmpOp::NotIn) && matches!(r.kind, K::Builtin(Builtin::Range, _)) {
             let items = self.collect(frame, r)?;

@@ -664,16 +664,7 @@ impl Parser {
     /// Runs `f` one nesting level deeper: bounds recursion and grows the
     /// stack when needed, so no input can overflow it.
     fn nest<T>(&mut self, f: impl FnOnce(&mut Self) -> PResult<T>) -> PResult<T> {
-        if self.depth >= MAX_NESTING {
-            let span = self.span();
-            self.diags.push(Diagnostic::error(
-                span,
-                "expression nested too deeply",
-                format!("more than {MAX_NESTING} levels"),
-            ));
-            return Err(Fail);
-        }
-        self.depth += 1;
+        self.deeper()?;
         let r = stacker::maybe_grow(64 * 1024, 1024 * 1024, || f(self));
         self.depth -= 1;
         r

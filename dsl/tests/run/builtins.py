@@ -81,3 +81,8 @@ def pow_mod_zero() -> int:
 
 def pow_mod_not_invertible() -> int:
     return pow(2, -1, 4)
+
+# Membership in a range is arithmetic, as in CPython (no list is built).
+# run: in_range(10 ** 12) -> (True, False, True, False, True, False)
+def in_range(n: int) -> tuple[bool, bool, bool, bool, bool, bool]:
+    return n - 1 in range(n), n in range(n), 4 in range(0, 10, 2), 5 in range(0, 10, 2), 7 in range(10, 0, -3), 3.5 in range(5)

@@ -489,7 +489,7 @@ impl Checker {
     fn block(&mut self, cx: &mut FnCtx, stmts: &[ast::Stmt]) -> Vec<tir::Stmt> {
         let mut out = Vec::new();
         for s in stmts {
-            stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.stmt(cx, s, &mut out));
+            stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, || self.stmt(cx, s, &mut out));
         }
         out
     }
@@ -1005,7 +1005,7 @@ impl Checker {
     /// Checks an expression. `hint` is the type the context expects; it
     /// guides empty displays and is not enforced here.
     fn expr(&mut self, cx: &mut FnCtx, e: &ast::Expr, hint: Option<&Type>) -> Option<tir::Expr> {
-        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.expr_inner(cx, e, hint))
+        stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, || self.expr_inner(cx, e, hint))
     }
 
     fn expr_inner(&mut self, cx: &mut FnCtx, e: &ast::Expr, hint: Option<&Type>) -> Option<tir::Expr> {

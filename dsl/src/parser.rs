@@ -665,7 +665,7 @@ impl Parser {
     /// stack when needed, so no input can overflow it.
     fn nest<T>(&mut self, f: impl FnOnce(&mut Self) -> PResult<T>) -> PResult<T> {
         self.deeper()?;
-        let r = stacker::maybe_grow(64 * 1024, 1024 * 1024, || f(self));
+        let r = stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, || f(self));
         self.depth -= 1;
         r
     }

@@ -50,10 +50,10 @@ enum Command {
         /// Maximum call depth.
         #[arg(long, default_value_t = Limits::default().max_depth)]
         max_depth: usize,
-        /// Which engine runs the call: the reference interpreter, or the
-        /// program compiled to WebAssembly in the sandbox (the Wasm backend
-        /// covers int, float and bool programs so far).
-        #[arg(long, value_enum, default_value_t = BackendArg::Interp)]
+        /// Which engine runs the call: the program compiled to WebAssembly
+        /// in the sandbox, or the reference interpreter. Both print the
+        /// same output and exit codes.
+        #[arg(long, value_enum, default_value_t = BackendArg::Wasm)]
         backend: BackendArg,
     },
 }

@@ -1,46 +1,68 @@
 /* synth's Wasm runtime: the support code every generated module links in.
  *
- * Freestanding C compiled to wasm32 by clang (scripts/build-runtime.sh); the
- * result, runtime.wasm, is committed so building synth needs no C toolchain.
- * It must import nothing. Exported functions are prefixed `rt_` and called by
- * generated code; see dsl/src/wasm/.
+ * C compiled to wasm32 by clang against wasi-libc's libc (for strtod and
+ * libm only; nothing that touches the outside), see scripts/build-runtime.sh.
+ * The result, runtime.wasm, is committed so building synth needs no C
+ * toolchain. It must import nothing (the linker refuses a runtime that
+ * does). Exported functions are prefixed `rt_` and called by generated code;
+ * the linker keeps only those a module reaches (dsl/src/wasm/link.rs).
  *
- * Status: the allocator and the error-record contract with the sandbox.
- * Strings, lists, tuples, formatting (shortest float repr), parsing and the
- * math the interpreter gets from libm (fmod, pow) come next.
+ * This file: the allocator, the error record, buffers, integer helpers.
+ * text.c: strings and Unicode; num.c: number formatting, parsing and float
+ * math; seq.c: lists, tuples and the generic operations on any type.
  */
+#include "rt.h"
+#include <string.h>
 
-typedef unsigned long size_t;
-typedef unsigned int u32;
+/* wasi-libc's strtod reads through a FILE whose flushing code would pull in
+ * WASI imports; defining this hook keeps those objects out of the link. */
+void __stdio_exit_needed(void) {}
+/* Debian's compiler-rt builtins (128-bit division) are built with the
+ * stack protector; it never fires in the runtime's own frames. */
+unsigned long __stack_chk_guard = 0x5e17c0de;
+void __stack_chk_fail(void) { __builtin_trap(); }
 
 extern unsigned char __heap_base;
-static unsigned long heap_top;
+/* The next free byte. Exported (as its address) so the code generator can
+ * place its static data (type descriptors, string literals) right after
+ * __heap_base and start the heap past it. */
+u32 rt_heap_top;
+/* The source span of the operation being run, [start | end << 32], stored
+ * by generated code before a runtime call that can fail. */
+u64 rt_site;
 
 /* Bump allocation, 8-byte aligned. Runs are short and instances are
  * recycled, so memory is never freed. Growing past the sandbox's cap traps
  * inside memory.grow, which the sandbox reports as OutOfMemory. */
-__attribute__((export_name("rt_alloc")))
-void *rt_alloc(size_t n) {
-    if (heap_top == 0) heap_top = (unsigned long)&__heap_base;
-    unsigned long p = (heap_top + 7) & ~7ul;
-    unsigned long end = p + n;
-    unsigned long have = __builtin_wasm_memory_size(0) * 65536ul;
-    if (end < p) __builtin_trap();
+EXPORT("rt_alloc")
+void *rt_alloc(u32 n) {
+    if (rt_heap_top == 0) rt_heap_top = (u32)(unsigned long)&__heap_base;
+    u32 p = (rt_heap_top + 7) & ~7u;
+    u32 end = p + n;
+    if (end < p) oom();
+    u32 have = (u32)__builtin_wasm_memory_size(0) * 65536u;
     if (end > have) {
-        unsigned long pages = (end - have + 65535) / 65536;
-        if (__builtin_wasm_memory_grow(0, pages) == (unsigned long)-1) __builtin_trap();
+        u32 pages = (end - have + 65535) / 65536;
+        if (__builtin_wasm_memory_grow(0, pages) == (unsigned long)-1) oom();
     }
-    heap_top = end;
-    return (void *)p;
+    rt_heap_top = end;
+    return (void *)(unsigned long)p;
+}
+
+/* count * size bytes, or OutOfMemory when that cannot fit in 32 bits. */
+void *alloc_array(u64 count, u64 size) {
+    if (count > 0x7fffffffull || count * size > 0x7fffffffull) oom();
+    return rt_alloc((u32)(count * size));
 }
 
 /* The error record the sandbox reads after an `unreachable` trap: kind,
  * span start, span end, message address, message length. */
 static u32 error_record[5];
-__attribute__((export_name("__synth_error_addr"))) u32 *synth_error_addr(void) { return error_record; }
+EXPORT("__synth_error_addr") u32 *synth_error_addr(void) { return error_record; }
 
-/* Records a runtime error and traps. The message must be static. */
-__attribute__((export_name("rt_raise")))
+/* Records a runtime error and traps. `len` u32::MAX means `msg` is a
+ * message id of the generated module. */
+EXPORT("rt_raise")
 void rt_raise(u32 kind, u32 start, u32 end, const char *msg, u32 len) {
     error_record[0] = kind;
     error_record[1] = start;
@@ -50,9 +72,65 @@ void rt_raise(u32 kind, u32 start, u32 end, const char *msg, u32 len) {
     __builtin_trap();
 }
 
+void raise_text(u32 kind, const u8 *msg, u32 len) {
+    rt_raise(kind, (u32)rt_site, (u32)(rt_site >> 32), (const char *)msg, len);
+    __builtin_unreachable();
+}
+
+void raise(u32 kind, const char *msg) { raise_text(kind, (const u8 *)msg, (u32)strlen(msg)); }
+
+/* Allocation beyond 2 GiB (or beyond what memory.grow grants). */
+void oom(void) { raise(E_OUT_OF_MEMORY, "memory cap exceeded"); }
+
+void *mem_copy(void *dst, const void *src, u32 n) { return memmove(dst, src, n); }
+int mem_cmp(const void *a, const void *b, u32 n) { return memcmp(a, b, n); }
+
+void buf_reserve(Buf *b, u32 extra) {
+    u64 need = (u64)b->len + extra;
+    if (need <= b->cap) return;
+    u64 cap = b->cap ? (u64)b->cap * 2 : 32;
+    while (cap < need) cap *= 2;
+    if (cap > 0x7fffffffull) oom();
+    u8 *p = rt_alloc((u32)cap);
+    if (b->len) memcpy(p, b->p, b->len);
+    b->p = p;
+    b->cap = (u32)cap;
+}
+
+void buf_put(Buf *b, const void *src, u32 n) {
+    buf_reserve(b, n);
+    memcpy(b->p + b->len, src, n);
+    b->len += n;
+}
+
+void buf_byte(Buf *b, u8 c) {
+    buf_reserve(b, 1);
+    b->p[b->len++] = c;
+}
+
+void buf_cstr(Buf *b, const char *s) { buf_put(b, s, (u32)strlen(s)); }
+
+/* Appends one code point as UTF-8. */
+void buf_char(Buf *b, u32 cp) {
+    u8 t[4];
+    u32 n;
+    if (cp < 0x80) { t[0] = (u8)cp; n = 1; }
+    else if (cp < 0x800) { t[0] = (u8)(0xc0 | cp >> 6); t[1] = (u8)(0x80 | (cp & 0x3f)); n = 2; }
+    else if (cp < 0x10000) {
+        t[0] = (u8)(0xe0 | cp >> 12); t[1] = (u8)(0x80 | ((cp >> 6) & 0x3f)); t[2] = (u8)(0x80 | (cp & 0x3f)); n = 3;
+    } else {
+        t[0] = (u8)(0xf0 | cp >> 18); t[1] = (u8)(0x80 | ((cp >> 12) & 0x3f));
+        t[2] = (u8)(0x80 | ((cp >> 6) & 0x3f)); t[3] = (u8)(0x80 | (cp & 0x3f)); n = 4;
+    }
+    buf_put(b, t, n);
+}
+
+/* The buffer's bytes as a new string. */
+Str *buf_str(Buf *b) { return str_new(b->p, b->len); }
+
 /* Exact comparison of an int with a float, as CPython does: -1, 0, 1, or 2
  * when unordered (NaN). Mirrors value::cmp_int_float. */
-__attribute__((export_name("rt_cmp_int_float")))
+EXPORT("rt_cmp_int_float")
 int rt_cmp_int_float(long long i, double f) {
     if (f != f) return 2;
     if (f >= 9223372036854775808.0) return -1;
@@ -69,7 +147,7 @@ int rt_cmp_int_float(long long i, double f) {
  * interp::int_true_div: scale the numerator so the quotient has at least 55
  * bits, fold the remainder into a sticky bit, convert once. The 128-bit
  * numerator is divided by long division on two 64-bit halves. */
-__attribute__((export_name("rt_int_true_div")))
+EXPORT("rt_int_true_div")
 double rt_int_true_div(long long x, long long y) {
     unsigned long long n = x < 0 ? 0ull - (unsigned long long)x : (unsigned long long)x;
     unsigned long long d = y < 0 ? 0ull - (unsigned long long)y : (unsigned long long)y;
@@ -103,7 +181,7 @@ double rt_int_true_div(long long x, long long y) {
 /* Status of the last helper that can fail: 0 ok, else a helper-specific code.
  * Read (and cleared) with rt_take_status. */
 static int status;
-__attribute__((export_name("rt_take_status")))
+EXPORT("rt_take_status")
 int rt_take_status(void) { int s = status; status = 0; return s; }
 
 /* a * b % mod for a, b < mod <= 2^63, without 128-bit arithmetic: double
@@ -120,7 +198,7 @@ static unsigned long long mul_mod(unsigned long long a, unsigned long long b, un
 
 /* Python's three-argument pow on ints, mirroring interp::pow_mod. Status:
  * 1 the modulus is 0, 2 the base is not invertible. */
-__attribute__((export_name("rt_pow_mod")))
+EXPORT("rt_pow_mod")
 long long rt_pow_mod(long long base, long long exp, long long m) {
     int *error = &status;
     if (m == 0) { *error = 1; return 0; }
@@ -153,4 +231,32 @@ long long rt_pow_mod(long long base, long long exp, long long m) {
     long long r = (long long)result;
     if (m < 0 && result != 0) r = (long long)(result - mod);
     return r;
+}
+
+/* `assert cond, msg` failing: the message is a str. */
+EXPORT("rt_assert_fail")
+void rt_assert_fail(const Str *msg) { raise_text(E_ASSERTION, msg->b, msg->len); }
+
+/* len(range(a, z, s)) (interp::range_len); s != 0 is checked here. */
+EXPORT("rt_range_len")
+i64 rt_range_len(i64 a, i64 z, i64 s) {
+    if (s == 0) raise(E_VALUE, "range() arg 3 must not be zero");
+    __int128 x = a, y = z, st = s;
+    __int128 n = st > 0 ? (y > x ? (y - x - 1) / st + 1 : 0) : (x > y ? (x - y - 1) / (-st) + 1 : 0);
+    return (i64)n;
+}
+
+/* x in range(a, b, s) by arithmetic (interp::in_range); s != 0. */
+EXPORT("rt_in_range")
+int rt_in_range(i64 x, i64 a, i64 b, i64 s) {
+    __int128 X = x, A = a, B = b, S = s;
+    if (S > 0) return A <= X && X < B && (X - A) % S == 0;
+    return B < X && X <= A && (A - X) % (-S) == 0;
+}
+
+/* A float is in a range only when integral and equal to an item. */
+EXPORT("rt_in_range_float")
+int rt_in_range_float(double f, i64 a, i64 b, i64 s) {
+    if (!(f == __builtin_trunc(f) && f >= -9.2e18 && f < 9.2e18)) return 0;
+    return rt_in_range((i64)f, a, b, s);
 }

@@ -1405,27 +1405,12 @@ impl<'p> Interpreter<'p> {
         let n = items.len() as u64;
         self.tick(n * (64 - n.leading_zeros() as u64 + 1), span)?;
         // Python's sort is stable and only uses `<`; a reverse sort keeps
-        // equal items in their original order too.
+        // equal items in their original order too. One algorithm for both
+        // backends (crate::sort), so even NaN gives one order.
         if reverse {
-            items.sort_by(|a, b| {
-                if py_lt(b, a) {
-                    Ordering::Less
-                } else if py_lt(a, b) {
-                    Ordering::Greater
-                } else {
-                    Ordering::Equal
-                }
-            });
+            crate::sort::merge_sort(items, &mut |a, b| py_lt(b, a));
         } else {
-            items.sort_by(|a, b| {
-                if py_lt(a, b) {
-                    Ordering::Less
-                } else if py_lt(b, a) {
-                    Ordering::Greater
-                } else {
-                    Ordering::Equal
-                }
-            });
+            crate::sort::merge_sort(items, &mut |a, b| py_lt(a, b));
         }
         Ok(())
     }
@@ -1894,6 +1879,10 @@ pub fn parse_float(s: &str) -> Option<f64> {
         Some(b'+') => (1.0, &t[1..]),
         _ => (1.0, t),
     };
+    // One sign only: Rust's parser would accept a second one ("+-1").
+    if body.starts_with(['+', '-']) {
+        return None;
+    }
     let lower = body.to_ascii_lowercase();
     match lower.as_str() {
         "inf" | "infinity" => return Some(sign * f64::INFINITY),

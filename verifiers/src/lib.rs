@@ -87,6 +87,8 @@ pub struct WasmRunner {
     module: wasm::WasmModule,
     compiled: std::sync::Arc<sandbox::SandboxModule>,
     limits: sandbox::SandboxLimits,
+    /// The step budget the caller gave (`Limits::fuel`), for messages.
+    steps: u64,
     param_types: Vec<Vec<Type>>,
     ret_types: Vec<Type>,
     names: Vec<String>,
@@ -103,6 +105,7 @@ impl WasmRunner {
         })?;
         let sb = shared_sandbox()?;
         let compiled = sb.compile(&module.bytes).map_err(|e| BackendError::Internal(e.to_string()))?;
+        let limits_steps = limits.fuel;
         let limits = sandbox::SandboxLimits {
             fuel: limits.fuel.saturating_mul(WASM_FUEL_PER_STEP),
             time_limit: Duration::from_secs(10),
@@ -110,6 +113,7 @@ impl WasmRunner {
             stack_bytes: sb.limits().stack_bytes,
         };
         Ok(WasmRunner {
+            steps: limits_steps,
             module,
             compiled,
             limits,
@@ -133,20 +137,25 @@ impl WasmRunner {
         else {
             return Err(BackendError::Internal(format!("no function {func}")));
         };
-        let vals = args.iter().zip(types).map(|(v, t)| to_wasm(t, v)).collect::<Result<Vec<_>, _>>()?;
-        self.run(name, vals, ret)
+        if args.len() != types.len() {
+            return Err(BackendError::Internal(format!("`{name}` takes {} arguments", types.len())));
+        }
+        let args: Vec<(Type, Value)> = types.iter().cloned().zip(args.iter().cloned()).collect();
+        self.run(name, args, ret)
     }
 
-    fn run(&self, export: &str, args: Vec<wasmtime::Val>, ret: &Type) -> Result<Outcome, BackendError> {
+    fn run(&self, export: &str, args: Vec<(Type, Value)>, ret: &Type) -> Result<Outcome, BackendError> {
         let sb = shared_sandbox()?;
         let n_results = usize::from(*ret != Type::None);
         let outcome = sb.run_limited(&self.compiled, self.limits, |g| {
             g.call(wasm::INIT_EXPORT, &[], 0)?;
-            g.call(export, &args, n_results)
+            let vals = args.iter().map(|(t, v)| to_wasm(g, t, v)).collect::<wasmtime::Result<Vec<_>>>()?;
+            let out = g.call(export, &vals, n_results)?;
+            from_wasm(g, ret, out.first())
         });
         let span = self.entry_span;
         let result = match outcome {
-            sandbox::Outcome::Ok(vals) => Ok(from_wasm(ret, vals.first())?),
+            sandbox::Outcome::Ok(v) => Ok(v),
             sandbox::Outcome::RuntimeError(e) => {
                 let kind = ErrorKind::from_code(e.kind)
                     .ok_or_else(|| BackendError::Internal(format!("unknown error kind {}", e.kind)))?;
@@ -158,7 +167,8 @@ impl WasmRunner {
             }
             sandbox::Outcome::Timeout(sandbox::TimeoutKind::Fuel) => Err(RunError {
                 kind: ErrorKind::OutOfFuel,
-                message: format!("instruction budget of {} exhausted", self.limits.fuel),
+                // Fuel is granted per interpreter step, so the budget reads the same.
+                message: format!("step budget of {} exhausted", self.steps),
                 span,
             }),
             sandbox::Outcome::Timeout(sandbox::TimeoutKind::Deadline) => Err(RunError {
@@ -182,31 +192,137 @@ impl WasmRunner {
     }
 }
 
-/// A value as a Wasm argument of its static type.
-fn to_wasm(ty: &Type, v: &Value) -> Result<wasmtime::Val, BackendError> {
+fn guest_err(message: impl Into<String>) -> wasmtime::Error {
+    wasmtime::Error::msg(message.into())
+}
+
+/// Allocates `n` bytes in the guest (its bump allocator, so the program's
+/// own allocations continue after the arguments).
+fn guest_alloc(g: &mut sandbox::Guest, n: usize) -> wasmtime::Result<usize> {
+    let n = i32::try_from(n).map_err(|_| guest_err("argument too large for the guest"))?;
+    Ok(g.call(wasm::ALLOC_EXPORT, &[wasmtime::Val::I32(n)], 1)?[0].unwrap_i32() as u32 as usize)
+}
+
+/// A value as a Wasm argument of its static type; heap values are written
+/// into the guest's memory in the layout of `dsl/runtime/rt.h`.
+fn to_wasm(g: &mut sandbox::Guest, ty: &Type, v: &Value) -> wasmtime::Result<wasmtime::Val> {
     use wasmtime::Val;
     Ok(match (ty, v) {
         (Type::Int, Value::Int(i)) => Val::I64(*i),
         (Type::Float, Value::Float(f)) => Val::F64(f.to_bits()),
         (Type::Bool, Value::Bool(b)) => Val::I32(*b as i32),
-        (ty, _) => {
-            return Err(BackendError::Unsupported {
-                message: format!("the Wasm backend does not support arguments of type `{ty}` yet"),
-                span: Span::default(),
-            });
+        _ => Val::I32(to_slot(g, ty, v)? as u32 as i32),
+    })
+}
+
+/// A value as an 8-byte slot (heap values are written to the guest first).
+fn to_slot(g: &mut sandbox::Guest, ty: &Type, v: &Value) -> wasmtime::Result<u64> {
+    let item_ty = |i: usize| match ty {
+        Type::Tuple(ts) => ts.get(i).cloned().unwrap_or(Type::Int),
+        other => other.elem().unwrap_or(Type::Int),
+    };
+    Ok(match v {
+        Value::Int(i) => *i as u64,
+        Value::Float(f) => f.to_bits(),
+        Value::Bool(b) => *b as u64,
+        Value::None => 0,
+        Value::Str(s) => {
+            let addr = guest_alloc(g, 8 + s.len())?;
+            let mut bytes = Vec::with_capacity(8 + s.len());
+            bytes.extend_from_slice(&(s.len() as u32).to_le_bytes());
+            bytes.extend_from_slice(&(s.chars().count() as u32).to_le_bytes());
+            bytes.extend_from_slice(s.as_bytes());
+            g.write(addr, &bytes)?;
+            addr as u64
+        }
+        Value::List(l) => {
+            let items = l.borrow().clone();
+            let slots = items
+                .iter()
+                .enumerate()
+                .map(|(i, x)| to_slot(g, &item_ty(i), x))
+                .collect::<wasmtime::Result<Vec<_>>>()?;
+            let data = if slots.is_empty() { 0 } else { guest_alloc(g, 8 * slots.len())? };
+            g.write(data, &slots.iter().flat_map(|s| s.to_le_bytes()).collect::<Vec<_>>())?;
+            let addr = guest_alloc(g, 12)?;
+            let n = slots.len() as u32;
+            g.write(addr, &[n.to_le_bytes(), n.to_le_bytes(), (data as u32).to_le_bytes()].concat())?;
+            addr as u64
+        }
+        Value::Tuple(t) => {
+            let slots =
+                t.iter().enumerate().map(|(i, x)| to_slot(g, &item_ty(i), x)).collect::<wasmtime::Result<Vec<_>>>()?;
+            let addr = guest_alloc(g, 8 + 8 * slots.len())?;
+            let mut bytes = Vec::with_capacity(8 + 8 * slots.len());
+            bytes.extend_from_slice(&(slots.len() as u32).to_le_bytes());
+            bytes.extend_from_slice(&0u32.to_le_bytes());
+            bytes.extend(slots.iter().flat_map(|s| s.to_le_bytes()));
+            g.write(addr, &bytes)?;
+            addr as u64
         }
     })
 }
 
+fn read_u32(g: &mut sandbox::Guest, addr: usize) -> wasmtime::Result<u32> {
+    let b = g.read(addr, 4)?;
+    Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
 /// A Wasm result as a value of its static type.
-fn from_wasm(ty: &Type, val: Option<&wasmtime::Val>) -> Result<Value, BackendError> {
+fn from_wasm(g: &mut sandbox::Guest, ty: &Type, val: Option<&wasmtime::Val>) -> wasmtime::Result<Value> {
     use wasmtime::Val;
-    Ok(match (ty, val) {
-        (Type::None, _) => Value::None,
-        (Type::Int, Some(Val::I64(i))) => Value::Int(*i),
-        (Type::Float, Some(Val::F64(bits))) => Value::Float(f64::from_bits(*bits)),
-        (Type::Bool, Some(Val::I32(b))) => Value::Bool(*b != 0),
-        (ty, v) => return Err(BackendError::Internal(format!("cannot read a `{ty}` result from {v:?}"))),
+    match (ty, val) {
+        (Type::None, _) => Ok(Value::None),
+        (Type::Int, Some(Val::I64(i))) => Ok(Value::Int(*i)),
+        (Type::Float, Some(Val::F64(bits))) => Ok(Value::Float(f64::from_bits(*bits))),
+        (Type::Bool, Some(Val::I32(b))) => Ok(Value::Bool(*b != 0)),
+        (_, Some(Val::I32(p))) => from_slot(g, ty, *p as u32 as u64),
+        (ty, v) => Err(guest_err(format!("cannot read a `{ty}` result from {v:?}"))),
+    }
+}
+
+/// Reads a value of type `ty` from its slot.
+fn from_slot(g: &mut sandbox::Guest, ty: &Type, slot: u64) -> wasmtime::Result<Value> {
+    let addr = slot as u32 as usize;
+    let slots = |g: &mut sandbox::Guest, at: usize, n: usize| -> wasmtime::Result<Vec<u64>> {
+        let bytes = g.read(at, n.checked_mul(8).ok_or_else(|| guest_err("bad length"))?)?;
+        Ok(bytes.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8]))).collect())
+    };
+    let item_ty = |i: usize| match ty {
+        Type::Tuple(ts) => ts.get(i).cloned().unwrap_or(Type::Int),
+        other => other.elem().unwrap_or(Type::Int),
+    };
+    Ok(match ty {
+        Type::Int => Value::Int(slot as i64),
+        Type::Float => Value::Float(f64::from_bits(slot)),
+        Type::Bool => Value::Bool(slot & 1 != 0),
+        Type::None => Value::None,
+        Type::Str => {
+            let len = read_u32(g, addr)? as usize;
+            let bytes = g.read(addr + 8, len)?;
+            Value::str(String::from_utf8(bytes).map_err(|_| guest_err("a result string is not UTF-8"))?)
+        }
+        Type::List(_) => {
+            let len = read_u32(g, addr)? as usize;
+            let data = read_u32(g, addr + 8)? as usize;
+            let raw = slots(g, data, len)?;
+            Value::list(
+                raw.into_iter()
+                    .enumerate()
+                    .map(|(i, s)| from_slot(g, &item_ty(i), s))
+                    .collect::<wasmtime::Result<_>>()?,
+            )
+        }
+        Type::Tuple(_) | Type::TupleOf(_) => {
+            let len = read_u32(g, addr)? as usize;
+            let raw = slots(g, addr + 8, len)?;
+            Value::tuple(
+                raw.into_iter()
+                    .enumerate()
+                    .map(|(i, s)| from_slot(g, &item_ty(i), s))
+                    .collect::<wasmtime::Result<_>>()?,
+            )
+        }
     })
 }
 

@@ -2,10 +2,9 @@
 //! import-free module that runs in the sandbox: generated functions call
 //! runtime functions, and a runtime error comes back through the record.
 
-use synth_dsl::wasm::RUNTIME_WASM;
-use synth_dsl::wasm::link::Linker;
+use synth_dsl::wasm::link::{GenFunction, Linker};
 use synth_verifiers::sandbox::{Outcome, Sandbox, SandboxLimits};
-use wasm_encoder::{ExportKind, Function, Instruction as I, ValType};
+use wasm_encoder::{Instruction as I, ValType};
 use wasmtime::Val;
 
 /// A module with the runtime and two generated functions:
@@ -13,37 +12,30 @@ use wasmtime::Val;
 /// the blocks; `fail()` raises error kind 7 at span 3..9 with the message at
 /// the runtime's error record itself (any static bytes do).
 fn build() -> Vec<u8> {
-    let mut l = Linker::new(RUNTIME_WASM).expect("runtime parses");
-    let alloc = l.func("rt_alloc").expect("rt_alloc");
-    let raise = l.func("rt_raise").expect("rt_raise");
-    let errs = l.func("__synth_error_addr").expect("error addr");
-    let ty_i32_i32 = l.n_types;
-    l.types.ty().function([ValType::I32], [ValType::I32]);
-    let ty_void_i32 = l.n_types + 1;
-    l.types.ty().function([], [ValType::I32]);
-
-    let f_twice = l.n_funcs;
-    l.functions.function(ty_i32_i32);
-    let mut f = Function::new([(1, ValType::I32)]);
-    f.instruction(&I::LocalGet(0)).instruction(&I::Call(alloc)).instruction(&I::LocalSet(1));
-    f.instruction(&I::LocalGet(0)).instruction(&I::Call(alloc)).instruction(&I::LocalGet(1)).instruction(&I::I32Sub);
-    f.instruction(&I::End);
-    l.code.function(&f);
-
-    let f_fail = l.n_funcs + 1;
-    l.functions.function(ty_void_i32);
-    let mut f = Function::new([]);
-    for v in [7, 3, 9] {
-        f.instruction(&I::I32Const(v));
-    }
-    f.instruction(&I::Call(errs)).instruction(&I::I32Const(0)).instruction(&I::Call(raise));
-    f.instruction(&I::I32Const(0)).instruction(&I::End);
-    l.code.function(&f);
-
-    l.exports.export("twice_alloc", ExportKind::Func, f_twice);
-    l.exports.export("fail", ExportKind::Func, f_fail);
-    l.exports.export("__synth_error_addr", ExportKind::Func, errs);
-    l.finish()
+    let mut l = Linker::new().expect("runtime parses");
+    let rt = l.runtime();
+    let alloc = rt.func("rt_alloc").expect("rt_alloc");
+    let raise = rt.func("rt_raise").expect("rt_raise");
+    let errs = rt.func("__synth_error_addr").expect("error addr");
+    let ty_i32_i32 = l.func_type(vec![ValType::I32], vec![ValType::I32]);
+    let ty_void_i32 = l.func_type(vec![], vec![ValType::I32]);
+    let twice =
+        vec![I::LocalGet(0), I::Call(alloc), I::LocalSet(1), I::LocalGet(0), I::Call(alloc), I::LocalGet(1), I::I32Sub];
+    let f_twice = l.function(GenFunction { ty: ty_i32_i32, locals: vec![ValType::I32], code: twice });
+    let fail = vec![
+        I::I32Const(7),
+        I::I32Const(3),
+        I::I32Const(9),
+        I::Call(errs),
+        I::I32Const(0),
+        I::Call(raise),
+        I::I32Const(0),
+    ];
+    let f_fail = l.function(GenFunction { ty: ty_void_i32, locals: vec![], code: fail });
+    l.export_func("twice_alloc", f_twice);
+    l.export_func("fail", f_fail);
+    l.export_func("__synth_error_addr", errs);
+    l.finish().expect("links")
 }
 
 #[test]
@@ -62,4 +54,20 @@ fn generated_code_calls_the_runtime_in_the_sandbox() {
     // Allocating past the memory cap is OutOfMemory, not a crash.
     let out = sb.run(&module, |g| Ok(g.call("twice_alloc", &[Val::I32(48 << 20)], 1)?[0].unwrap_i32()));
     assert_eq!(out, Outcome::OutOfMemory);
+}
+
+#[test]
+fn only_reachable_runtime_functions_are_linked() {
+    // The two generated functions reach a handful of runtime functions, not
+    // the string library: the module stays small.
+    let bytes = build();
+    let n_funcs = wasmparser::Parser::new(0)
+        .parse_all(&bytes)
+        .filter_map(|p| match p {
+            Ok(wasmparser::Payload::FunctionSection(s)) => Some(s.count()),
+            _ => None,
+        })
+        .sum::<u32>();
+    let all = Linker::new().expect("runtime").runtime().len();
+    assert!(n_funcs < 20 && all > 100, "{n_funcs} of {all} runtime functions linked");
 }

@@ -2,27 +2,35 @@
 //! runtime (`link.rs`). Semantics follow the reference interpreter exactly:
 //! 64-bit wrapping ints with Python's floor division and modulo, exact
 //! int/float comparison, Python's shifts, the recursion limit, unbound-local
-//! checks, and runtime errors raised through the runtime's error record with
-//! the source span and a message id (the messages stay on the host).
+//! checks, lazy iteration where the interpreter is lazy, and runtime errors
+//! raised through the runtime's error record with the source span and the
+//! interpreter's message.
 //!
-//! Status (issue 3): the scalar core — `int`, `float`, `bool`, every
-//! statement, calls and recursion, constants, holes, scalar builtins.
-//! Strings, lists, tuples, float `//`/`%`/`**` and formatting come next;
-//! until then they are reported as [`CodegenError::Unsupported`].
+//! Values: `int` is an i64, `float` an f64, `bool` an i32, and `str`, `list`
+//! and tuples are i32 pointers to heap objects laid out as `runtime/rt.h`
+//! describes; a container item is an 8-byte slot. Scalar arithmetic,
+//! control flow and indexing are emitted inline; string, list and generic
+//! operations call the runtime, passing a type descriptor (laid out in the
+//! module's static data, with string literals) where the operation depends on
+//! the item type. Before a runtime call that can fail, the current source
+//! span is stored in the runtime's `rt_site`, where its errors read it.
 
-use super::link::{LinkError, Linker};
+use super::link::{GenFunction, LinkError, Linker, Runtime};
 use crate::ast::{BinOp, BoolOp, CmpOp, UnaryOp};
 use crate::interp::ErrorKind;
 use crate::span::Span;
-use crate::tir::{Builtin, Expr, ExprKind as K, FuncId, Program, Stmt, Target};
+use crate::tir::{Builtin, Clause, Expr, ExprKind as K, FuncId, Method, Program, Stmt, Target};
 use crate::types::Type;
-use wasm_encoder::{BlockType, ExportKind, Function, GlobalType, Ieee64, Instruction as I, ValType};
+use std::collections::HashMap;
+use wasm_encoder::{BlockType, ConstExpr, Ieee64, Instruction as I, MemArg, ValType};
 
 /// The exported function that evaluates the module-level constants; the
 /// host calls it once before anything else.
 pub const INIT_EXPORT: &str = "__synth_init";
 /// The exported zero-argument function that evaluates the entry expression.
 pub const ENTRY_EXPORT: &str = "__synth_entry";
+/// The exported allocator (`(size: i32) -> i32`), for the host to place arguments.
+pub const ALLOC_EXPORT: &str = "__synth_alloc";
 /// In an error record, a message length of `MESSAGE_ID` means the message
 /// address field holds an index into [`WasmModule::messages`].
 pub const MESSAGE_ID: u32 = u32::MAX;
@@ -45,9 +53,9 @@ impl Default for Options {
 /// A compiled program.
 #[derive(Clone, Debug)]
 pub struct WasmModule {
-    /// The module: imports nothing, exports `memory`, every `def` by name,
-    /// [`INIT_EXPORT`], [`ENTRY_EXPORT`] when an entry was given, and the
-    /// runtime's `__synth_error_addr`.
+    /// The module: imports nothing, exports `memory`, every reachable `def`
+    /// by name, [`INIT_EXPORT`], [`ENTRY_EXPORT`] when an entry was given,
+    /// [`ALLOC_EXPORT`] and the runtime's `__synth_error_addr`.
     pub bytes: Vec<u8>,
     /// Runtime error messages by id (see [`MESSAGE_ID`]).
     pub messages: Vec<String>,
@@ -58,8 +66,8 @@ pub struct WasmModule {
 /// Why a program could not be compiled.
 #[derive(Debug, thiserror::Error)]
 pub enum CodegenError {
-    /// A construct the Wasm backend does not handle yet.
-    #[error("the Wasm backend does not support {what} yet")]
+    /// A construct the Wasm backend does not handle.
+    #[error("the Wasm backend does not support {what}")]
     Unsupported {
         /// What it is.
         what: String,
@@ -77,13 +85,13 @@ fn unsupported<T>(what: impl Into<String>, span: Span) -> R<T> {
     Err(CodegenError::Unsupported { what: what.into(), span })
 }
 
-/// The Wasm type of a value of `ty`, for the types the backend supports.
+/// The Wasm type of a value of `ty`.
 fn val_type(ty: &Type, span: Span) -> R<ValType> {
     match ty {
         Type::Int => Ok(ValType::I64),
         Type::Float => Ok(ValType::F64),
-        Type::Bool => Ok(ValType::I32),
-        other => unsupported(format!("values of type `{other}`"), span),
+        Type::Bool | Type::Str | Type::List(_) | Type::Tuple(_) | Type::TupleOf(_) => Ok(ValType::I32),
+        Type::None => unsupported("a `None` value", span),
     }
 }
 
@@ -91,70 +99,96 @@ fn result_types(ty: &Type, span: Span) -> R<Vec<ValType>> {
     if *ty == Type::None { Ok(Vec::new()) } else { Ok(vec![val_type(ty, span)?]) }
 }
 
-/// Runtime functions generated code calls.
-struct Runtime {
-    raise: u32,
-    cmp_int_float: u32,
-    int_true_div: u32,
-    pow_mod: u32,
-    take_status: u32,
-    error_addr: u32,
+fn is_numeric(ty: &Type) -> bool {
+    matches!(ty, Type::Int | Type::Float | Type::Bool)
+}
+
+/// The item type of the `i`-th slot of a sequence of type `ty`.
+fn item_type(ty: &Type, i: usize) -> Type {
+    match ty {
+        Type::Tuple(ts) => ts.get(i).cloned().unwrap_or(Type::Int),
+        other => other.elem().unwrap_or(Type::Int),
+    }
+}
+
+/// Is an iterable expression consumed lazily, as the interpreter's `for_each` does?
+fn is_lazy(e: &Expr) -> bool {
+    matches!(
+        e.kind,
+        K::Builtin(Builtin::Range | Builtin::Enumerate | Builtin::Zip | Builtin::Reversed, _) | K::Comprehension(..)
+    )
+}
+
+fn mem(offset: u64, align: u32) -> MemArg {
+    MemArg { offset, align, memory_index: 0 }
+}
+
+/// Type descriptor kinds (`TY_*` in `runtime/rt.h`).
+fn desc_kind(ty: &Type) -> u32 {
+    match ty {
+        Type::Int => 1,
+        Type::Float => 2,
+        Type::Bool => 3,
+        Type::Str => 4,
+        Type::None => 5,
+        Type::List(_) => 6,
+        Type::Tuple(_) => 7,
+        Type::TupleOf(_) => 8,
+    }
+}
+
+/// `str.is*` classes (`IS_*` in `runtime/text.c`).
+fn str_class(m: Method) -> Option<i32> {
+    Some(match m {
+        Method::StrIsdigit => 0,
+        Method::StrIsalpha => 1,
+        Method::StrIsalnum => 2,
+        Method::StrIsspace => 3,
+        Method::StrIsupper => 4,
+        Method::StrIslower => 5,
+        Method::StrIsdecimal => 6,
+        Method::StrIsnumeric => 7,
+        Method::StrIsascii => 8,
+        _ => return None,
+    })
 }
 
 /// Compiles `program`, plus an exported entry function evaluating `entry`
 /// (a closed expression such as `f(1, 2)`) when given.
 pub fn compile(program: &Program, entry: Option<&Expr>, options: &Options) -> R<WasmModule> {
-    let mut l = Linker::new(super::RUNTIME_WASM)?;
-    let rt = Runtime {
-        raise: l.func("rt_raise")?,
-        cmp_int_float: l.func("rt_cmp_int_float")?,
-        int_true_div: l.func("rt_int_true_div")?,
-        pow_mod: l.func("rt_pow_mod")?,
-        take_status: l.func("rt_take_status")?,
-        error_addr: l.func("__synth_error_addr")?,
-    };
-    let n_user = program.functions.len() as u32;
-    let first = l.n_funcs;
-    // Generated functions: the program's, then init, entry and helpers.
-    let init_idx = first + n_user;
-    let entry_idx = init_idx + 1;
-    let pow_idx = entry_idx + 1;
+    let mut l = Linker::new()?;
+    let runtime = l.runtime();
+    let heap_base = runtime.address("__heap_base")?;
+    let static_base = (heap_base + 7) & !7;
     // Globals: the call depth, then one per constant.
-    let depth_global = l.n_globals;
-    l.globals.global(
-        GlobalType { val_type: ValType::I32, mutable: true, shared: false },
-        &wasm_encoder::ConstExpr::i32_const(0),
-    );
+    let depth_global = l.global(ValType::I32, &ConstExpr::i32_const(0));
     let mut const_globals = Vec::new();
-    for (i, c) in program.consts.iter().enumerate() {
+    for c in &program.consts {
         let vt = val_type(&c.ty, c.span)?;
         let init = match vt {
-            ValType::I64 => wasm_encoder::ConstExpr::i64_const(0),
-            ValType::F64 => wasm_encoder::ConstExpr::f64_const(Ieee64::from(0.0)),
-            _ => wasm_encoder::ConstExpr::i32_const(0),
+            ValType::I64 => ConstExpr::i64_const(0),
+            ValType::F64 => ConstExpr::f64_const(Ieee64::from(0.0)),
+            _ => ConstExpr::i32_const(0),
         };
-        l.globals.global(GlobalType { val_type: vt, mutable: true, shared: false }, &init);
-        const_globals.push(depth_global + 1 + i as u32);
+        const_globals.push(l.global(vt, &init));
     }
-    let mut types: Vec<(Vec<ValType>, Vec<ValType>)> = Vec::new();
-    let mut type_of = |l: &mut Linker, params: Vec<ValType>, results: Vec<ValType>| -> u32 {
-        if let Some(i) = types.iter().position(|(p, r)| *p == params && *r == results) {
-            return l.n_types + i as u32;
-        }
-        l.types.ty().function(params.clone(), results.clone());
-        types.push((params, results));
-        l.n_types + types.len() as u32 - 1
-    };
+    let user_base = runtime.len();
     let mut module = ModuleCx {
         program,
         options,
-        rt,
-        first_func: first,
-        pow_idx,
+        runtime,
+        rt_funcs: HashMap::new(),
+        user_base,
+        pow_idx: 0,
         depth_global,
         const_globals,
         messages: Vec::new(),
         current_fn: None,
+        statics: Vec::new(),
+        static_base,
+        descs: HashMap::new(),
+        strs: HashMap::new(),
+        site_addr: runtime.address("rt_site")?,
     };
     // With an entry, only what it (and the constants) can call is compiled;
     // without one, every function is, to be called by name.
@@ -162,63 +196,65 @@ pub fn compile(program: &Program, entry: Option<&Expr>, options: &Options) -> R<
         Some(e) => super::reach::reachable(program, &[e]),
         None => vec![true; program.functions.len()],
     };
-    let mut bodies = Vec::new();
+    // Declare every function first (indices must be known before bodies call them).
+    let mut placeholders = Vec::new();
     for (fid, f) in program.functions.iter().enumerate() {
-        if !needed[fid] {
-            // Keeps the function indices; never called, never exported.
-            let ty = type_of(&mut l, vec![], vec![]);
-            l.functions.function(ty);
-            let mut body = Function::new([]);
-            body.instruction(&I::Unreachable).instruction(&I::End);
-            bodies.push(body);
-            continue;
-        }
-        let params: Vec<ValType> = f.params.iter().map(|p| val_type(&p.ty, f.span)).collect::<R<_>>()?;
-        let results = result_types(&f.ret, f.span)?;
-        let ty = type_of(&mut l, params, results);
-        l.functions.function(ty);
-        bodies.push(module.function(fid)?);
+        let ty = if needed[fid] {
+            let params: Vec<ValType> = f.params.iter().map(|p| val_type(&p.ty, f.span)).collect::<R<_>>()?;
+            let results = result_types(&f.ret, f.span)?;
+            l.func_type(params, results)
+        } else {
+            l.func_type(vec![], vec![])
+        };
+        placeholders.push(l.function(GenFunction { ty, locals: Vec::new(), code: vec![I::Unreachable] }));
     }
-    // __synth_init: evaluate constants in order.
-    let ty_void = type_of(&mut l, vec![], vec![]);
-    l.functions.function(ty_void);
-    bodies.push(module.init()?);
-    // __synth_entry.
-    let entry_ty = entry.map(|e| e.ty.clone());
+    let ty_void = l.func_type(vec![], vec![]);
+    let init_idx = l.function(GenFunction { ty: ty_void, locals: Vec::new(), code: vec![] });
     let entry_results = match entry {
         Some(e) => result_types(&e.ty, e.span)?,
         None => Vec::new(),
     };
-    let ty_entry = type_of(&mut l, vec![], entry_results);
-    l.functions.function(ty_entry);
-    bodies.push(module.entry(entry)?);
-    // Helpers.
-    let ty_pow = type_of(&mut l, vec![ValType::I64, ValType::I64], vec![ValType::I64]);
-    l.functions.function(ty_pow);
-    bodies.push(pow_i64_body());
+    let ty_entry = l.func_type(vec![], entry_results);
+    let entry_idx = l.function(GenFunction { ty: ty_entry, locals: Vec::new(), code: vec![] });
+    let ty_pow = l.func_type(vec![ValType::I64, ValType::I64], vec![ValType::I64]);
+    module.pow_idx = l.function(pow_i64_body(ty_pow));
 
-    for b in &bodies {
-        l.code.function(b);
-    }
     for (fid, f) in program.functions.iter().enumerate() {
         if needed[fid] {
-            l.exports.export(&f.name, ExportKind::Func, first + fid as u32);
+            let body = module.function(fid, l.func_type(vec![], vec![]))?;
+            let params: Vec<ValType> = f.params.iter().map(|p| val_type(&p.ty, f.span)).collect::<R<_>>()?;
+            let results = result_types(&f.ret, f.span)?;
+            let ty = l.func_type(params, results);
+            l.set_function(placeholders[fid], GenFunction { ty, ..body });
+            l.export_func(&f.name, placeholders[fid]);
         }
     }
-    l.exports.export(INIT_EXPORT, ExportKind::Func, init_idx);
+    let init = module.init()?;
+    l.set_function(init_idx, GenFunction { ty: ty_void, ..init });
+    let entry_ty = entry.map(|e| e.ty.clone());
+    let entry_body = module.entry(entry)?;
+    l.set_function(entry_idx, GenFunction { ty: ty_entry, ..entry_body });
+    l.export_func(INIT_EXPORT, init_idx);
     if entry.is_some() {
-        l.exports.export(ENTRY_EXPORT, ExportKind::Func, entry_idx);
+        l.export_func(ENTRY_EXPORT, entry_idx);
     }
-    l.exports.export("__synth_error_addr", ExportKind::Func, module.rt.error_addr);
+    l.export_func(ALLOC_EXPORT, runtime.func("rt_alloc")?);
+    l.export_func("__synth_error_addr", runtime.func("__synth_error_addr")?);
+    // Static data, then the heap starts after it.
+    let heap_start = static_base + module.statics.len() as u32;
+    let statics = std::mem::take(&mut module.statics);
+    if !statics.is_empty() {
+        l.data(static_base, statics);
+    }
+    l.data(runtime.address("rt_heap_top")?, heap_start.to_le_bytes().to_vec());
     let messages = module.messages;
-    Ok(WasmModule { bytes: l.finish(), messages, entry_ty })
+    Ok(WasmModule { bytes: l.finish()?, messages, entry_ty })
 }
 
 /// `base ** exp` by squaring, wrapping like the interpreter (`exp >= 0`).
-fn pow_i64_body() -> Function {
-    let mut f = Function::new([(1, ValType::I64)]);
+fn pow_i64_body(ty: u32) -> GenFunction {
     let (b, e, r) = (0, 1, 2);
-    for ins in [
+    let code = vec![
         I::I64Const(1),
         I::LocalSet(r),
         I::Block(BlockType::Empty),
@@ -248,25 +284,31 @@ fn pow_i64_body() -> Function {
         I::End,
         I::End,
         I::LocalGet(r),
-        I::End,
-    ] {
-        f.instruction(&ins);
-    }
-    f
+    ];
+    GenFunction { ty, locals: vec![ValType::I64], code }
 }
 
 /// Module-wide state while generating functions.
 struct ModuleCx<'p> {
     program: &'p Program,
     options: &'p Options,
-    rt: Runtime,
-    first_func: u32,
+    runtime: &'static Runtime,
+    rt_funcs: HashMap<&'static str, u32>,
+    /// Pre-link index of the program's first function.
+    user_base: u32,
     pow_idx: u32,
     depth_global: u32,
     const_globals: Vec<u32>,
     messages: Vec<String>,
     /// The program function being generated, if any.
     current_fn: Option<usize>,
+    /// Static data: type descriptors and string literals, placed at `static_base`.
+    statics: Vec<u8>,
+    static_base: u32,
+    descs: HashMap<Type, u32>,
+    strs: HashMap<String, u32>,
+    /// Address of the runtime's `rt_site`.
+    site_addr: u32,
 }
 
 /// What a `br` can target.
@@ -275,6 +317,8 @@ enum Label {
     Plain,
     Break,
     Continue,
+    /// A block some construct exits by name (a fresh id each).
+    Mark(u32),
 }
 
 /// One function being generated.
@@ -287,12 +331,13 @@ struct FnCx<'m, 'p> {
     /// Wasm local of each TIR local, and its "assigned" flag (none for parameters).
     slots: Vec<(u32, Option<u32>)>,
     labels: Vec<Label>,
+    next_mark: u32,
     /// Does this function count call depth (program functions do)?
     counts_depth: bool,
 }
 
 impl<'p> ModuleCx<'p> {
-    fn function(&mut self, fid: FuncId) -> R<Function> {
+    fn function(&mut self, fid: FuncId, ty: u32) -> R<GenFunction> {
         let program = self.program;
         let f = &program.functions[fid];
         self.current_fn = Some(fid);
@@ -302,14 +347,7 @@ impl<'p> ModuleCx<'p> {
                 cx.slots.push((i as u32, None));
                 continue;
             }
-            // A local of an unsupported type only matters if it is used.
-            let vt = match val_type(&local.ty, f.span) {
-                Ok(vt) => vt,
-                Err(_) => {
-                    cx.slots.push((u32::MAX, None));
-                    continue;
-                }
-            };
+            let vt = val_type(&local.ty, f.span)?;
             let v = cx.new_local(vt);
             let flag = cx.new_local(ValType::I32);
             cx.slots.push((v, Some(flag)));
@@ -325,10 +363,10 @@ impl<'p> ModuleCx<'p> {
             // The checker proved every path returns.
             cx.code.push(I::Unreachable);
         }
-        Ok(cx.finish())
+        Ok(cx.finish(ty))
     }
 
-    fn init(&mut self) -> R<Function> {
+    fn init(&mut self) -> R<GenFunction> {
         let program = self.program;
         self.current_fn = None;
         let mut cx = FnCx::new(self, 0, false);
@@ -337,16 +375,16 @@ impl<'p> ModuleCx<'p> {
             let g = cx.m.const_globals[i];
             cx.code.push(I::GlobalSet(g));
         }
-        Ok(cx.finish())
+        Ok(cx.finish(0))
     }
 
-    fn entry(&mut self, entry: Option<&Expr>) -> R<Function> {
+    fn entry(&mut self, entry: Option<&Expr>) -> R<GenFunction> {
         self.current_fn = None;
         let mut cx = FnCx::new(self, 0, false);
         if let Some(e) = entry {
             cx.expr(e)?;
         }
-        Ok(cx.finish())
+        Ok(cx.finish(0))
     }
 
     fn message(&mut self, text: &str) -> u32 {
@@ -356,11 +394,74 @@ impl<'p> ModuleCx<'p> {
         self.messages.push(text.to_string());
         self.messages.len() as u32 - 1
     }
+
+    fn rt(&mut self, name: &'static str) -> R<u32> {
+        if let Some(i) = self.rt_funcs.get(name) {
+            return Ok(*i);
+        }
+        let i = self.runtime.func(name)?;
+        self.rt_funcs.insert(name, i);
+        Ok(i)
+    }
+
+    /// Appends 8-byte-aligned static data; returns its address.
+    fn static_bytes(&mut self, bytes: &[u8]) -> u32 {
+        while !self.statics.len().is_multiple_of(8) {
+            self.statics.push(0);
+        }
+        let addr = self.static_base + self.statics.len() as u32;
+        self.statics.extend_from_slice(bytes);
+        addr
+    }
+
+    /// The address of the type descriptor of `ty`.
+    fn desc(&mut self, ty: &Type) -> u32 {
+        if let Some(a) = self.descs.get(ty) {
+            return *a;
+        }
+        let elems: Vec<u32> = match ty {
+            Type::List(t) | Type::TupleOf(t) => vec![self.desc(t)],
+            Type::Tuple(ts) => ts.iter().map(|t| self.desc(t)).collect(),
+            _ => Vec::new(),
+        };
+        let mut bytes = Vec::with_capacity(8 + 4 * elems.len());
+        bytes.extend_from_slice(&desc_kind(ty).to_le_bytes());
+        bytes.extend_from_slice(&(elems.len() as u32).to_le_bytes());
+        for e in elems {
+            bytes.extend_from_slice(&e.to_le_bytes());
+        }
+        let addr = self.static_bytes(&bytes);
+        self.descs.insert(ty.clone(), addr);
+        addr
+    }
+
+    /// The address of a static string object.
+    fn str_const(&mut self, s: &str) -> u32 {
+        if let Some(a) = self.strs.get(s) {
+            return *a;
+        }
+        let mut bytes = Vec::with_capacity(8 + s.len());
+        bytes.extend_from_slice(&(s.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(&(s.chars().count() as u32).to_le_bytes());
+        bytes.extend_from_slice(s.as_bytes());
+        let addr = self.static_bytes(&bytes);
+        self.strs.insert(s.to_string(), addr);
+        addr
+    }
 }
 
 impl<'m, 'p> FnCx<'m, 'p> {
     fn new(m: &'m mut ModuleCx<'p>, n_params: u32, counts_depth: bool) -> FnCx<'m, 'p> {
-        FnCx { m, code: Vec::new(), n_params, extra: Vec::new(), slots: Vec::new(), labels: Vec::new(), counts_depth }
+        FnCx {
+            m,
+            code: Vec::new(),
+            n_params,
+            extra: Vec::new(),
+            slots: Vec::new(),
+            labels: Vec::new(),
+            next_mark: 0,
+            counts_depth,
+        }
     }
 
     fn new_local(&mut self, vt: ValType) -> u32 {
@@ -368,31 +469,47 @@ impl<'m, 'p> FnCx<'m, 'p> {
         self.n_params + self.extra.len() as u32 - 1
     }
 
-    fn finish(self) -> Function {
-        let mut f = Function::new(self.extra.iter().map(|vt| (1, *vt)));
-        for ins in &self.code {
-            f.instruction(ins);
-        }
-        f.instruction(&I::End);
-        f
+    fn finish(self, ty: u32) -> GenFunction {
+        GenFunction { ty, locals: self.extra, code: self.code }
     }
 
     fn emit(&mut self, ins: impl IntoIterator<Item = I<'static>>) {
         self.code.extend(ins);
     }
 
+    /// Calls a runtime function.
+    fn call_rt(&mut self, name: &'static str) -> R<()> {
+        let f = self.m.rt(name)?;
+        self.code.push(I::Call(f));
+        Ok(())
+    }
+
+    /// Records `span` as the site of the next runtime call that can fail.
+    fn site(&mut self, span: Span) {
+        let packed = (span.start as u64) | ((span.end as u64) << 32);
+        self.emit([I::I32Const(self.m.site_addr as i32), I::I64Const(packed as i64), I::I64Store(mem(0, 3))]);
+    }
+
+    /// Pushes the address of a type descriptor.
+    fn desc(&mut self, ty: &Type) {
+        let a = self.m.desc(ty);
+        self.code.push(I::I32Const(a as i32));
+    }
+
     /// Records a runtime error and traps (the stack is polymorphic after it).
     fn raise(&mut self, kind: ErrorKind, span: Span, message: &str) {
         let id = self.m.message(message);
-        self.emit([
-            I::I32Const(kind.code() as i32),
-            I::I32Const(span.start as i32),
-            I::I32Const(span.end as i32),
-            I::I32Const(id as i32),
-            I::I32Const(MESSAGE_ID as i32),
-            I::Call(self.m.rt.raise),
-            I::Unreachable,
-        ]);
+        if let Ok(f) = self.m.rt("rt_raise") {
+            self.emit([
+                I::I32Const(kind.code() as i32),
+                I::I32Const(span.start as i32),
+                I::I32Const(span.end as i32),
+                I::I32Const(id as i32),
+                I::I32Const(MESSAGE_ID as i32),
+                I::Call(f),
+            ]);
+        }
+        self.code.push(I::Unreachable);
     }
 
     /// Raises when the i32 on the stack is non-zero.
@@ -425,6 +542,60 @@ impl<'m, 'p> FnCx<'m, 'p> {
         (self.labels.len() - 1 - pos) as u32
     }
 
+    fn fresh_mark(&mut self) -> Label {
+        self.next_mark += 1;
+        Label::Mark(self.next_mark)
+    }
+
+    /// Opens a block (`end_block` closes it).
+    fn open(&mut self, bt: BlockType, label: Label) {
+        self.code.push(I::Block(bt));
+        self.labels.push(label);
+    }
+
+    fn open_loop(&mut self, label: Label) {
+        self.code.push(I::Loop(BlockType::Empty));
+        self.labels.push(label);
+    }
+
+    fn end_block(&mut self) {
+        self.labels.pop();
+        self.code.push(I::End);
+    }
+
+    /// Saves the value on the stack in a new local.
+    fn save(&mut self, vt: ValType) -> u32 {
+        let t = self.new_local(vt);
+        self.code.push(I::LocalSet(t));
+        t
+    }
+
+    /// Converts the value on the stack (of `ty`) to an 8-byte slot.
+    fn emit_to_slot(&mut self, ty: &Type) {
+        match ty {
+            Type::Int => {}
+            Type::Float => self.code.push(I::I64ReinterpretF64),
+            _ => self.code.push(I::I64ExtendI32U),
+        }
+    }
+
+    /// Converts the slot on the stack to a value of `ty`.
+    fn emit_from_slot(&mut self, ty: &Type) {
+        match ty {
+            Type::Int => {}
+            Type::Float => self.code.push(I::F64ReinterpretI64),
+            Type::None => self.code.push(I::Drop),
+            _ => self.code.push(I::I32WrapI64),
+        }
+    }
+
+    /// Evaluates `e` and converts it to a slot.
+    fn expr_slot(&mut self, e: &Expr) -> R<()> {
+        self.expr(e)?;
+        self.emit_to_slot(&e.ty);
+        Ok(())
+    }
+
     // ------------------------------------------------------------ statements
 
     fn block(&mut self, stmts: &[Stmt]) -> R<()> {
@@ -452,40 +623,27 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 let mut temps = Vec::new();
                 for item in items {
                     self.expr(item)?;
-                    let t = self.new_local(val_type(&item.ty, item.span)?);
-                    self.code.push(I::LocalSet(t));
-                    temps.push(t);
+                    let t = self.save(val_type(&item.ty, item.span)?);
+                    temps.push((t, item.ty.clone()));
                 }
-                for (target, t) in ts.iter().zip(temps) {
+                for (target, (t, ty)) in ts.iter().zip(temps) {
                     self.code.push(I::LocalGet(t));
-                    self.store(target, *span)?;
+                    self.store(target, &ty, *span)?;
                 }
             }
             Stmt::Assign { targets, value, span } => {
                 self.expr(value)?;
                 if targets.len() > 1 {
-                    let vt = val_type(&value.ty, *span)?;
-                    let t = self.new_local(vt);
-                    self.code.push(I::LocalSet(t));
+                    let t = self.save(val_type(&value.ty, *span)?);
                     for target in targets {
                         self.code.push(I::LocalGet(t));
-                        self.store(target, *span)?;
+                        self.store(target, &value.ty, *span)?;
                     }
                 } else if let Some(target) = targets.first() {
-                    self.store(target, *span)?;
+                    self.store(target, &value.ty, *span)?;
                 }
             }
-            Stmt::AugAssign { target, op, value, span } => {
-                let Target::Local(id) = target else {
-                    return unsupported("assignment to an item", *span);
-                };
-                let ty = self.local_ty(*id);
-                let current = Expr { kind: K::Local(*id), ty: ty.clone(), span: *span };
-                let combined =
-                    Expr { kind: K::Binary(*op, Box::new(current), Box::new(value.clone())), ty, span: *span };
-                self.expr(&combined)?;
-                self.store(target, *span)?;
-            }
+            Stmt::AugAssign { target, op, value, span } => self.aug_assign(target, *op, value, *span)?,
             Stmt::Return(e, _) => {
                 if let Some(e) = e {
                     self.expr(e)?;
@@ -502,26 +660,33 @@ impl<'m, 'p> FnCx<'m, 'p> {
                     self.code.push(I::Else);
                     self.block(b)?;
                 }
-                self.labels.pop();
-                self.code.push(I::End);
+                self.end_block();
             }
             Stmt::While(c, body) => {
-                self.code.push(I::Block(BlockType::Empty));
-                self.labels.push(Label::Break);
-                self.code.push(I::Loop(BlockType::Empty));
-                self.labels.push(Label::Continue);
+                self.open(BlockType::Empty, Label::Break);
+                self.open_loop(Label::Continue);
                 self.expr(c)?;
                 self.code.push(I::I32Eqz);
                 let d = self.br_depth(Label::Break);
                 self.code.push(I::BrIf(d));
                 self.block(body)?;
                 self.code.push(I::Br(0));
-                self.labels.pop();
-                self.code.push(I::End);
-                self.labels.pop();
-                self.code.push(I::End);
+                self.end_block();
+                self.end_block();
             }
-            Stmt::For { target, iter, body, span } => self.for_loop(target, iter, body, *span)?,
+            Stmt::For { target, iter, body, span } => {
+                self.open(BlockType::Empty, Label::Break);
+                let elem = iter.ty.elem().unwrap_or(Type::Int);
+                self.for_each(iter, &mut |cx, item| {
+                    cx.open(BlockType::Empty, Label::Continue);
+                    cx.code.push(I::LocalGet(item));
+                    cx.store(target, &elem, *span)?;
+                    cx.block(body)?;
+                    cx.end_block();
+                    Ok(())
+                })?;
+                self.end_block();
+            }
             Stmt::Break => {
                 let d = self.br_depth(Label::Break);
                 self.code.push(I::Br(d));
@@ -531,12 +696,21 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 self.code.push(I::Br(d));
             }
             Stmt::Assert(c, msg, span) => {
-                if msg.is_some() {
-                    return unsupported("assert messages (strings)", *span);
-                }
                 self.expr(c)?;
                 self.code.push(I::I32Eqz);
-                self.raise_if(ErrorKind::AssertionError, *span, "");
+                match msg {
+                    None => self.raise_if(ErrorKind::AssertionError, *span, ""),
+                    Some(m) => {
+                        self.code.push(I::If(BlockType::Empty));
+                        self.labels.push(Label::Plain);
+                        self.expr(m)?;
+                        self.emit_to_str(&m.ty)?;
+                        self.site(*span);
+                        self.call_rt("rt_assert_fail")?;
+                        self.code.push(I::Unreachable);
+                        self.end_block();
+                    }
+                }
             }
         }
         Ok(())
@@ -555,8 +729,8 @@ impl<'m, 'p> FnCx<'m, 'p> {
         }
     }
 
-    /// Stores the value on the stack into a target.
-    fn store(&mut self, target: &Target, span: Span) -> R<()> {
+    /// Stores the value on the stack (of type `ty`) into a target.
+    fn store(&mut self, target: &Target, ty: &Type, span: Span) -> R<()> {
         match target {
             Target::Local(id) => {
                 let (v, flag) = self.slot(*id, span)?;
@@ -566,9 +740,65 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 }
                 Ok(())
             }
-            Target::Index { span, .. } => unsupported("assignment to a list item", *span),
-            Target::Unpack(_, span) => unsupported("unpacking assignment (tuples)", *span),
+            Target::Index { seq, index, span } => {
+                self.emit_to_slot(ty);
+                let v = self.save(ValType::I64);
+                self.expr(seq)?;
+                self.expr_int(index)?;
+                self.code.push(I::LocalGet(v));
+                self.site(*span);
+                self.call_rt("rt_list_setitem")
+            }
+            Target::Unpack(targets, uspan) => {
+                let n = targets.len();
+                let seq = if *ty == Type::Str {
+                    // A string unpacks into its characters.
+                    let s = self.save(ValType::I32);
+                    let chars = self.collect_str(s)?;
+                    self.code.push(I::LocalGet(chars));
+                    Type::list(Type::Str)
+                } else {
+                    ty.clone()
+                };
+                let v = self.save(ValType::I32);
+                self.emit([I::LocalGet(v), I::I32Load(mem(0, 2)), I::I32Const(n as i32)]);
+                self.site(*uspan);
+                self.call_rt("rt_unpack_check")?;
+                // Read every item before assigning any (a target may be an item of the same list).
+                let mut temps = Vec::new();
+                for i in 0..n {
+                    let ity = item_type(&seq, i);
+                    self.load_item_const(v, &seq, i);
+                    self.emit_from_slot(&ity);
+                    let t = self.save(val_type(&ity, *uspan)?);
+                    temps.push((t, ity));
+                }
+                for (t, (local, ity)) in targets.iter().zip(temps) {
+                    self.code.push(I::LocalGet(local));
+                    self.store(t, &ity, *uspan)?;
+                }
+                Ok(())
+            }
         }
+    }
+
+    /// Pushes slot `i` (known in range) of the list or tuple in local `v`.
+    fn load_item_const(&mut self, v: u32, ty: &Type, i: usize) {
+        if matches!(ty, Type::List(_)) {
+            self.emit([I::LocalGet(v), I::I32Load(mem(8, 2)), I::I64Load(mem(8 * i as u64, 3))]);
+        } else {
+            self.emit([I::LocalGet(v), I::I64Load(mem(8 + 8 * i as u64, 3))]);
+        }
+    }
+
+    /// Pushes slot `i` (an i32 local, known in range) of the list or tuple in local `v`.
+    fn load_item(&mut self, v: u32, ty: &Type, i: u32) {
+        if matches!(ty, Type::List(_)) {
+            self.emit([I::LocalGet(v), I::I32Load(mem(8, 2))]);
+        } else {
+            self.emit([I::LocalGet(v), I::I32Const(8), I::I32Add]);
+        }
+        self.emit([I::LocalGet(i), I::I32Const(3), I::I32Shl, I::I32Add, I::I64Load(mem(0, 3))]);
     }
 
     fn slot(&self, id: usize, span: Span) -> R<(u32, Option<u32>)> {
@@ -578,25 +808,230 @@ impl<'m, 'p> FnCx<'m, 'p> {
         }
     }
 
-    /// `for target in range(...)`: the only loop source of the scalar core.
-    fn for_loop(&mut self, target: &Target, iter: &Expr, body: &[Stmt], span: Span) -> R<()> {
-        let K::Builtin(Builtin::Range, args) = &iter.kind else {
-            return unsupported("iterating over a sequence", iter.span);
+    fn aug_assign(&mut self, target: &Target, op: BinOp, value: &Expr, span: Span) -> R<()> {
+        match target {
+            Target::Local(id) => {
+                let ty = self.local_ty(*id);
+                let current = Expr { kind: K::Local(*id), ty: ty.clone(), span };
+                if matches!(ty, Type::List(_)) && matches!(op, BinOp::Add | BinOp::Mul) {
+                    // `list += ...` and `list *= n` update the list in place.
+                    self.expr(&current)?;
+                    let l = self.save(ValType::I32);
+                    self.list_inplace(l, op, value, span)?;
+                    return Ok(());
+                }
+                let combined =
+                    Expr { kind: K::Binary(op, Box::new(current), Box::new(value.clone())), ty: ty.clone(), span };
+                self.expr(&combined)?;
+                self.store(target, &ty, span)
+            }
+            Target::Index { seq, index, span: ispan } => {
+                // The container and index are evaluated once, as in Python.
+                self.expr(seq)?;
+                let s = self.save(ValType::I32);
+                self.expr_int(index)?;
+                let i = self.save(ValType::I64);
+                let ty = seq.ty.elem().unwrap_or(Type::Int);
+                self.emit([I::LocalGet(s), I::LocalGet(i)]);
+                self.site(*ispan);
+                self.call_rt("rt_list_getitem")?;
+                self.emit_from_slot(&ty);
+                if matches!(ty, Type::List(_)) && matches!(op, BinOp::Add | BinOp::Mul) {
+                    let l = self.save(ValType::I32);
+                    self.list_inplace(l, op, value, span)?;
+                    self.code.push(I::LocalGet(l));
+                } else {
+                    let cur = self.save(val_type(&ty, span)?);
+                    self.expr(value)?;
+                    let rhs = self.save(val_type(&value.ty, span)?);
+                    self.binary_locals(op, cur, &ty, rhs, &value.ty, &ty, span)?;
+                }
+                self.emit_to_slot(&ty);
+                let v = self.save(ValType::I64);
+                self.emit([I::LocalGet(s), I::LocalGet(i), I::LocalGet(v)]);
+                self.site(*ispan);
+                self.call_rt("rt_list_setitem")
+            }
+            Target::Unpack(_, span) => unsupported("augmented assignment to several targets", *span),
+        }
+    }
+
+    /// `l += value` / `l *= value` on the list in local `l`.
+    fn list_inplace(&mut self, l: u32, op: BinOp, value: &Expr, span: Span) -> R<()> {
+        if op == BinOp::Mul {
+            self.code.push(I::LocalGet(l));
+            self.expr_int(value)?;
+            return self.call_rt("rt_list_imul");
+        }
+        let (src, is_tuple) = self.sequence_value(value)?;
+        let _ = span;
+        self.emit([I::LocalGet(l), I::LocalGet(src), I::I32Const(is_tuple as i32)]);
+        self.call_rt("rt_list_extend")
+    }
+
+    /// Evaluates an iterable into a list or tuple local whose items can be
+    /// read (a string or lazy iterable is collected); returns (local, is_tuple).
+    fn sequence_value(&mut self, e: &Expr) -> R<(u32, bool)> {
+        match &e.ty {
+            Type::List(_) if !is_lazy(e) => {
+                self.expr(e)?;
+                Ok((self.save(ValType::I32), false))
+            }
+            Type::Tuple(_) | Type::TupleOf(_) => {
+                self.expr(e)?;
+                Ok((self.save(ValType::I32), true))
+            }
+            _ => Ok((self.collect(e)?, false)),
+        }
+    }
+
+    // ------------------------------------------------------------ iteration
+
+    /// Emits a loop calling `f` with a local holding each item of the
+    /// iterable `iter`, lazily for `range`/`enumerate`/`zip`/`reversed`
+    /// and comprehensions, as the interpreter's `for_each`. The loop runs
+    /// to the end; `f` exits it by branching to a label outside.
+    fn for_each(&mut self, iter: &Expr, f: &mut dyn FnMut(&mut Self, u32) -> R<()>) -> R<()> {
+        match &iter.kind {
+            K::Builtin(Builtin::Range, args) => self.range_loop(args, iter.span, f),
+            K::Builtin(Builtin::Enumerate, args) => {
+                self.expr_int(&args[1])?;
+                let n = self.save(ValType::I64);
+                let elem = args[0].ty.elem().unwrap_or(Type::Int);
+                self.for_each(&args[0], &mut |cx, item| {
+                    cx.emit([I::I32Const(2)]);
+                    cx.call_rt("rt_tuple_new")?;
+                    let t = cx.save(ValType::I32);
+                    cx.emit([I::LocalGet(t), I::LocalGet(n), I::I64Store(mem(8, 3))]);
+                    cx.emit([I::LocalGet(t), I::LocalGet(item)]);
+                    cx.emit_to_slot(&elem);
+                    cx.emit([I::I64Store(mem(16, 3))]);
+                    cx.emit([I::LocalGet(n), I::I64Const(1), I::I64Add, I::LocalSet(n)]);
+                    f(cx, t)
+                })
+            }
+            K::Builtin(Builtin::Zip, args) => {
+                let mut cols = Vec::new();
+                for a in args {
+                    cols.push(self.collect(a)?);
+                }
+                // n = min of the lengths.
+                let n = self.new_local(ValType::I32);
+                self.emit([I::I32Const(i32::MAX), I::LocalSet(n)]);
+                for c in &cols {
+                    self.emit([
+                        I::LocalGet(*c),
+                        I::I32Load(mem(0, 2)),
+                        I::LocalGet(n),
+                        I::LocalGet(*c),
+                        I::I32Load(mem(0, 2)),
+                        I::LocalGet(n),
+                        I::I32LtU,
+                        I::Select,
+                        I::LocalSet(n),
+                    ]);
+                }
+                let i = self.new_local(ValType::I32);
+                self.emit([I::I32Const(0), I::LocalSet(i)]);
+                let done = self.fresh_mark();
+                self.open(BlockType::Empty, done);
+                self.open_loop(Label::Plain);
+                self.emit([I::LocalGet(i), I::LocalGet(n), I::I32GeU]);
+                let d = self.br_depth(done);
+                self.code.push(I::BrIf(d));
+                self.emit([I::I32Const(cols.len() as i32)]);
+                self.call_rt("rt_tuple_new")?;
+                let t = self.save(ValType::I32);
+                for (j, c) in cols.iter().enumerate() {
+                    self.code.push(I::LocalGet(t));
+                    self.load_item(*c, &Type::list(Type::Int), i);
+                    self.code.push(I::I64Store(mem(8 + 8 * j as u64, 3)));
+                }
+                self.emit([I::LocalGet(i), I::I32Const(1), I::I32Add, I::LocalSet(i)]);
+                f(self, t)?;
+                self.code.push(I::Br(0));
+                self.end_block();
+                self.end_block();
+                Ok(())
+            }
+            K::Builtin(Builtin::Reversed, args) => {
+                let l = self.collect(&args[0])?;
+                let elem = iter.ty.elem().unwrap_or(Type::Int);
+                let i = self.new_local(ValType::I32);
+                self.emit([I::LocalGet(l), I::I32Load(mem(0, 2)), I::LocalSet(i)]);
+                let done = self.fresh_mark();
+                self.open(BlockType::Empty, done);
+                self.open_loop(Label::Plain);
+                self.emit([I::LocalGet(i), I::I32Eqz]);
+                let d = self.br_depth(done);
+                self.code.push(I::BrIf(d));
+                self.emit([I::LocalGet(i), I::I32Const(1), I::I32Sub, I::LocalSet(i)]);
+                self.load_item(l, &Type::list(elem.clone()), i);
+                self.emit_from_slot(&elem);
+                let item = self.save(val_type(&elem, iter.span)?);
+                f(self, item)?;
+                self.code.push(I::Br(0));
+                self.end_block();
+                self.end_block();
+                Ok(())
+            }
+            K::Comprehension(elt, clauses) => self.comprehension(elt, clauses, 0, f),
+            _ => {
+                self.expr(iter)?;
+                let v = self.save(ValType::I32);
+                self.sequence_loop(v, &iter.ty, iter.span, f)
+            }
+        }
+    }
+
+    /// Iterates over the list, tuple or string in local `v`. A list's
+    /// length is re-read at every step (appending while iterating is seen).
+    fn sequence_loop(&mut self, v: u32, ty: &Type, span: Span, f: &mut dyn FnMut(&mut Self, u32) -> R<()>) -> R<()> {
+        let i = self.new_local(ValType::I32);
+        self.emit([I::I32Const(0), I::LocalSet(i)]);
+        let done = self.fresh_mark();
+        self.open(BlockType::Empty, done);
+        self.open_loop(Label::Plain);
+        // i (a byte offset for strings) >= length: done.
+        self.emit([I::LocalGet(i), I::LocalGet(v), I::I32Load(mem(0, 2)), I::I32GeU]);
+        let d = self.br_depth(done);
+        self.code.push(I::BrIf(d));
+        let item = if *ty == Type::Str {
+            self.emit([I::LocalGet(v), I::LocalGet(i)]);
+            self.call_rt("rt_str_char_at_byte")?;
+            let c = self.save(ValType::I32);
+            self.emit([I::LocalGet(i), I::LocalGet(c), I::I32Load(mem(0, 2)), I::I32Add, I::LocalSet(i)]);
+            c
+        } else {
+            let elem = ty.elem().unwrap_or(Type::Int);
+            self.load_item(v, ty, i);
+            self.emit_from_slot(&elem);
+            let item = self.save(val_type(&elem, span)?);
+            self.emit([I::LocalGet(i), I::I32Const(1), I::I32Add, I::LocalSet(i)]);
+            item
         };
+        f(self, item)?;
+        self.code.push(I::Br(0));
+        self.end_block();
+        self.end_block();
+        Ok(())
+    }
+
+    /// `range(start, stop, step)` as a loop; stops rather than overflow.
+    fn range_loop(&mut self, args: &[Expr], span: Span, f: &mut dyn FnMut(&mut Self, u32) -> R<()>) -> R<()> {
         let (i, stop, step) =
             (self.new_local(ValType::I64), self.new_local(ValType::I64), self.new_local(ValType::I64));
-        self.expr(&args[0])?;
+        self.expr_int(&args[0])?;
         self.code.push(I::LocalSet(i));
-        self.expr(&args[1])?;
+        self.expr_int(&args[1])?;
         self.code.push(I::LocalSet(stop));
-        self.expr(&args[2])?;
+        self.expr_int(&args[2])?;
         self.code.push(I::LocalTee(step));
         self.code.push(I::I64Eqz);
-        self.raise_if(ErrorKind::ValueError, iter.span, "range() arg 3 must not be zero");
-        self.code.push(I::Block(BlockType::Empty));
-        self.labels.push(Label::Break);
-        self.code.push(I::Loop(BlockType::Empty));
-        self.labels.push(Label::Plain);
+        self.raise_if(ErrorKind::ValueError, span, "range() arg 3 must not be zero");
+        let done = self.fresh_mark();
+        self.open(BlockType::Empty, done);
+        self.open_loop(Label::Plain);
         // (step > 0 and i < stop) or (step < 0 and i > stop)
         self.emit([
             I::LocalGet(step),
@@ -612,17 +1047,15 @@ impl<'m, 'p> FnCx<'m, 'p> {
             I::I64GtS,
             I::End,
             I::I32Eqz,
-            I::BrIf(1),
-            I::LocalGet(i),
         ]);
-        self.store(target, span)?;
-        self.code.push(I::Block(BlockType::Empty));
-        self.labels.push(Label::Continue);
-        self.block(body)?;
-        self.labels.pop();
-        self.code.push(I::End);
-        // i += step; stop when it would overflow (as the interpreter's checked_add).
+        let d = self.br_depth(done);
+        self.code.push(I::BrIf(d));
+        let item = self.new_local(ValType::I64);
+        self.emit([I::LocalGet(i), I::LocalSet(item)]);
+        // i += step, leaving the loop after this item when that would
+        // overflow (the interpreter's checked_add).
         let next = self.new_local(ValType::I64);
+        let last = self.new_local(ValType::I32);
         self.emit([
             I::LocalGet(i),
             I::LocalGet(step),
@@ -636,19 +1069,109 @@ impl<'m, 'p> FnCx<'m, 'p> {
             I::I64And,
             I::I64Const(0),
             I::I64LtS,
-            I::BrIf(1),
+            I::LocalSet(last),
             I::LocalGet(next),
             I::LocalSet(i),
-            I::Br(0),
         ]);
-        self.labels.pop();
-        self.code.push(I::End);
-        self.labels.pop();
-        self.code.push(I::End);
+        f(self, item)?;
+        self.code.push(I::LocalGet(last));
+        let d = self.br_depth(done);
+        self.code.push(I::BrIf(d));
+        self.code.push(I::Br(0));
+        self.end_block();
+        self.end_block();
         Ok(())
     }
 
+    /// The clauses of a comprehension from `depth` on; `f` gets each element.
+    fn comprehension(
+        &mut self,
+        elt: &Expr,
+        clauses: &[Clause],
+        depth: usize,
+        f: &mut dyn FnMut(&mut Self, u32) -> R<()>,
+    ) -> R<()> {
+        let Some(clause) = clauses.get(depth) else {
+            self.expr(elt)?;
+            let v = self.save(val_type(&elt.ty, elt.span)?);
+            return f(self, v);
+        };
+        let elem = clause.iter.ty.elem().unwrap_or(Type::Int);
+        self.for_each(&clause.iter, &mut |cx, item| {
+            let skip = cx.fresh_mark();
+            cx.open(BlockType::Empty, skip);
+            cx.code.push(I::LocalGet(item));
+            cx.store(&clause.target, &elem, clause.iter.span)?;
+            for cond in &clause.ifs {
+                cx.expr(cond)?;
+                cx.code.push(I::I32Eqz);
+                let d = cx.br_depth(skip);
+                cx.code.push(I::BrIf(d));
+            }
+            cx.comprehension(elt, clauses, depth + 1, f)?;
+            cx.end_block();
+            Ok(())
+        })
+    }
+
+    /// All items of an iterable, in a new list (a local).
+    fn collect(&mut self, iter: &Expr) -> R<u32> {
+        if !is_lazy(iter) && matches!(iter.ty, Type::List(_)) {
+            self.expr(iter)?;
+            self.call_rt("rt_list_copy")?;
+            return Ok(self.save(ValType::I32));
+        }
+        self.code.push(I::I32Const(0));
+        self.call_rt("rt_list_new")?;
+        let l = self.save(ValType::I32);
+        if !is_lazy(iter) && matches!(iter.ty, Type::Tuple(_) | Type::TupleOf(_)) {
+            self.expr(iter)?;
+            let t = self.save(ValType::I32);
+            self.emit([I::LocalGet(l), I::LocalGet(t), I::I32Const(1)]);
+            self.call_rt("rt_list_extend")?;
+            return Ok(l);
+        }
+        let elem = iter.ty.elem().unwrap_or(Type::Int);
+        self.for_each(iter, &mut |cx, item| {
+            cx.emit([I::LocalGet(l), I::LocalGet(item)]);
+            cx.emit_to_slot(&elem);
+            cx.call_rt("rt_list_push")
+        })?;
+        Ok(l)
+    }
+
+    /// The characters of the string in local `s`, as a new list.
+    fn collect_str(&mut self, s: u32) -> R<u32> {
+        self.code.push(I::I32Const(0));
+        self.call_rt("rt_list_new")?;
+        let l = self.save(ValType::I32);
+        self.sequence_loop(s, &Type::Str, Span::default(), &mut |cx, item| {
+            cx.emit([I::LocalGet(l), I::LocalGet(item), I::I64ExtendI32U]);
+            cx.call_rt("rt_list_push")
+        })?;
+        Ok(l)
+    }
+
+    /// An iterable that is already a list is used as is (for read-only
+    /// consumers that run no program code while reading); others are collected.
+    fn list_of(&mut self, iter: &Expr) -> R<u32> {
+        if !is_lazy(iter) && matches!(iter.ty, Type::List(_)) {
+            self.expr(iter)?;
+            return Ok(self.save(ValType::I32));
+        }
+        self.collect(iter)
+    }
+
     // ----------------------------------------------------------- expressions
+
+    /// Evaluates an int-valued expression (a bool is widened).
+    fn expr_int(&mut self, e: &Expr) -> R<()> {
+        self.expr(e)?;
+        if e.ty == Type::Bool {
+            self.code.push(I::I64ExtendI32U);
+        }
+        Ok(())
+    }
 
     fn expr(&mut self, e: &Expr) -> R<()> {
         let span = e.span;
@@ -656,6 +1179,10 @@ impl<'m, 'p> FnCx<'m, 'p> {
             K::Int(v) => self.code.push(I::I64Const(*v)),
             K::Float(v) => self.code.push(I::F64Const(Ieee64::from(*v))),
             K::Bool(b) => self.code.push(I::I32Const(*b as i32)),
+            K::Str(s) => {
+                let a = self.m.str_const(s);
+                self.code.push(I::I32Const(a as i32));
+            }
             K::None => {}
             K::Local(id) => {
                 let (v, flag) = self.slot(*id, span)?;
@@ -681,12 +1208,12 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 }
             },
             K::IntToFloat(x) => {
-                self.expr(x)?;
+                self.expr_int(x)?;
                 self.code.push(I::F64ConvertI64S);
             }
             K::Truthy(x) => {
                 self.expr(x)?;
-                self.truthy(&x.ty, span)?;
+                self.truthy(&x.ty)?;
             }
             K::Binary(op, l, r) => self.binary(*op, l, r, &e.ty, span)?,
             K::Unary(op, x) => match (op, &x.ty) {
@@ -706,11 +1233,12 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 }
                 (UnaryOp::Not, _) => {
                     self.expr(x)?;
+                    self.truthy(&x.ty)?;
                     self.code.push(I::I32Eqz);
                 }
-                _ => return unsupported("this unary operator", span),
+                _ => return unsupported(format!("`{op:?}` on `{}`", x.ty), span),
             },
-            K::Compare(first, rest) => self.compare(first, rest, span)?,
+            K::Compare(first, rest) => self.compare(first, rest)?,
             K::BoolOp(op, values) => self.bool_op(*op, values, &e.ty, span)?,
             K::IfExp(c, a, b) => {
                 self.expr(c)?;
@@ -720,8 +1248,7 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 self.expr(a)?;
                 self.code.push(I::Else);
                 self.expr(b)?;
-                self.labels.pop();
-                self.code.push(I::End);
+                self.end_block();
             }
             K::Call(fid, args) => {
                 for a in args {
@@ -737,88 +1264,266 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 let max = self.m.options.max_depth as i32;
                 self.emit([I::GlobalGet(g), I::I32Const(max), I::I32GeU]);
                 self.raise_if(ErrorKind::RecursionError, span, "maximum recursion depth exceeded");
-                self.code.push(I::Call(self.m.first_func + *fid as u32));
+                self.code.push(I::Call(self.m.user_base + *fid as u32));
             }
-            K::Builtin(b, args) => self.builtin(*b, args, &e.ty, span)?,
-            K::Str(_) => return unsupported("strings", span),
-            K::Method(..) => return unsupported("methods", span),
-            K::Index(..) | K::Slice(..) => return unsupported("indexing and slicing", span),
-            K::List(_) | K::Comprehension(..) => return unsupported("lists", span),
-            K::Tuple(_) => return unsupported("tuples", span),
+            K::Builtin(b, args) => self.builtin(*b, args, e)?,
+            K::Method(m, args) => self.method(*m, args, e)?,
+            K::Index(s, i) => {
+                self.expr(s)?;
+                self.expr_int(i)?;
+                self.site(span);
+                match &s.ty {
+                    Type::Str => self.call_rt("rt_str_getitem")?,
+                    Type::List(_) => {
+                        self.call_rt("rt_list_getitem")?;
+                        self.emit_from_slot(&e.ty);
+                    }
+                    _ => {
+                        self.call_rt("rt_tuple_getitem")?;
+                        self.emit_from_slot(&e.ty);
+                    }
+                }
+            }
+            K::Slice(s, lo, hi, st) => {
+                self.expr(s)?;
+                for b in [lo, hi] {
+                    match b {
+                        Some(b) => {
+                            self.expr_int(b)?;
+                            self.code.push(I::I32Const(1));
+                        }
+                        None => self.emit([I::I64Const(0), I::I32Const(0)]),
+                    }
+                }
+                match st {
+                    Some(st) => self.expr_int(st)?,
+                    None => self.code.push(I::I64Const(1)),
+                }
+                self.site(span);
+                match &s.ty {
+                    Type::Str => self.call_rt("rt_str_slice")?,
+                    Type::List(_) => self.call_rt("rt_list_slice")?,
+                    _ => self.call_rt("rt_tuple_slice")?,
+                }
+            }
+            K::List(items) => {
+                self.code.push(I::I32Const(items.len() as i32));
+                self.call_rt("rt_list_new")?;
+                let l = self.save(ValType::I32);
+                for item in items {
+                    self.code.push(I::LocalGet(l));
+                    self.expr_slot(item)?;
+                    self.call_rt("rt_list_push")?;
+                }
+                self.code.push(I::LocalGet(l));
+            }
+            K::Tuple(items) => {
+                // Items first (a failing item allocates nothing), then the tuple.
+                let mut temps = Vec::new();
+                for item in items {
+                    self.expr_slot(item)?;
+                    temps.push(self.save(ValType::I64));
+                }
+                self.code.push(I::I32Const(items.len() as i32));
+                self.call_rt("rt_tuple_new")?;
+                let t = self.save(ValType::I32);
+                for (i, v) in temps.into_iter().enumerate() {
+                    self.emit([I::LocalGet(t), I::LocalGet(v), I::I64Store(mem(8 + 8 * i as u64, 3))]);
+                }
+                self.code.push(I::LocalGet(t));
+            }
+            K::Comprehension(elt, clauses) => {
+                self.code.push(I::I32Const(0));
+                self.call_rt("rt_list_new")?;
+                let l = self.save(ValType::I32);
+                let ety = elt.ty.clone();
+                self.comprehension(elt, clauses, 0, &mut |cx, item| {
+                    cx.emit([I::LocalGet(l), I::LocalGet(item)]);
+                    cx.emit_to_slot(&ety);
+                    cx.call_rt("rt_list_push")
+                })?;
+                self.code.push(I::LocalGet(l));
+            }
         }
         Ok(())
     }
 
     /// Replaces the value on the stack by its truthiness (an i32).
-    fn truthy(&mut self, ty: &Type, span: Span) -> R<()> {
+    fn truthy(&mut self, ty: &Type) -> R<()> {
         match ty {
             Type::Int => self.emit([I::I64Const(0), I::I64Ne]),
             // NaN is truthy, and `nan != 0.0` holds.
             Type::Float => self.emit([I::F64Const(Ieee64::from(0.0)), I::F64Ne]),
             Type::Bool => {}
-            other => return unsupported(format!("truthiness of `{other}`"), span),
+            // Strings, lists and tuples: a non-zero length (the first word).
+            Type::Str | Type::List(_) | Type::Tuple(_) | Type::TupleOf(_) => {
+                self.emit([I::I32Load(mem(0, 2)), I::I32Const(0), I::I32Ne]);
+            }
+            Type::None => self.code.push(I::I32Const(0)),
         }
         Ok(())
     }
 
-    /// Evaluates `e` as a float (converting an int operand).
+    /// Evaluates `e` as a float (converting an int or bool operand).
     fn expr_as_float(&mut self, e: &Expr) -> R<()> {
         self.expr(e)?;
-        match e.ty {
+        self.emit_to_float(&e.ty);
+        Ok(())
+    }
+
+    fn emit_to_float(&mut self, ty: &Type) {
+        match ty {
             Type::Int => self.code.push(I::F64ConvertI64S),
             Type::Bool => self.emit([I::I64ExtendI32U, I::F64ConvertI64S]),
             _ => {}
+        }
+    }
+
+    /// Converts the value on the stack (of `from`) to `str()` of it.
+    fn emit_to_str(&mut self, from: &Type) -> R<()> {
+        match from {
+            Type::Str => {}
+            Type::Int => self.call_rt("rt_int_str")?,
+            Type::Float => self.call_rt("rt_float_repr")?,
+            Type::Bool => {
+                let t = self.m.str_const("True");
+                let f = self.m.str_const("False");
+                let b = self.save(ValType::I32);
+                self.emit([I::I32Const(t as i32), I::I32Const(f as i32), I::LocalGet(b), I::Select]);
+            }
+            other => {
+                self.emit_to_slot(other);
+                let v = self.save(ValType::I64);
+                self.desc(other);
+                self.code.push(I::LocalGet(v));
+                self.call_rt("rt_to_str")?;
+            }
         }
         Ok(())
     }
 
     fn binary(&mut self, op: BinOp, l: &Expr, r: &Expr, ty: &Type, span: Span) -> R<()> {
-        match (ty, &l.ty, &r.ty) {
-            (Type::Int, Type::Int, Type::Int) => self.int_binary(op, l, r, span),
-            (Type::Float, Type::Int, Type::Int) if op == BinOp::Div => {
-                self.expr(l)?;
-                self.expr(r)?;
-                let y = self.new_local(ValType::I64);
-                self.emit([I::LocalTee(y), I::I64Eqz]);
+        self.expr(l)?;
+        let a = self.save(val_type(&l.ty, l.span)?);
+        self.expr(r)?;
+        let b = self.save(val_type(&r.ty, r.span)?);
+        self.binary_locals(op, a, &l.ty, b, &r.ty, ty, span)
+    }
+
+    /// `a op b` for two locals, pushing a value of type `ty`.
+    #[allow(clippy::too_many_arguments)]
+    fn binary_locals(&mut self, op: BinOp, a: u32, at: &Type, b: u32, bt: &Type, ty: &Type, span: Span) -> R<()> {
+        let get = |cx: &mut Self, v: u32, t: &Type, want: &Type| {
+            cx.code.push(I::LocalGet(v));
+            match (t, want) {
+                (Type::Bool, Type::Int) => cx.code.push(I::I64ExtendI32U),
+                (Type::Int | Type::Bool, Type::Float) => cx.emit_to_float(t),
+                _ => {}
+            }
+        };
+        match ty {
+            Type::Int if is_numeric(at) && is_numeric(bt) => {
+                get(self, a, at, &Type::Int);
+                get(self, b, bt, &Type::Int);
+                self.int_binary(op, span)
+            }
+            Type::Float if matches!(at, Type::Int | Type::Bool) && matches!(bt, Type::Int | Type::Bool) => {
+                // int / int, correctly rounded.
+                get(self, a, at, &Type::Int);
+                get(self, b, bt, &Type::Int);
+                let y = self.save(ValType::I64);
+                self.emit([I::LocalGet(y), I::I64Eqz]);
                 self.raise_if(ErrorKind::ZeroDivisionError, span, "division by zero");
-                self.emit([I::LocalGet(y), I::Call(self.m.rt.int_true_div)]);
-                Ok(())
+                self.code.push(I::LocalGet(y));
+                self.call_rt("rt_int_true_div")
             }
-            (Type::Float, _, _) => {
-                self.expr_as_float(l)?;
-                self.expr_as_float(r)?;
-                match op {
-                    BinOp::Add => self.code.push(I::F64Add),
-                    BinOp::Sub => self.code.push(I::F64Sub),
-                    BinOp::Mul => self.code.push(I::F64Mul),
-                    BinOp::Div => {
-                        let y = self.new_local(ValType::F64);
-                        self.emit([I::LocalTee(y), I::F64Const(Ieee64::from(0.0)), I::F64Eq]);
-                        self.raise_if(ErrorKind::ZeroDivisionError, span, "float division by zero");
-                        self.emit([I::LocalGet(y), I::F64Div]);
-                    }
-                    _ => return unsupported(format!("`{}` on floats", op.as_str()), span),
-                }
-                Ok(())
+            Type::Float => {
+                get(self, a, at, &Type::Float);
+                get(self, b, bt, &Type::Float);
+                self.float_binary(op, span)
             }
-            (Type::Bool, Type::Bool, Type::Bool) => {
-                self.expr(l)?;
-                self.expr(r)?;
+            Type::Bool => {
+                self.emit([I::LocalGet(a), I::LocalGet(b)]);
                 match op {
                     BinOp::BitAnd => self.code.push(I::I32And),
                     BinOp::BitOr => self.code.push(I::I32Or),
                     BinOp::BitXor => self.code.push(I::I32Xor),
-                    _ => return unsupported("this operator on bools", span),
+                    _ => return unsupported(format!("`{}` on bools", op.as_str()), span),
                 }
                 Ok(())
             }
-            _ => unsupported(format!("`{}` on `{}` and `{}`", op.as_str(), l.ty, r.ty), span),
+            Type::Str | Type::List(_) | Type::Tuple(_) | Type::TupleOf(_) => {
+                let kind = match ty {
+                    Type::Str => "str",
+                    Type::List(_) => "list",
+                    _ => "tuple",
+                };
+                match op {
+                    BinOp::Add => {
+                        self.emit([I::LocalGet(a), I::LocalGet(b)]);
+                        self.call_rt(match kind {
+                            "str" => "rt_str_concat",
+                            "list" => "rt_list_concat",
+                            _ => "rt_tuple_concat",
+                        })
+                    }
+                    BinOp::Mul => {
+                        // The int may be on either side.
+                        let (seq, n, nt) = if is_numeric(at) { (b, a, at) } else { (a, b, bt) };
+                        self.code.push(I::LocalGet(seq));
+                        get(self, n, nt, &Type::Int);
+                        self.site(span);
+                        self.call_rt(match kind {
+                            "str" => "rt_str_repeat",
+                            "list" => "rt_list_repeat",
+                            _ => "rt_tuple_repeat",
+                        })
+                    }
+                    _ => unsupported(format!("`{}` on `{at}` and `{bt}`", op.as_str()), span),
+                }
+            }
+            _ => unsupported(format!("`{}` on `{at}` and `{bt}`", op.as_str()), span),
         }
     }
 
-    fn int_binary(&mut self, op: BinOp, l: &Expr, r: &Expr, span: Span) -> R<()> {
-        self.expr(l)?;
-        self.expr(r)?;
+    fn float_binary(&mut self, op: BinOp, span: Span) -> R<()> {
+        match op {
+            BinOp::Add => self.code.push(I::F64Add),
+            BinOp::Sub => self.code.push(I::F64Sub),
+            BinOp::Mul => self.code.push(I::F64Mul),
+            BinOp::Div | BinOp::FloorDiv | BinOp::Mod => {
+                let y = self.save(ValType::F64);
+                self.emit([I::LocalGet(y), I::F64Const(Ieee64::from(0.0)), I::F64Eq]);
+                let msg = match op {
+                    BinOp::Div => "float division by zero",
+                    BinOp::FloorDiv => "float floor division by zero",
+                    _ => "float modulo",
+                };
+                self.raise_if(ErrorKind::ZeroDivisionError, span, msg);
+                self.code.push(I::LocalGet(y));
+                match op {
+                    BinOp::Div => self.code.push(I::F64Div),
+                    BinOp::FloorDiv => {
+                        self.code.push(I::I32Const(0));
+                        self.call_rt("rt_float_divmod")?;
+                    }
+                    _ => {
+                        self.code.push(I::I32Const(1));
+                        self.call_rt("rt_float_divmod")?;
+                    }
+                }
+            }
+            BinOp::Pow => {
+                self.site(span);
+                self.call_rt("rt_float_pow")?;
+            }
+            _ => return unsupported(format!("`{}` on floats", op.as_str()), span),
+        }
+        Ok(())
+    }
+
+    /// `x op y` on the two i64s on the stack.
+    fn int_binary(&mut self, op: BinOp, span: Span) -> R<()> {
         let simple = match op {
             BinOp::Add => Some(I::I64Add),
             BinOp::Sub => Some(I::I64Sub),
@@ -937,52 +1642,167 @@ impl<'m, 'p> FnCx<'m, 'p> {
         Ok(())
     }
 
-    /// Pushes a value of a comparison operand as the numeric class it
-    /// compares in: ints and bools as i64, floats as f64.
-    fn numeric_operand(&mut self, e: &Expr) -> R<ValType> {
-        self.expr(e)?;
-        Ok(match e.ty {
-            Type::Int => ValType::I64,
-            Type::Bool => {
-                self.code.push(I::I64ExtendI32U);
-                ValType::I64
-            }
-            Type::Float => ValType::F64,
-            ref other => return unsupported(format!("comparing `{other}` values"), e.span),
-        })
-    }
-
-    fn compare(&mut self, first: &Expr, rest: &[(CmpOp, Expr)], span: Span) -> R<()> {
+    fn compare(&mut self, first: &Expr, rest: &[(CmpOp, Expr)]) -> R<()> {
         // block (result i32): each failing link exits with 0.
-        self.code.push(I::Block(BlockType::Result(ValType::I32)));
-        self.labels.push(Label::Plain);
-        let mut prev_ty = self.numeric_operand(first)?;
-        let mut prev = self.new_local(prev_ty);
-        self.code.push(I::LocalSet(prev));
+        self.open(BlockType::Result(ValType::I32), Label::Plain);
+        self.expr(first)?;
+        let mut prev = self.save(val_type(&first.ty, first.span)?);
+        let mut prev_ty = first.ty.clone();
         for (i, (op, r)) in rest.iter().enumerate() {
-            if matches!(op, CmpOp::In | CmpOp::NotIn) {
-                return unsupported("`in` (containers)", span);
+            let last = i + 1 == rest.len();
+            let (cur, cur_ty) = match (op, &r.kind) {
+                // `x in range(...)` ending a chain: by arithmetic, as CPython.
+                (CmpOp::In | CmpOp::NotIn, K::Builtin(Builtin::Range, args)) if last => {
+                    self.in_range(prev, &prev_ty, args, r.span)?;
+                    (prev, prev_ty.clone())
+                }
+                (CmpOp::In | CmpOp::NotIn, _) => {
+                    let (c, cty) = if is_lazy(r) {
+                        (self.collect(r)?, Type::list(r.ty.elem().unwrap_or(Type::Int)))
+                    } else {
+                        self.expr(r)?;
+                        (self.save(ValType::I32), r.ty.clone())
+                    };
+                    self.contains(prev, &prev_ty, c, &cty)?;
+                    (c, cty)
+                }
+                _ => {
+                    self.expr(r)?;
+                    let cur = self.save(val_type(&r.ty, r.span)?);
+                    self.compare_locals(*op, prev, &prev_ty, cur, &r.ty)?;
+                    (cur, r.ty.clone())
+                }
+            };
+            if *op == CmpOp::NotIn {
+                self.code.push(I::I32Eqz);
             }
-            let r_ty = self.numeric_operand(r)?;
-            let cur = self.new_local(r_ty);
-            self.code.push(I::LocalSet(cur));
-            self.compare_pair(*op, prev, prev_ty, cur, r_ty);
-            if i + 1 < rest.len() {
+            if !last {
                 self.emit([I::I32Eqz, I::If(BlockType::Empty), I::I32Const(0), I::Br(1), I::End]);
             }
             prev = cur;
-            prev_ty = r_ty;
+            prev_ty = cur_ty;
         }
         if rest.is_empty() {
             self.code.push(I::I32Const(1));
         }
-        self.labels.pop();
-        self.code.push(I::End);
+        self.end_block();
         Ok(())
     }
 
-    /// Pushes `a op b` (an i32) for two numeric locals.
-    fn compare_pair(&mut self, op: CmpOp, a: u32, a_ty: ValType, b: u32, b_ty: ValType) {
+    /// Pushes `needle in container` (an i32) for two locals.
+    fn contains(&mut self, needle: u32, nty: &Type, c: u32, cty: &Type) -> R<()> {
+        if *cty == Type::Str {
+            self.emit([I::LocalGet(c), I::LocalGet(needle)]);
+            return self.call_rt("rt_str_contains");
+        }
+        self.desc(cty);
+        self.code.push(I::LocalGet(c));
+        self.code.push(I::I64ExtendI32U);
+        self.desc(nty);
+        self.code.push(I::LocalGet(needle));
+        self.emit_to_slot(nty);
+        self.call_rt("rt_contains")
+    }
+
+    /// Pushes `needle in range(a, b, s)` (an i32), by arithmetic.
+    fn in_range(&mut self, needle: u32, nty: &Type, args: &[Expr], span: Span) -> R<()> {
+        for a in args {
+            self.expr_int(a)?;
+        }
+        let s = self.save(ValType::I64);
+        let b = self.save(ValType::I64);
+        let a = self.save(ValType::I64);
+        self.emit([I::LocalGet(s), I::I64Eqz]);
+        self.raise_if(ErrorKind::ValueError, span, "range() arg 3 must not be zero");
+        match nty {
+            Type::Int | Type::Bool => {
+                self.code.push(I::LocalGet(needle));
+                if *nty == Type::Bool {
+                    self.code.push(I::I64ExtendI32U);
+                }
+                self.emit([I::LocalGet(a), I::LocalGet(b), I::LocalGet(s)]);
+                self.call_rt("rt_in_range")
+            }
+            Type::Float => {
+                self.emit([I::LocalGet(needle), I::LocalGet(a), I::LocalGet(b), I::LocalGet(s)]);
+                self.call_rt("rt_in_range_float")
+            }
+            _ => {
+                self.code.push(I::I32Const(0));
+                Ok(())
+            }
+        }
+    }
+
+    /// Pushes `a op b` (an i32) for two locals of any comparable types.
+    fn compare_locals(&mut self, op: CmpOp, a: u32, at: &Type, b: u32, bt: &Type) -> R<()> {
+        if is_numeric(at) && is_numeric(bt) {
+            let num = |cx: &mut Self, v: u32, t: &Type| -> ValType {
+                cx.code.push(I::LocalGet(v));
+                match t {
+                    Type::Float => ValType::F64,
+                    Type::Bool => {
+                        cx.code.push(I::I64ExtendI32U);
+                        ValType::I64
+                    }
+                    _ => ValType::I64,
+                }
+            };
+            let avt = num(self, a, at);
+            let a2 = self.save(avt);
+            let bvt = num(self, b, bt);
+            let b2 = self.save(bvt);
+            return self.compare_numeric(op, a2, avt, b2, bvt);
+        }
+        // c = -1, 0, 1, or 2 (unordered); equality separately (lists compare by identity first).
+        let c = self.new_local(ValType::I32);
+        if *at == Type::Str && *bt == Type::Str {
+            self.emit([I::LocalGet(a), I::LocalGet(b)]);
+            if matches!(op, CmpOp::Eq | CmpOp::Ne) {
+                self.call_rt("rt_str_eq")?;
+                if op == CmpOp::Ne {
+                    self.code.push(I::I32Eqz);
+                }
+                return Ok(());
+            }
+            self.call_rt("rt_str_cmp")?;
+        } else {
+            self.desc(at);
+            self.code.push(I::LocalGet(a));
+            self.emit_to_slot(at);
+            self.desc(bt);
+            self.code.push(I::LocalGet(b));
+            self.emit_to_slot(bt);
+            if matches!(op, CmpOp::Eq | CmpOp::Ne) {
+                self.call_rt("rt_eq")?;
+                if op == CmpOp::Ne {
+                    self.code.push(I::I32Eqz);
+                }
+                return Ok(());
+            }
+            self.call_rt("rt_cmp")?;
+        }
+        self.code.push(I::LocalSet(c));
+        let test = |cx: &mut Self, v: i32| cx.emit([I::LocalGet(c), I::I32Const(v), I::I32Eq]);
+        match op {
+            CmpOp::Lt => test(self, -1),
+            CmpOp::Gt => test(self, 1),
+            CmpOp::Le => {
+                test(self, -1);
+                test(self, 0);
+                self.code.push(I::I32Or);
+            }
+            _ => {
+                test(self, 1);
+                test(self, 0);
+                self.code.push(I::I32Or);
+            }
+        }
+        Ok(())
+    }
+
+    /// Pushes `a op b` (an i32) for two numeric locals (i64 or f64).
+    fn compare_numeric(&mut self, op: CmpOp, a: u32, a_ty: ValType, b: u32, b_ty: ValType) -> R<()> {
         match (a_ty, b_ty) {
             (ValType::I64, ValType::I64) => {
                 let ins = match op {
@@ -1010,8 +1830,10 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 // Exact int/float comparison in the runtime: c = cmp(int, float) in {-1, 0, 1, 2}.
                 let (int, float, op) = if a_ty == ValType::I64 { (a, b, op) } else { (b, a, flip(op)) };
                 let c = self.new_local(ValType::I32);
-                self.emit([I::LocalGet(int), I::LocalGet(float), I::Call(self.m.rt.cmp_int_float), I::LocalSet(c)]);
-                let test = |this: &mut Self, v: i32| this.emit([I::LocalGet(c), I::I32Const(v), I::I32Eq]);
+                self.emit([I::LocalGet(int), I::LocalGet(float)]);
+                self.call_rt("rt_cmp_int_float")?;
+                self.code.push(I::LocalSet(c));
+                let test = |cx: &mut Self, v: i32| cx.emit([I::LocalGet(c), I::I32Const(v), I::I32Eq]);
                 match op {
                     CmpOp::Eq => test(self, 0),
                     CmpOp::Ne => {
@@ -1033,33 +1855,68 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 }
             }
         }
+        Ok(())
     }
 
     fn bool_op(&mut self, op: BoolOp, values: &[Expr], ty: &Type, span: Span) -> R<()> {
         let vt = val_type(ty, span)?;
         let t = self.new_local(vt);
-        self.code.push(I::Block(BlockType::Result(vt)));
-        self.labels.push(Label::Plain);
+        self.open(BlockType::Result(vt), Label::Plain);
         for (i, v) in values.iter().enumerate() {
             self.expr(v)?;
             if i + 1 == values.len() {
                 break;
             }
             self.code.push(I::LocalTee(t));
-            self.truthy(ty, span)?;
+            self.truthy(ty)?;
             if op == BoolOp::And {
                 self.code.push(I::I32Eqz);
             }
             // The deciding operand is the result.
             self.emit([I::If(BlockType::Empty), I::LocalGet(t), I::Br(1), I::End]);
         }
-        self.labels.pop();
-        self.code.push(I::End);
+        self.end_block();
         Ok(())
     }
 
-    fn builtin(&mut self, b: Builtin, args: &[Expr], ty: &Type, span: Span) -> R<()> {
+    /// Pushes optional int arguments as (value i64, present i32) pairs.
+    fn optional_ints(&mut self, args: &[&Expr], n: usize) -> R<()> {
+        for i in 0..n {
+            match args.get(i) {
+                Some(a) => {
+                    self.expr_int(a)?;
+                    self.code.push(I::I32Const(1));
+                }
+                None => self.emit([I::I64Const(0), I::I32Const(0)]),
+            }
+        }
+        Ok(())
+    }
+
+    fn builtin(&mut self, b: Builtin, args: &[Expr], e: &Expr) -> R<()> {
+        let (ty, span) = (&e.ty, e.span);
         match b {
+            Builtin::Range | Builtin::Enumerate | Builtin::Zip | Builtin::Reversed => {
+                let l = self.collect(e)?;
+                self.code.push(I::LocalGet(l));
+            }
+            Builtin::Len => match (&args[0].kind, &args[0].ty) {
+                (K::Builtin(Builtin::Range, r), _) => {
+                    for a in r {
+                        self.expr_int(a)?;
+                    }
+                    self.site(span);
+                    self.call_rt("rt_range_len")?;
+                }
+                (_, Type::Str) => {
+                    self.expr(&args[0])?;
+                    self.emit([I::I32Load(mem(4, 2)), I::I64ExtendI32U]);
+                }
+                _ => {
+                    self.expr(&args[0])?;
+                    self.emit([I::I32Load(mem(0, 2)), I::I64ExtendI32U]);
+                }
+            },
             Builtin::Abs => {
                 self.expr(&args[0])?;
                 match args[0].ty {
@@ -1078,89 +1935,443 @@ impl<'m, 'p> FnCx<'m, 'p> {
                             I::Select,
                         ]);
                     }
+                    Type::Bool => self.code.push(I::I64ExtendI32U),
                     _ => self.code.push(I::F64Abs),
                 }
             }
+            Builtin::MinIter | Builtin::MaxIter => {
+                let l = self.list_of(&args[0])?;
+                let elem = args[0].ty.elem().unwrap_or(Type::Int);
+                let vt = val_type(ty, span)?;
+                self.emit([I::LocalGet(l), I::I32Load(mem(0, 2)), I::I32Eqz]);
+                self.code.push(I::If(BlockType::Result(vt)));
+                self.labels.push(Label::Plain);
+                match args.get(1) {
+                    Some(d) => self.expr(d)?,
+                    None => {
+                        let name = if b == Builtin::MinIter { "min" } else { "max" };
+                        self.raise(ErrorKind::ValueError, span, &format!("{name}() arg is an empty sequence"));
+                    }
+                }
+                self.code.push(I::Else);
+                self.desc(&elem);
+                self.emit([I::LocalGet(l), I::I32Const((b == Builtin::MaxIter) as i32)]);
+                self.call_rt("rt_list_extremum")?;
+                self.emit_from_slot(ty);
+                self.end_block();
+            }
             Builtin::MinArgs | Builtin::MaxArgs => {
                 let vt = val_type(ty, span)?;
-                let best = self.new_local(vt);
-                let cand = self.new_local(vt);
                 self.expr(&args[0])?;
-                self.code.push(I::LocalSet(best));
-                let numeric = if vt == ValType::I32 { ValType::I64 } else { vt };
+                let best = self.save(vt);
                 for a in &args[1..] {
                     self.expr(a)?;
-                    self.code.push(I::LocalSet(cand));
+                    let cand = self.save(vt);
                     // Replace only when strictly better, as CPython does.
-                    let (lt_a, lt_b) = if b == Builtin::MinArgs { (cand, best) } else { (best, cand) };
-                    if vt == ValType::I32 {
-                        self.emit([I::LocalGet(lt_a), I::LocalGet(lt_b), I::I32LtU]);
-                    } else {
-                        self.compare_pair(CmpOp::Lt, lt_a, numeric, lt_b, numeric);
-                    }
+                    let (x, y) = if b == Builtin::MinArgs { (cand, best) } else { (best, cand) };
+                    self.compare_locals(CmpOp::Lt, x, ty, y, ty)?;
                     self.emit([I::If(BlockType::Empty), I::LocalGet(cand), I::LocalSet(best), I::End]);
                 }
                 self.code.push(I::LocalGet(best));
             }
-            Builtin::Round if args.len() == 1 => {
-                self.expr(&args[0])?;
-                if args[0].ty == Type::Float {
+            Builtin::Sum => {
+                // The start first, then the items, as the interpreter.
+                self.expr(&args[1])?;
+                let acc = self.save(val_type(ty, span)?);
+                let elem = args[0].ty.elem().unwrap_or(Type::Int);
+                let item_span = args[0].span;
+                self.for_each(&args[0], &mut |cx, item| {
+                    cx.binary_locals(BinOp::Add, acc, ty, item, &elem, ty, item_span)?;
+                    cx.code.push(I::LocalSet(acc));
+                    Ok(())
+                })?;
+                self.code.push(I::LocalGet(acc));
+            }
+            Builtin::Sorted => {
+                let l = self.collect(&args[0])?;
+                let elem = args[0].ty.elem().unwrap_or(Type::Int);
+                self.desc(&elem);
+                self.code.push(I::LocalGet(l));
+                self.expr(&args[1])?;
+                self.truthy(&args[1].ty)?;
+                self.site(span);
+                self.call_rt("rt_list_sort")?;
+                self.code.push(I::LocalGet(l));
+            }
+            Builtin::Any | Builtin::All => {
+                let want = b == Builtin::Any;
+                let result = self.new_local(ValType::I32);
+                self.emit([I::I32Const(!want as i32), I::LocalSet(result)]);
+                let out = self.fresh_mark();
+                self.open(BlockType::Empty, out);
+                let elem = args[0].ty.elem().unwrap_or(Type::Int);
+                self.for_each(&args[0], &mut |cx, item| {
+                    cx.code.push(I::LocalGet(item));
+                    cx.truthy(&elem)?;
+                    if !want {
+                        cx.code.push(I::I32Eqz);
+                    }
+                    cx.emit([I::If(BlockType::Empty), I::I32Const(want as i32), I::LocalSet(result)]);
+                    cx.labels.push(Label::Plain);
+                    let d = cx.br_depth(out);
+                    cx.code.push(I::Br(d));
+                    cx.end_block();
+                    Ok(())
+                })?;
+                self.end_block();
+                self.code.push(I::LocalGet(result));
+            }
+            Builtin::Round => match (args.get(1), &args[0].ty) {
+                (None, Type::Float) => {
+                    self.expr(&args[0])?;
                     self.code.push(I::F64Nearest);
                     self.float_to_int(span);
                 }
-            }
-            Builtin::Int if args.len() == 1 => {
+                (None, _) => self.expr_int(&args[0])?,
+                (Some(n), Type::Float) => {
+                    self.expr(&args[0])?;
+                    self.expr_int(n)?;
+                    self.call_rt("rt_round_float")?;
+                }
+                (Some(n), _) => {
+                    self.expr_int(&args[0])?;
+                    self.expr_int(n)?;
+                    self.call_rt("rt_round_int")?;
+                }
+            },
+            Builtin::Str => {
                 self.expr(&args[0])?;
-                match args[0].ty {
-                    Type::Int => {}
-                    Type::Bool => self.code.push(I::I64ExtendI32U),
-                    Type::Float => {
-                        self.code.push(I::F64Trunc);
-                        self.float_to_int(span);
+                self.emit_to_str(&args[0].ty)?;
+            }
+            Builtin::Repr => {
+                self.expr(&args[0])?;
+                match &args[0].ty {
+                    Type::Str => self.call_rt("rt_str_repr")?,
+                    t @ (Type::Int | Type::Float | Type::Bool) => self.emit_to_str(t)?,
+                    other => {
+                        self.emit_to_slot(other);
+                        let v = self.save(ValType::I64);
+                        self.desc(other);
+                        self.code.push(I::LocalGet(v));
+                        self.call_rt("rt_repr")?;
                     }
-                    ref other => return unsupported(format!("int() of `{other}`"), span),
                 }
             }
-            Builtin::Float => {
-                self.expr_as_float(&args[0])?;
-                if !matches!(args[0].ty, Type::Int | Type::Bool | Type::Float) {
-                    return unsupported("float() of a string", span);
+            Builtin::Int => match &args[0].ty {
+                Type::Int => self.expr(&args[0])?,
+                Type::Bool => self.expr_int(&args[0])?,
+                Type::Float => {
+                    self.expr(&args[0])?;
+                    self.code.push(I::F64Trunc);
+                    self.float_to_int(span);
                 }
-            }
+                Type::Str => {
+                    self.expr(&args[0])?;
+                    let base: Vec<&Expr> = args.get(1).into_iter().collect();
+                    self.optional_ints(&base, 1)?;
+                    self.site(span);
+                    self.call_rt("rt_parse_int")?;
+                }
+                other => return unsupported(format!("int() of `{other}`"), span),
+            },
+            Builtin::Float => match &args[0].ty {
+                Type::Str => {
+                    self.expr(&args[0])?;
+                    self.site(span);
+                    self.call_rt("rt_parse_float")?;
+                }
+                _ => self.expr_as_float(&args[0])?,
+            },
             Builtin::Bool => {
                 self.expr(&args[0])?;
-                self.truthy(&args[0].ty, span)?;
+                self.truthy(&args[0].ty)?;
             }
-            Builtin::Pow if *ty == Type::Int => {
-                let e = Expr {
-                    kind: K::Binary(BinOp::Pow, Box::new(args[0].clone()), Box::new(args[1].clone())),
-                    ty: Type::Int,
-                    span,
+            Builtin::List | Builtin::Tuple => {
+                match args.first() {
+                    Some(a) => {
+                        let l = self.collect(a)?;
+                        self.code.push(I::LocalGet(l));
+                    }
+                    None => {
+                        self.code.push(I::I32Const(0));
+                        self.call_rt("rt_list_new")?;
+                    }
+                }
+                if b == Builtin::Tuple {
+                    self.call_rt("rt_tuple_from_list")?;
+                }
+            }
+            Builtin::Ord => {
+                self.expr(&args[0])?;
+                self.site(span);
+                self.call_rt("rt_ord")?;
+            }
+            Builtin::Chr => {
+                self.expr_int(&args[0])?;
+                self.site(span);
+                self.call_rt("rt_chr")?;
+            }
+            Builtin::Divmod => {
+                self.expr(&args[0])?;
+                let a = self.save(val_type(&args[0].ty, span)?);
+                self.expr(&args[1])?;
+                let c = self.save(val_type(&args[1].ty, span)?);
+                let item = item_type(ty, 0);
+                self.binary_locals(BinOp::FloorDiv, a, &args[0].ty, c, &args[1].ty, &item, span)?;
+                self.emit_to_slot(&item);
+                let q = self.save(ValType::I64);
+                self.binary_locals(BinOp::Mod, a, &args[0].ty, c, &args[1].ty, &item, span)?;
+                self.emit_to_slot(&item);
+                let r = self.save(ValType::I64);
+                self.code.push(I::I32Const(2));
+                self.call_rt("rt_tuple_new")?;
+                let t = self.save(ValType::I32);
+                self.emit([I::LocalGet(t), I::LocalGet(q), I::I64Store(mem(8, 3))]);
+                self.emit([I::LocalGet(t), I::LocalGet(r), I::I64Store(mem(16, 3)), I::LocalGet(t)]);
+            }
+            Builtin::Bin | Builtin::Hex | Builtin::Oct => {
+                self.expr_int(&args[0])?;
+                let radix = match b {
+                    Builtin::Bin => 2,
+                    Builtin::Hex => 16,
+                    _ => 8,
                 };
-                self.expr(&e)?;
+                self.code.push(I::I32Const(radix));
+                self.call_rt("rt_int_radix")?;
             }
             Builtin::PowMod => {
                 for a in args {
-                    self.expr(a)?;
+                    self.expr_int(a)?;
                 }
                 let r = self.new_local(ValType::I64);
                 let status = self.new_local(ValType::I32);
-                self.emit([
-                    I::Call(self.m.rt.pow_mod),
-                    I::LocalSet(r),
-                    I::Call(self.m.rt.take_status),
-                    I::LocalTee(status),
-                    I::I32Const(1),
-                    I::I32Eq,
-                ]);
+                self.call_rt("rt_pow_mod")?;
+                self.code.push(I::LocalSet(r));
+                self.call_rt("rt_take_status")?;
+                self.emit([I::LocalTee(status), I::I32Const(1), I::I32Eq]);
                 self.raise_if(ErrorKind::ValueError, span, "pow() 3rd argument cannot be 0");
                 self.emit([I::LocalGet(status), I::I32Const(2), I::I32Eq]);
                 self.raise_if(ErrorKind::ValueError, span, "base is not invertible for the given modulus");
                 self.code.push(I::LocalGet(r));
             }
-            other => return unsupported(format!("the builtin {other:?}"), span),
+            Builtin::Pow => {
+                let e = Expr {
+                    kind: K::Binary(BinOp::Pow, Box::new(args[0].clone()), Box::new(args[1].clone())),
+                    ty: ty.clone(),
+                    span,
+                };
+                self.expr(&e)?;
+            }
         }
         Ok(())
+    }
+
+    fn method(&mut self, m: Method, args: &[Expr], e: &Expr) -> R<()> {
+        let span = e.span;
+        let recv = &args[0];
+        let rest: Vec<&Expr> = args[1..].iter().collect();
+        // join and extend consume their iterable argument themselves.
+        if m == Method::StrJoin {
+            self.expr(recv)?;
+            let sep = self.save(ValType::I32);
+            let l = self.list_of(&args[1])?;
+            self.emit([I::LocalGet(sep), I::LocalGet(l)]);
+            return self.call_rt("rt_str_join");
+        }
+        if m == Method::ListExtend {
+            self.expr(recv)?;
+            let l = self.save(ValType::I32);
+            let (src, is_tuple) = self.sequence_value(&args[1])?;
+            self.emit([I::LocalGet(l), I::LocalGet(src), I::I32Const(is_tuple as i32)]);
+            return self.call_rt("rt_list_extend");
+        }
+        if let Some(class) = str_class(m) {
+            self.expr(recv)?;
+            self.code.push(I::I32Const(class));
+            return self.call_rt("rt_str_is");
+        }
+        let simple_str = match m {
+            Method::StrUpper => Some("rt_str_upper"),
+            Method::StrLower => Some("rt_str_lower"),
+            Method::StrCapitalize => Some("rt_str_capitalize"),
+            Method::StrTitle => Some("rt_str_title"),
+            Method::StrSwapcase => Some("rt_str_swapcase"),
+            Method::StrSplitlines => Some("rt_str_splitlines"),
+            _ => None,
+        };
+        if let Some(f) = simple_str {
+            self.expr(recv)?;
+            return self.call_rt(f);
+        }
+        match m {
+            Method::StrStrip | Method::StrLstrip | Method::StrRstrip => {
+                self.expr(recv)?;
+                match rest.first() {
+                    Some(c) => self.expr(c)?,
+                    None => self.code.push(I::I32Const(0)),
+                }
+                let mode = match m {
+                    Method::StrLstrip => 1,
+                    Method::StrRstrip => 2,
+                    _ => 3,
+                };
+                self.code.push(I::I32Const(mode));
+                self.call_rt("rt_str_strip")
+            }
+            Method::StrSplit | Method::StrRsplit => {
+                self.expr(recv)?;
+                match rest.first() {
+                    Some(sep) => self.expr(sep)?,
+                    None => self.code.push(I::I32Const(0)),
+                }
+                match rest.get(1) {
+                    Some(n) => self.expr_int(n)?,
+                    None => self.code.push(I::I64Const(-1)),
+                }
+                self.code.push(I::I32Const((m == Method::StrRsplit) as i32));
+                self.site(span);
+                self.call_rt("rt_str_split")
+            }
+            Method::StrSplitWsMax | Method::StrRsplitWsMax => {
+                self.expr(recv)?;
+                self.code.push(I::I32Const(0));
+                self.expr_int(rest[0])?;
+                self.code.push(I::I32Const((m == Method::StrRsplitWsMax) as i32));
+                self.call_rt("rt_str_split")
+            }
+            Method::StrFind | Method::StrRfind | Method::StrIndex | Method::StrRindex => {
+                self.expr(recv)?;
+                self.expr(rest[0])?;
+                self.optional_ints(&rest[1..], 2)?;
+                let flags = match m {
+                    Method::StrFind => 0,
+                    Method::StrRfind => 1,
+                    Method::StrIndex => 2,
+                    _ => 3,
+                };
+                self.code.push(I::I32Const(flags));
+                self.site(span);
+                self.call_rt("rt_str_find")
+            }
+            Method::StrCount => {
+                self.expr(recv)?;
+                self.expr(rest[0])?;
+                self.optional_ints(&rest[1..], 2)?;
+                self.call_rt("rt_str_count")
+            }
+            Method::StrReplace => {
+                self.expr(recv)?;
+                self.expr(rest[0])?;
+                self.expr(rest[1])?;
+                match rest.get(2) {
+                    Some(n) => self.expr_int(n)?,
+                    None => self.code.push(I::I64Const(-1)),
+                }
+                self.site(span);
+                self.call_rt("rt_str_replace")
+            }
+            Method::StrStartswith | Method::StrEndswith => {
+                self.expr(recv)?;
+                self.expr(rest[0])?;
+                self.code.push(I::I32Const((rest[0].ty != Type::Str) as i32));
+                self.optional_ints(&rest[1..], 2)?;
+                self.code.push(I::I32Const((m == Method::StrEndswith) as i32));
+                self.call_rt("rt_str_affix")
+            }
+            Method::StrZfill => {
+                self.expr(recv)?;
+                self.expr_int(rest[0])?;
+                self.site(span);
+                self.call_rt("rt_str_zfill")
+            }
+            Method::StrCenter | Method::StrLjust | Method::StrRjust => {
+                self.expr(recv)?;
+                self.expr_int(rest[0])?;
+                match rest.get(1) {
+                    Some(f) => self.expr(f)?,
+                    None => self.code.push(I::I32Const(0)),
+                }
+                let how = match m {
+                    Method::StrCenter => 'c',
+                    Method::StrLjust => 'l',
+                    _ => 'r',
+                };
+                self.code.push(I::I32Const(how as i32));
+                self.site(span);
+                self.call_rt("rt_str_justify")
+            }
+            Method::ListAppend => {
+                self.expr(recv)?;
+                self.expr_slot(rest[0])?;
+                self.site(span);
+                self.call_rt("rt_list_push")
+            }
+            Method::ListPop => {
+                self.expr(recv)?;
+                self.optional_ints(&rest, 1)?;
+                self.site(span);
+                self.call_rt("rt_list_pop")?;
+                self.emit_from_slot(&e.ty);
+                Ok(())
+            }
+            Method::ListInsert => {
+                self.expr(recv)?;
+                self.expr_int(rest[0])?;
+                self.expr_slot(rest[1])?;
+                self.site(span);
+                self.call_rt("rt_list_insert")
+            }
+            Method::ListRemove => {
+                self.expr(recv)?;
+                let l = self.save(ValType::I32);
+                self.expr(rest[0])?;
+                self.emit_to_slot(&rest[0].ty);
+                let x = self.save(ValType::I64);
+                self.desc(&recv.ty);
+                self.code.push(I::LocalGet(l));
+                self.desc(&rest[0].ty);
+                self.code.push(I::LocalGet(x));
+                self.site(span);
+                self.call_rt("rt_list_remove")
+            }
+            Method::ListClear | Method::ListCopy | Method::ListReverse => {
+                self.expr(recv)?;
+                self.call_rt(match m {
+                    Method::ListClear => "rt_list_clear",
+                    Method::ListCopy => "rt_list_copy",
+                    _ => "rt_list_reverse",
+                })
+            }
+            Method::ListSort => {
+                self.expr(recv)?;
+                let l = self.save(ValType::I32);
+                self.expr(rest[0])?;
+                self.truthy(&rest[0].ty)?;
+                let rev = self.save(ValType::I32);
+                self.desc(&recv.ty.elem().unwrap_or(Type::Int));
+                self.emit([I::LocalGet(l), I::LocalGet(rev)]);
+                self.site(span);
+                self.call_rt("rt_list_sort")
+            }
+            Method::SeqIndex | Method::SeqCount => {
+                self.expr(recv)?;
+                let s = self.save(ValType::I32);
+                self.expr(rest[0])?;
+                self.emit_to_slot(&rest[0].ty);
+                let x = self.save(ValType::I64);
+                self.desc(&recv.ty);
+                self.emit([I::LocalGet(s), I::I64ExtendI32U]);
+                self.desc(&rest[0].ty);
+                self.code.push(I::LocalGet(x));
+                if m == Method::SeqCount {
+                    return self.call_rt("rt_seq_count");
+                }
+                self.optional_ints(&rest[1..], 2)?;
+                self.site(span);
+                self.call_rt("rt_seq_index")
+            }
+            other => unsupported(format!("the method {other:?}"), span),
+        }
     }
 
     /// Converts the integral f64 on the stack to i64 with Python's errors.

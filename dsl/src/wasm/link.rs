@@ -1,48 +1,24 @@
 //! Merges the precompiled runtime module (C compiled to wasm32 by clang, see
 //! `dsl/runtime/`) with generated code into one self-contained module.
 //!
-//! The runtime's items come first, so its function, type, global and table
-//! indices stay valid unchanged; generated items are appended after them and
-//! call runtime functions by the indices recorded here from its exports.
-//! Only the runtime's memory is exported (as `memory`); its functions stay
-//! internal unless the generated code re-exports them.
+//! The runtime is parsed once per process ([`Runtime::get`]): its sections,
+//! its function bodies and their call graph. Each generated module then
+//! keeps only the runtime functions it can reach (from its own calls, the
+//! indirect-call table and the host's entry points), so a candidate that
+//! uses no strings does not carry, or compile, the string library.
+//! Generated code refers to runtime functions by their index in the runtime
+//! and to its own functions as `runtime_len + i`; [`Linker::finish`]
+//! renumbers both. The runtime's globals and types keep their indices;
+//! generated ones are appended after them.
 
 use std::collections::HashMap;
-use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
+use std::sync::OnceLock;
+use wasm_encoder::reencode::{Error as ReencodeError, Reencode, RoundtripReencoder};
 use wasm_encoder::{
-    CodeSection, DataSection, ElementSection, ExportKind, ExportSection, FunctionSection, GlobalSection, MemorySection,
-    Module, TableSection, TypeSection,
+    CodeSection, ConstExpr, DataSection, ElementSection, ExportKind, ExportSection, Function, FunctionSection,
+    GlobalSection, GlobalType, Instruction, MemorySection, MemoryType, Module, TableSection, TypeSection, ValType,
 };
-use wasmparser::{Parser, Payload};
-
-/// The runtime, parsed into sections that generated items can be appended to.
-pub struct Linker {
-    /// Function types (the runtime's first).
-    pub types: TypeSection,
-    /// Function declarations (type indices).
-    pub functions: FunctionSection,
-    tables: TableSection,
-    memories: MemorySection,
-    /// Globals (the runtime's first).
-    pub globals: GlobalSection,
-    /// Exports: the memory, plus what the generated code adds.
-    pub exports: ExportSection,
-    elements: ElementSection,
-    /// Function bodies (the runtime's first).
-    pub code: CodeSection,
-    /// Data segments (the runtime's first).
-    pub data: DataSection,
-    /// How many functions the runtime defines (generated function `i` has index `n_funcs + i`).
-    pub n_funcs: u32,
-    /// How many types the runtime defines.
-    pub n_types: u32,
-    /// How many globals the runtime defines.
-    pub n_globals: u32,
-    /// The runtime's exported functions, by name.
-    pub runtime_funcs: HashMap<String, u32>,
-    /// The runtime's exported globals, by name.
-    pub runtime_globals: HashMap<String, u32>,
-}
+use wasmparser::{ElementSectionReader, FunctionBody, Operator, Parser, Payload};
 
 /// A problem with the runtime module (a build problem, not a user error).
 #[derive(Debug, thiserror::Error)]
@@ -56,94 +32,346 @@ fn bad(e: impl std::fmt::Display) -> LinkError {
     LinkError::Runtime(e.to_string())
 }
 
-impl Linker {
-    /// Parses the runtime module.
-    pub fn new(runtime: &[u8]) -> Result<Linker, LinkError> {
+/// The parsed runtime, shared by every compilation.
+pub struct Runtime {
+    types: TypeSection,
+    n_types: u32,
+    func_types: Vec<u32>,
+    bodies: Vec<FunctionBody<'static>>,
+    /// Direct callees of each runtime function.
+    callees: Vec<Vec<u32>>,
+    tables: TableSection,
+    memory: MemoryType,
+    globals: GlobalSection,
+    n_globals: u32,
+    elements: Option<ElementSectionReader<'static>>,
+    /// Functions in the indirect-call table: always kept.
+    table_funcs: Vec<u32>,
+    data: DataSection,
+    funcs: HashMap<String, u32>,
+    /// Exported i32 globals' values (data symbols' addresses, `__heap_base`).
+    addresses: HashMap<String, u32>,
+}
+
+impl Runtime {
+    /// The runtime linked into every module (parsed on first use).
+    pub fn get() -> Result<&'static Runtime, LinkError> {
+        static RT: OnceLock<Result<Runtime, String>> = OnceLock::new();
+        RT.get_or_init(|| Runtime::parse(super::RUNTIME_WASM).map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|e| LinkError::Runtime(e.clone()))
+    }
+
+    fn parse(bytes: &'static [u8]) -> Result<Runtime, LinkError> {
         let mut re = RoundtripReencoder;
-        let mut l = Linker {
+        let mut rt = Runtime {
             types: TypeSection::new(),
-            functions: FunctionSection::new(),
-            tables: TableSection::new(),
-            memories: MemorySection::new(),
-            globals: GlobalSection::new(),
-            exports: ExportSection::new(),
-            elements: ElementSection::new(),
-            code: CodeSection::new(),
-            data: DataSection::new(),
-            n_funcs: 0,
             n_types: 0,
+            func_types: Vec::new(),
+            bodies: Vec::new(),
+            callees: Vec::new(),
+            tables: TableSection::new(),
+            memory: MemoryType { minimum: 1, maximum: None, memory64: false, shared: false, page_size_log2: None },
+            globals: GlobalSection::new(),
             n_globals: 0,
-            runtime_funcs: HashMap::new(),
-            runtime_globals: HashMap::new(),
+            elements: None,
+            table_funcs: Vec::new(),
+            data: DataSection::new(),
+            funcs: HashMap::new(),
+            addresses: HashMap::new(),
         };
-        for payload in Parser::new(0).parse_all(runtime) {
+        let mut global_values = Vec::new();
+        for payload in Parser::new(0).parse_all(bytes) {
             match payload.map_err(bad)? {
                 Payload::TypeSection(s) => {
-                    l.n_types = s.count();
-                    re.parse_type_section(&mut l.types, s).map_err(bad)?;
+                    rt.n_types = s.count();
+                    re.parse_type_section(&mut rt.types, s).map_err(bad)?;
                 }
                 Payload::ImportSection(s) if s.count() > 0 => {
                     return Err(LinkError::Runtime("the runtime must not import anything".into()));
                 }
                 Payload::FunctionSection(s) => {
-                    l.n_funcs = s.count();
-                    re.parse_function_section(&mut l.functions, s).map_err(bad)?;
+                    for t in s {
+                        rt.func_types.push(t.map_err(bad)?);
+                    }
                 }
-                Payload::TableSection(s) => re.parse_table_section(&mut l.tables, s).map_err(bad)?,
-                Payload::MemorySection(s) => re.parse_memory_section(&mut l.memories, s).map_err(bad)?,
+                Payload::TableSection(s) => re.parse_table_section(&mut rt.tables, s).map_err(bad)?,
+                Payload::MemorySection(s) => {
+                    for m in s {
+                        rt.memory = re.memory_type(m.map_err(bad)?).map_err(bad)?;
+                    }
+                }
                 Payload::GlobalSection(s) => {
-                    l.n_globals = s.count();
-                    re.parse_global_section(&mut l.globals, s).map_err(bad)?;
+                    rt.n_globals = s.count();
+                    for g in s.clone() {
+                        let g = g.map_err(bad)?;
+                        let value = match g.init_expr.get_operators_reader().read().map_err(bad)? {
+                            Operator::I32Const { value } => Some(value as u32),
+                            _ => None,
+                        };
+                        global_values.push(value);
+                    }
+                    re.parse_global_section(&mut rt.globals, s).map_err(bad)?;
                 }
                 Payload::ExportSection(s) => {
                     for export in s {
                         let export = export.map_err(bad)?;
                         match export.kind {
                             wasmparser::ExternalKind::Func => {
-                                l.runtime_funcs.insert(export.name.to_string(), export.index);
+                                rt.funcs.insert(export.name.to_string(), export.index);
                             }
                             wasmparser::ExternalKind::Global => {
-                                l.runtime_globals.insert(export.name.to_string(), export.index);
-                            }
-                            wasmparser::ExternalKind::Memory => {
-                                l.exports.export("memory", ExportKind::Memory, export.index);
+                                if let Some(Some(v)) = global_values.get(export.index as usize) {
+                                    rt.addresses.insert(export.name.to_string(), *v);
+                                }
                             }
                             _ => {}
                         }
                     }
                 }
-                Payload::ElementSection(s) => re.parse_element_section(&mut l.elements, s).map_err(bad)?,
-                Payload::CodeSectionEntry(body) => re.parse_function_body(&mut l.code, body).map_err(bad)?,
-                Payload::DataSection(s) => re.parse_data_section(&mut l.data, s).map_err(bad)?,
+                Payload::ElementSection(s) => {
+                    for e in s.clone() {
+                        if let wasmparser::ElementItems::Functions(fs) = e.map_err(bad)?.items {
+                            for f in fs {
+                                rt.table_funcs.push(f.map_err(bad)?);
+                            }
+                        }
+                    }
+                    rt.elements = Some(s);
+                }
+                Payload::CodeSectionEntry(body) => {
+                    let mut calls = Vec::new();
+                    let mut ops = body.get_operators_reader().map_err(bad)?;
+                    while !ops.eof() {
+                        match ops.read().map_err(bad)? {
+                            Operator::Call { function_index } | Operator::RefFunc { function_index } => {
+                                calls.push(function_index)
+                            }
+                            Operator::ReturnCall { function_index } => calls.push(function_index),
+                            _ => {}
+                        }
+                    }
+                    rt.callees.push(calls);
+                    rt.bodies.push(body);
+                }
+                Payload::DataSection(s) => re.parse_data_section(&mut rt.data, s).map_err(bad)?,
                 Payload::StartSection { .. } => {
                     return Err(LinkError::Runtime("the runtime must not have a start function".into()));
                 }
                 _ => {}
             }
         }
-        Ok(l)
+        Ok(rt)
+    }
+
+    /// How many functions the runtime defines (generated function `i` is `len() + i`).
+    pub fn len(&self) -> u32 {
+        self.bodies.len() as u32
+    }
+
+    /// Is the runtime empty? (Never, for a real one.)
+    pub fn is_empty(&self) -> bool {
+        self.bodies.is_empty()
     }
 
     /// The index of a runtime function exported under `name`.
     pub fn func(&self, name: &str) -> Result<u32, LinkError> {
-        self.runtime_funcs
-            .get(name)
-            .copied()
-            .ok_or_else(|| LinkError::Runtime(format!("the runtime has no function `{name}`")))
+        self.funcs.get(name).copied().ok_or_else(|| LinkError::Runtime(format!("the runtime has no function `{name}`")))
     }
 
-    /// Assembles the final module, sections in the order the binary format requires.
-    pub fn finish(self) -> Vec<u8> {
+    /// The value of an exported i32 global (the address of a data symbol such as `rt_site`).
+    pub fn address(&self, name: &str) -> Result<u32, LinkError> {
+        self.addresses.get(name).copied().ok_or_else(|| LinkError::Runtime(format!("the runtime exports no `{name}`")))
+    }
+}
+
+/// A generated function: its type index, its extra locals and its code
+/// (calls use the pre-link numbering described in the module docs).
+pub struct GenFunction {
+    /// Type index.
+    pub ty: u32,
+    /// Locals after the parameters.
+    pub locals: Vec<ValType>,
+    /// Instructions, without the final `end`.
+    pub code: Vec<Instruction<'static>>,
+}
+
+/// One module being assembled from the runtime and generated items.
+pub struct Linker {
+    rt: &'static Runtime,
+    types: TypeSection,
+    n_new_types: u32,
+    type_ids: HashMap<(Vec<ValType>, Vec<ValType>), u32>,
+    globals: GlobalSection,
+    n_new_globals: u32,
+    functions: Vec<GenFunction>,
+    exports: Vec<(String, ExportKind, u32)>,
+    data: Vec<(u32, Vec<u8>)>,
+}
+
+/// Renumbers function indices while re-encoding runtime code.
+struct Renumber<'a>(&'a [u32]);
+
+impl Reencode for Renumber<'_> {
+    type Error = std::convert::Infallible;
+    fn function_index(&mut self, func: u32) -> Result<u32, ReencodeError<Self::Error>> {
+        Ok(self.0.get(func as usize).copied().unwrap_or(u32::MAX))
+    }
+}
+
+impl Linker {
+    /// A linker over the shared runtime.
+    pub fn new() -> Result<Linker, LinkError> {
+        let rt = Runtime::get()?;
+        Ok(Linker {
+            rt,
+            types: rt.types.clone(),
+            n_new_types: 0,
+            type_ids: HashMap::new(),
+            globals: rt.globals.clone(),
+            n_new_globals: 0,
+            functions: Vec::new(),
+            exports: Vec::new(),
+            data: Vec::new(),
+        })
+    }
+
+    /// The runtime.
+    pub fn runtime(&self) -> &'static Runtime {
+        self.rt
+    }
+
+    /// The index of a function type, added if new.
+    pub fn func_type(&mut self, params: Vec<ValType>, results: Vec<ValType>) -> u32 {
+        let key = (params, results);
+        if let Some(i) = self.type_ids.get(&key) {
+            return *i;
+        }
+        self.types.ty().function(key.0.iter().copied(), key.1.iter().copied());
+        let i = self.rt.n_types + self.n_new_types;
+        self.n_new_types += 1;
+        self.type_ids.insert(key, i);
+        i
+    }
+
+    /// Adds a mutable global; returns its index.
+    pub fn global(&mut self, vt: ValType, init: &ConstExpr) -> u32 {
+        self.globals.global(GlobalType { val_type: vt, mutable: true, shared: false }, init);
+        self.n_new_globals += 1;
+        self.rt.n_globals + self.n_new_globals - 1
+    }
+
+    /// Adds a generated function; returns its pre-link index.
+    pub fn function(&mut self, f: GenFunction) -> u32 {
+        self.functions.push(f);
+        self.rt.len() + self.functions.len() as u32 - 1
+    }
+
+    /// Replaces the body of a generated function added earlier (by pre-link index).
+    pub fn set_function(&mut self, index: u32, f: GenFunction) {
+        if let Some(slot) = self.functions.get_mut((index - self.rt.len()) as usize) {
+            *slot = f;
+        }
+    }
+
+    /// Exports a function (pre-link index) under `name`.
+    pub fn export_func(&mut self, name: &str, index: u32) {
+        self.exports.push((name.to_string(), ExportKind::Func, index));
+    }
+
+    /// Places bytes in memory at `offset` when the module is instantiated.
+    pub fn data(&mut self, offset: u32, bytes: Vec<u8>) {
+        self.data.push((offset, bytes));
+    }
+
+    /// Assembles the final module: keeps the runtime functions reachable
+    /// from generated code, the table and the exports, and renumbers.
+    pub fn finish(self) -> Result<Vec<u8>, LinkError> {
+        let rt = self.rt;
+        let n_rt = rt.len();
+        let mut keep = vec![false; n_rt as usize];
+        let mut stack: Vec<u32> = rt.table_funcs.clone();
+        for f in &self.functions {
+            for ins in &f.code {
+                if let Instruction::Call(i) = ins
+                    && *i < n_rt
+                {
+                    stack.push(*i);
+                }
+            }
+        }
+        stack.extend(self.exports.iter().filter(|(_, k, i)| *k == ExportKind::Func && *i < n_rt).map(|e| e.2));
+        while let Some(f) = stack.pop() {
+            match keep.get_mut(f as usize) {
+                Some(k) if !*k => {
+                    *k = true;
+                    stack.extend(rt.callees[f as usize].iter().copied());
+                }
+                _ => {}
+            }
+        }
+        // New numbering: kept runtime functions in order, then generated ones.
+        let mut map = vec![u32::MAX; n_rt as usize];
+        let mut n_kept = 0;
+        for (i, k) in keep.iter().enumerate() {
+            if *k {
+                map[i] = n_kept;
+                n_kept += 1;
+            }
+        }
+        let renumber = |i: u32| if i < n_rt { map[i as usize] } else { i - n_rt + n_kept };
+
+        let mut functions = FunctionSection::new();
+        let mut code = CodeSection::new();
+        let mut re = Renumber(&map);
+        for (i, body) in rt.bodies.iter().enumerate() {
+            if keep[i] {
+                functions.function(rt.func_types[i]);
+                re.parse_function_body(&mut code, body.clone()).map_err(bad)?;
+            }
+        }
+        for f in &self.functions {
+            functions.function(f.ty);
+            let mut body = Function::new(f.locals.iter().map(|vt| (1, *vt)));
+            for ins in &f.code {
+                match ins {
+                    Instruction::Call(i) => body.instruction(&Instruction::Call(renumber(*i))),
+                    other => body.instruction(other),
+                };
+            }
+            body.instruction(&Instruction::End);
+            code.function(&body);
+        }
+        let mut elements = ElementSection::new();
+        if let Some(s) = &rt.elements {
+            re.parse_element_section(&mut elements, s.clone()).map_err(bad)?;
+        }
+        let mut exports = ExportSection::new();
+        exports.export("memory", ExportKind::Memory, 0);
+        for (name, kind, i) in &self.exports {
+            exports.export(name, *kind, if *kind == ExportKind::Func { renumber(*i) } else { *i });
+        }
+        // Memory: large enough for the generated data.
+        let mut memory = rt.memory;
+        let data_end = self.data.iter().map(|(o, b)| *o as u64 + b.len() as u64).max().unwrap_or(0);
+        memory.minimum = memory.minimum.max(data_end.div_ceil(65536));
+        let mut memories = MemorySection::new();
+        memories.memory(memory);
+        let mut data = rt.data.clone();
+        for (offset, bytes) in &self.data {
+            data.active(0, &ConstExpr::i32_const(*offset as i32), bytes.iter().copied());
+        }
+
         let mut m = Module::new();
         m.section(&self.types);
-        m.section(&self.functions);
-        m.section(&self.tables);
-        m.section(&self.memories);
+        m.section(&functions);
+        m.section(&rt.tables);
+        m.section(&memories);
         m.section(&self.globals);
-        m.section(&self.exports);
-        m.section(&self.elements);
-        m.section(&self.code);
-        m.section(&self.data);
-        m.finish()
+        m.section(&exports);
+        m.section(&elements);
+        m.section(&code);
+        m.section(&data);
+        Ok(m.finish())
     }
 }

@@ -124,6 +124,18 @@ impl WasmRunner {
         })
     }
 
+    /// Lowers the memory cap of this runner's runs (the sandbox's cap is the most).
+    pub fn with_memory_limit(mut self, bytes: usize) -> WasmRunner {
+        self.limits.memory_bytes = bytes;
+        self
+    }
+
+    /// Sets the wall-clock limit of this runner's runs (10 s by default).
+    pub fn with_time_limit(mut self, limit: Duration) -> WasmRunner {
+        self.limits.time_limit = limit;
+        self
+    }
+
     /// Runs the entry expression.
     pub fn run_entry(&self) -> Result<Outcome, BackendError> {
         let ty = self.module.entry_ty.clone().unwrap_or(Type::None);

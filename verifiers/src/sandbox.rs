@@ -160,6 +160,33 @@ const TICK: Duration = Duration::from_millis(1);
 /// Compiled modules kept before the cache is cleared.
 const CACHE_CAPACITY: usize = 4096;
 
+/// Cranelift's incremental cache, in memory: compiled functions by the
+/// hash of their IR. Every candidate links the same runtime functions, so
+/// after the first candidate only its own functions are compiled.
+#[derive(Debug, Default)]
+struct FunctionCache {
+    entries: Mutex<HashMap<Vec<u8>, Arc<[u8]>>>,
+}
+
+/// Compiled functions kept before the function cache is cleared.
+const FUNCTION_CACHE_CAPACITY: usize = 1 << 16;
+
+impl wasmtime::CacheStore for FunctionCache {
+    fn get(&self, key: &[u8]) -> Option<std::borrow::Cow<'_, [u8]>> {
+        let entries = self.entries.lock().ok()?;
+        entries.get(key).map(|v| std::borrow::Cow::Owned(v.to_vec()))
+    }
+
+    fn insert(&self, key: &[u8], value: Vec<u8>) -> bool {
+        let Ok(mut entries) = self.entries.lock() else { return false };
+        if entries.len() >= FUNCTION_CACHE_CAPACITY {
+            entries.clear();
+        }
+        entries.insert(key.to_vec(), value.into());
+        true
+    }
+}
+
 /// Compiled modules by content hash, with their bytes.
 type ModuleCache = HashMap<u64, (Arc<[u8]>, Arc<SandboxModule>)>;
 
@@ -181,6 +208,9 @@ impl Sandbox {
         config.epoch_interruption(true);
         config.max_wasm_stack(limits.stack_bytes);
         config.cranelift_opt_level(OptLevel::Speed);
+        config
+            .enable_incremental_compilation(Arc::new(FunctionCache::default()))
+            .map_err(|e| SandboxError::Engine(format!("{e:#}")))?;
         let mut pool = PoolingAllocationConfig::default();
         pool.total_core_instances(MAX_CONCURRENT);
         pool.total_memories(MAX_CONCURRENT);

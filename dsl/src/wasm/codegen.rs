@@ -606,6 +606,10 @@ impl<'m, 'p> FnCx<'m, 'p> {
     }
 
     fn stmt(&mut self, s: &Stmt) -> R<()> {
+        stacker::maybe_grow(128 * 1024, 2 * 1024 * 1024, || self.stmt_inner(s))
+    }
+
+    fn stmt_inner(&mut self, s: &Stmt) -> R<()> {
         match s {
             Stmt::Expr(e) => {
                 self.expr(e)?;
@@ -1174,6 +1178,12 @@ impl<'m, 'p> FnCx<'m, 'p> {
     }
 
     fn expr(&mut self, e: &Expr) -> R<()> {
+        // Nesting is bounded by the parser (MAX_NESTING); the stack grows on
+        // the heap if a debug build's frames need more than the thread has.
+        stacker::maybe_grow(128 * 1024, 2 * 1024 * 1024, || self.expr_inner(e))
+    }
+
+    fn expr_inner(&mut self, e: &Expr) -> R<()> {
         let span = e.span;
         match &e.kind {
             K::Int(v) => self.code.push(I::I64Const(*v)),

@@ -3,6 +3,7 @@
 //! same outcome type whichever runs it: the reference interpreter, or the
 //! Wasm code generator in the wasmtime sandbox (the Z3 checker joins later).
 
+pub mod capset;
 pub mod sandbox;
 
 use std::sync::OnceLock;

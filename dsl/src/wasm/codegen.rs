@@ -330,6 +330,9 @@ struct FnCx<'m, 'p> {
     extra: Vec<ValType>,
     /// Wasm local of each TIR local, and its "assigned" flag (none for parameters).
     slots: Vec<(u32, Option<u32>)>,
+    /// Locals definitely assigned at the point being generated (reads of
+    /// them need no unbound-local check).
+    assigned: Vec<bool>,
     labels: Vec<Label>,
     next_mark: u32,
     /// Does this function count call depth (program functions do)?
@@ -352,6 +355,7 @@ impl<'p> ModuleCx<'p> {
             let flag = cx.new_local(ValType::I32);
             cx.slots.push((v, Some(flag)));
         }
+        cx.assigned = (0..f.locals.len()).map(|i| i < f.params.len()).collect();
         cx.prologue();
         // A stub is never entered: its calls raise at the call site.
         if !f.is_stub {
@@ -458,6 +462,7 @@ impl<'m, 'p> FnCx<'m, 'p> {
             n_params,
             extra: Vec::new(),
             slots: Vec::new(),
+            assigned: Vec::new(),
             labels: Vec::new(),
             next_mark: 0,
             counts_depth,
@@ -659,14 +664,20 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 self.expr(c)?;
                 self.code.push(I::If(BlockType::Empty));
                 self.labels.push(Label::Plain);
+                let before = self.assigned.clone();
                 self.block(a)?;
+                let after_a = self.branch_end(a, before.clone());
                 if !b.is_empty() {
                     self.code.push(I::Else);
                     self.block(b)?;
                 }
+                let after_b = self.branch_end(b, before);
+                // Assigned after the `if`: assigned on both paths that go on.
+                self.assigned = after_a.iter().zip(&after_b).map(|(x, y)| *x && *y).collect();
                 self.end_block();
             }
             Stmt::While(c, body) => {
+                let before = self.assigned.clone();
                 self.open(BlockType::Empty, Label::Break);
                 self.open_loop(Label::Continue);
                 self.expr(c)?;
@@ -677,8 +688,11 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 self.code.push(I::Br(0));
                 self.end_block();
                 self.end_block();
+                // The body may not have run.
+                self.assigned = before;
             }
             Stmt::For { target, iter, body, span } => {
+                let before = self.assigned.clone();
                 self.open(BlockType::Empty, Label::Break);
                 let elem = iter.ty.elem().unwrap_or(Type::Int);
                 self.for_each(iter, &mut |cx, item| {
@@ -690,6 +704,7 @@ impl<'m, 'p> FnCx<'m, 'p> {
                     Ok(())
                 })?;
                 self.end_block();
+                self.assigned = before;
             }
             Stmt::Break => {
                 let d = self.br_depth(Label::Break);
@@ -720,6 +735,17 @@ impl<'m, 'p> FnCx<'m, 'p> {
         Ok(())
     }
 
+    /// The assigned set at the end of a branch that began with `before`:
+    /// everything, when the branch cannot fall through (it ends in
+    /// `return`, `break` or `continue`).
+    fn branch_end(&mut self, stmts: &[Stmt], before: Vec<bool>) -> Vec<bool> {
+        let now = std::mem::replace(&mut self.assigned, before);
+        match stmts.last() {
+            Some(Stmt::Return(..) | Stmt::Break | Stmt::Continue) => vec![true; now.len()],
+            _ => now,
+        }
+    }
+
     fn local_ty(&self, id: usize) -> Type {
         self.current_locals().get(id).map_or(Type::Int, |l| l.ty.clone())
     }
@@ -742,16 +768,20 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 if let Some(flag) = flag {
                     self.emit([I::I32Const(1), I::LocalSet(flag)]);
                 }
+                if let Some(a) = self.assigned.get_mut(*id) {
+                    *a = true;
+                }
                 Ok(())
             }
             Target::Index { seq, index, span } => {
                 self.emit_to_slot(ty);
                 let v = self.save(ValType::I64);
                 self.expr(seq)?;
+                let l = self.save(ValType::I32);
                 self.expr_int(index)?;
-                self.code.push(I::LocalGet(v));
-                self.site(*span);
-                self.call_rt("rt_list_setitem")
+                let addr = self.item_address(l, &seq.ty, *span, "list assignment index out of range");
+                self.emit([I::LocalGet(addr), I::LocalGet(v), I::I64Store(mem(0, 3))]);
+                Ok(())
             }
             Target::Unpack(targets, uspan) => {
                 let n = targets.len();
@@ -784,6 +814,41 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 Ok(())
             }
         }
+    }
+
+    /// With an i64 index on the stack: checks it against the length of the
+    /// list or tuple in local `seq` (Python's negative indices included,
+    /// raising IndexError with `message`) and returns a local holding the
+    /// address of that item's slot.
+    fn item_address(&mut self, seq: u32, ty: &Type, span: Span, message: &str) -> u32 {
+        let i = self.save(ValType::I64);
+        let n = self.new_local(ValType::I64);
+        let k = self.new_local(ValType::I64);
+        // k = i + (len if i < 0); unsigned k >= len covers both ends.
+        self.emit([
+            I::LocalGet(seq),
+            I::I32Load(mem(0, 2)),
+            I::I64ExtendI32U,
+            I::LocalSet(n),
+            I::LocalGet(i),
+            I::LocalGet(i),
+            I::I64Const(63),
+            I::I64ShrS,
+            I::LocalGet(n),
+            I::I64And,
+            I::I64Add,
+            I::LocalTee(k),
+            I::LocalGet(n),
+            I::I64GeU,
+        ]);
+        self.raise_if(ErrorKind::IndexError, span, message);
+        if matches!(ty, Type::List(_)) {
+            self.emit([I::LocalGet(seq), I::I32Load(mem(8, 2))]);
+        } else {
+            self.emit([I::LocalGet(seq), I::I32Const(8), I::I32Add]);
+        }
+        self.emit([I::LocalGet(k), I::I32WrapI64, I::I32Const(3), I::I32Shl, I::I32Add]);
+        self.save(ValType::I32)
     }
 
     /// Pushes slot `i` (known in range) of the list or tuple in local `v`.
@@ -1029,6 +1094,22 @@ impl<'m, 'p> FnCx<'m, 'p> {
         self.code.push(I::LocalSet(i));
         self.expr_int(&args[1])?;
         self.code.push(I::LocalSet(stop));
+        if matches!(args[2].kind, K::Int(1)) {
+            // The common `range(a, b)`: i < stop <= i64::MAX, so i + 1 cannot overflow.
+            let done = self.fresh_mark();
+            self.open(BlockType::Empty, done);
+            self.open_loop(Label::Plain);
+            self.emit([I::LocalGet(i), I::LocalGet(stop), I::I64GeS]);
+            let d = self.br_depth(done);
+            self.code.push(I::BrIf(d));
+            let item = self.new_local(ValType::I64);
+            self.emit([I::LocalGet(i), I::LocalTee(item), I::I64Const(1), I::I64Add, I::LocalSet(i)]);
+            f(self, item)?;
+            self.code.push(I::Br(0));
+            self.end_block();
+            self.end_block();
+            return Ok(());
+        }
         self.expr_int(&args[2])?;
         self.code.push(I::LocalTee(step));
         self.code.push(I::I64Eqz);
@@ -1101,7 +1182,8 @@ impl<'m, 'p> FnCx<'m, 'p> {
             return f(self, v);
         };
         let elem = clause.iter.ty.elem().unwrap_or(Type::Int);
-        self.for_each(&clause.iter, &mut |cx, item| {
+        let before = self.assigned.clone();
+        let r = self.for_each(&clause.iter, &mut |cx, item| {
             let skip = cx.fresh_mark();
             cx.open(BlockType::Empty, skip);
             cx.code.push(I::LocalGet(item));
@@ -1115,7 +1197,9 @@ impl<'m, 'p> FnCx<'m, 'p> {
             cx.comprehension(elt, clauses, depth + 1, f)?;
             cx.end_block();
             Ok(())
-        })
+        });
+        self.assigned = before;
+        r
     }
 
     /// All items of an iterable, in a new list (a local).
@@ -1196,7 +1280,8 @@ impl<'m, 'p> FnCx<'m, 'p> {
             K::None => {}
             K::Local(id) => {
                 let (v, flag) = self.slot(*id, span)?;
-                if let Some(flag) = flag {
+                let definitely = self.assigned.get(*id).copied().unwrap_or(false);
+                if let Some(flag) = flag.filter(|_| !definitely) {
                     let name = self.current_locals().get(*id).map_or(String::new(), |l| l.name.clone());
                     self.emit([I::LocalGet(flag), I::I32Eqz]);
                     self.raise_if(
@@ -1280,18 +1365,18 @@ impl<'m, 'p> FnCx<'m, 'p> {
             K::Method(m, args) => self.method(*m, args, e)?,
             K::Index(s, i) => {
                 self.expr(s)?;
-                self.expr_int(i)?;
-                self.site(span);
-                match &s.ty {
-                    Type::Str => self.call_rt("rt_str_getitem")?,
-                    Type::List(_) => {
-                        self.call_rt("rt_list_getitem")?;
-                        self.emit_from_slot(&e.ty);
-                    }
-                    _ => {
-                        self.call_rt("rt_tuple_getitem")?;
-                        self.emit_from_slot(&e.ty);
-                    }
+                if s.ty == Type::Str {
+                    self.expr_int(i)?;
+                    self.site(span);
+                    self.call_rt("rt_str_getitem")?;
+                } else {
+                    // Inline: evaluators index lists in their hottest loops.
+                    let seq = self.save(ValType::I32);
+                    self.expr_int(i)?;
+                    let what = if matches!(s.ty, Type::List(_)) { "list" } else { "tuple" };
+                    let addr = self.item_address(seq, &s.ty, span, &format!("{what} index out of range"));
+                    self.emit([I::LocalGet(addr), I::I64Load(mem(0, 3))]);
+                    self.emit_from_slot(&e.ty);
                 }
             }
             K::Slice(s, lo, hi, st) => {

@@ -161,6 +161,16 @@ impl Runtime {
                 _ => {}
             }
         }
+        // wasm-ld wraps each exported function of a WASI module in a thunk
+        // that calls it and then the (empty) destructors; call the function
+        // itself instead: `local.get 0..k; call f; call dtors; end`.
+        for index in rt.funcs.values_mut() {
+            if let Some(inner) = rt.bodies.get(*index as usize).and_then(unwrap_thunk)
+                && rt.func_types.get(inner as usize) == rt.func_types.get(*index as usize)
+            {
+                *index = inner;
+            }
+        }
         Ok(rt)
     }
 
@@ -183,6 +193,22 @@ impl Runtime {
     pub fn address(&self, name: &str) -> Result<u32, LinkError> {
         self.addresses.get(name).copied().ok_or_else(|| LinkError::Runtime(format!("the runtime exports no `{name}`")))
     }
+}
+
+/// The function a linker-made export thunk calls, if `body` is one.
+fn unwrap_thunk(body: &FunctionBody<'static>) -> Option<u32> {
+    let mut ops = body.get_operators_reader().ok()?;
+    let mut next_local = 0;
+    let mut calls = Vec::new();
+    while !ops.eof() {
+        match ops.read().ok()? {
+            Operator::LocalGet { local_index } if calls.is_empty() && local_index == next_local => next_local += 1,
+            Operator::Call { function_index } => calls.push(function_index),
+            Operator::End if calls.len() == 2 => return Some(calls[0]),
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// A generated function: its type index, its extra locals and its code

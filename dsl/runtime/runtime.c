@@ -31,9 +31,16 @@ u32 rt_heap_top;
  * by generated code before a runtime call that can fail. */
 u64 rt_site;
 
+/* The memory cap in bytes, written by the host before a run (0: unknown).
+ * It lets the allocator grow memory in large steps without ever asking
+ * for more than the cap (a request past it traps as OutOfMemory). */
+u32 rt_mem_cap;
+
 /* Bump allocation, 8-byte aligned. Runs are short and instances are
- * recycled, so memory is never freed. Growing past the sandbox's cap traps
- * inside memory.grow, which the sandbox reports as OutOfMemory. */
+ * recycled, so memory is never freed. Memory grows by doubling (each
+ * memory.grow is a system call on the host) within the cap; growing past
+ * the cap traps inside memory.grow, which the sandbox reports as
+ * OutOfMemory. */
 EXPORT("rt_alloc")
 void *rt_alloc(u32 n) {
     if (rt_heap_top == 0) rt_heap_top = (u32)(unsigned long)&__heap_base;
@@ -42,7 +49,15 @@ void *rt_alloc(u32 n) {
     if (end < p) oom();
     u32 have = (u32)__builtin_wasm_memory_size(0) * 65536u;
     if (end > have) {
-        u32 pages = (end - have + 65535) / 65536;
+        u32 cur = have >> 16;
+        u32 need = (u32)(((u64)end - have + 65535) >> 16);
+        u32 pages = need;
+        u32 cap_pages = rt_mem_cap >> 16;
+        if (cap_pages > cur) {
+            u32 extra = cur < 16 ? 16 : cur;
+            if (extra > cap_pages - cur) extra = cap_pages - cur;
+            if (extra > pages) pages = extra;
+        }
         if (__builtin_wasm_memory_grow(0, pages) == (unsigned long)-1) oom();
     }
     rt_heap_top = end;

@@ -160,7 +160,9 @@ impl WasmRunner {
     fn run(&self, export: &str, args: Vec<(Type, Value)>, ret: &Type) -> Result<Outcome, BackendError> {
         let sb = shared_sandbox()?;
         let n_results = usize::from(*ret != Type::None);
+        let cap = u32::try_from(self.limits.memory_bytes.min(sb.limits().memory_bytes)).unwrap_or(u32::MAX);
         let outcome = sb.run_limited(&self.compiled, self.limits, |g| {
+            g.write(self.module.mem_cap_addr as usize, &cap.to_le_bytes())?;
             g.call(wasm::INIT_EXPORT, &[], 0)?;
             let vals = args.iter().map(|(t, v)| to_wasm(g, t, v)).collect::<wasmtime::Result<Vec<_>>>()?;
             let out = g.call(export, &vals, n_results)?;

@@ -61,6 +61,10 @@ pub struct WasmModule {
     pub messages: Vec<String>,
     /// The entry expression's type.
     pub entry_ty: Option<Type>,
+    /// Address of the runtime's `rt_mem_cap` (a u32): the host writes the
+    /// run's memory cap there before running, so the allocator can grow
+    /// memory in large steps without crossing it.
+    pub mem_cap_addr: u32,
 }
 
 /// Why a program could not be compiled.
@@ -206,7 +210,9 @@ pub fn compile(program: &Program, entry: Option<&Expr>, options: &Options) -> R<
         } else {
             l.func_type(vec![], vec![])
         };
-        placeholders.push(l.function(GenFunction { ty, locals: Vec::new(), code: vec![I::Unreachable] }));
+        let index = l.function(GenFunction { ty, locals: Vec::new(), code: vec![I::Unreachable] });
+        l.name_func(index, &f.name);
+        placeholders.push(index);
     }
     let ty_void = l.func_type(vec![], vec![]);
     let init_idx = l.function(GenFunction { ty: ty_void, locals: Vec::new(), code: vec![] });
@@ -248,7 +254,8 @@ pub fn compile(program: &Program, entry: Option<&Expr>, options: &Options) -> R<
     }
     l.data(runtime.address("rt_heap_top")?, heap_start.to_le_bytes().to_vec());
     let messages = module.messages;
-    Ok(WasmModule { bytes: l.finish()?, messages, entry_ty })
+    let mem_cap_addr = runtime.address("rt_mem_cap")?;
+    Ok(WasmModule { bytes: l.finish()?, messages, entry_ty, mem_cap_addr })
 }
 
 /// `base ** exp` by squaring, wrapping like the interpreter (`exp >= 0`).
@@ -1498,6 +1505,33 @@ impl<'m, 'p> FnCx<'m, 'p> {
     }
 
     fn binary(&mut self, op: BinOp, l: &Expr, r: &Expr, ty: &Type, span: Span) -> R<()> {
+        // `x % c` and `x // c` with a positive constant: no zero or -1 cases,
+        // and cranelift turns the division into a multiplication.
+        if let (Type::Int, Type::Int, K::Int(c), BinOp::Mod | BinOp::FloorDiv) = (ty, &l.ty, &r.kind, op)
+            && *c > 0
+        {
+            self.expr(l)?;
+            let x = self.save(ValType::I64);
+            let rem = self.new_local(ValType::I64);
+            self.emit([I::LocalGet(x), I::I64Const(*c), I::I64RemS, I::LocalSet(rem)]);
+            if op == BinOp::Mod {
+                // rem + (c if rem < 0)
+                self.emit([
+                    I::LocalGet(rem),
+                    I::LocalGet(rem),
+                    I::I64Const(63),
+                    I::I64ShrS,
+                    I::I64Const(*c),
+                    I::I64And,
+                ]);
+                self.code.push(I::I64Add);
+            } else {
+                // x / c - (1 if rem < 0)
+                self.emit([I::LocalGet(x), I::I64Const(*c), I::I64DivS, I::LocalGet(rem), I::I64Const(63), I::I64ShrU]);
+                self.code.push(I::I64Sub);
+            }
+            return Ok(());
+        }
         self.expr(l)?;
         let a = self.save(val_type(&l.ty, l.span)?);
         self.expr(r)?;

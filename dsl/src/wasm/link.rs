@@ -49,6 +49,8 @@ pub struct Runtime {
     table_funcs: Vec<u32>,
     data: DataSection,
     funcs: HashMap<String, u32>,
+    /// Function names from the runtime's name section (for profilers).
+    names: HashMap<u32, String>,
     /// Exported i32 globals' values (data symbols' addresses, `__heap_base`).
     addresses: HashMap<String, u32>,
 }
@@ -78,6 +80,7 @@ impl Runtime {
             table_funcs: Vec::new(),
             data: DataSection::new(),
             funcs: HashMap::new(),
+            names: HashMap::new(),
             addresses: HashMap::new(),
         };
         let mut global_values = Vec::new();
@@ -155,6 +158,17 @@ impl Runtime {
                     rt.bodies.push(body);
                 }
                 Payload::DataSection(s) => re.parse_data_section(&mut rt.data, s).map_err(bad)?,
+                Payload::CustomSection(c) => {
+                    if let wasmparser::KnownCustom::Name(names) = c.as_known() {
+                        for n in names.into_iter().flatten() {
+                            if let wasmparser::Name::Function(map) = n {
+                                for naming in map.into_iter().flatten() {
+                                    rt.names.insert(naming.index, naming.name.to_string());
+                                }
+                            }
+                        }
+                    }
+                }
                 Payload::StartSection { .. } => {
                     return Err(LinkError::Runtime("the runtime must not have a start function".into()));
                 }
@@ -233,6 +247,7 @@ pub struct Linker {
     functions: Vec<GenFunction>,
     exports: Vec<(String, ExportKind, u32)>,
     data: Vec<(u32, Vec<u8>)>,
+    names: Vec<(u32, String)>,
 }
 
 /// Renumbers function indices while re-encoding runtime code.
@@ -259,6 +274,7 @@ impl Linker {
             functions: Vec::new(),
             exports: Vec::new(),
             data: Vec::new(),
+            names: Vec::new(),
         })
     }
 
@@ -298,6 +314,11 @@ impl Linker {
         if let Some(slot) = self.functions.get_mut((index - self.rt.len()) as usize) {
             *slot = f;
         }
+    }
+
+    /// Names a generated function (pre-link index) in the name section.
+    pub fn name_func(&mut self, index: u32, name: &str) {
+        self.names.push((index, name.to_string()));
     }
 
     /// Exports a function (pre-link index) under `name`.
@@ -388,6 +409,21 @@ impl Linker {
             data.active(0, &ConstExpr::i32_const(*offset as i32), bytes.iter().copied());
         }
 
+        // Function names, so profilers and traps name the code.
+        let mut names = wasm_encoder::NameMap::new();
+        for (i, k) in keep.iter().enumerate() {
+            if *k && let Some(n) = rt.names.get(&(i as u32)) {
+                names.append(map[i], n);
+            }
+        }
+        let mut generated = self.names.clone();
+        generated.sort_by_key(|(i, _)| *i);
+        for (i, n) in &generated {
+            names.append(renumber(*i), n);
+        }
+        let mut name_section = wasm_encoder::NameSection::new();
+        name_section.functions(&names);
+
         let mut m = Module::new();
         m.section(&self.types);
         m.section(&functions);
@@ -398,6 +434,7 @@ impl Linker {
         m.section(&elements);
         m.section(&code);
         m.section(&data);
+        m.section(&name_section);
         Ok(m.finish())
     }
 }

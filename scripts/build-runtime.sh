@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 out=dsl/runtime/runtime.wasm
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-clang --target=wasm32-wasi -O2 -nostartfiles \
+clang --target=wasm32-wasi -O2 -ffp-contract=off -nostartfiles \
     -Wall -Wextra -Werror -Wno-gnu-statement-expression \
     -Wl,--no-entry -Wl,--strip-debug -Wl,-z,stack-size=65536 \
     -Wl,--export=rt_heap_top -Wl,--export=rt_site -Wl,--export=rt_mem_cap -Wl,--export=__heap_base \

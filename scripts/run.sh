@@ -26,7 +26,11 @@ run exec examples/numbers.py --call 'fib(1000)'
 run exec examples/numbers.py --call 'primes_below(50)'
 run exec examples/numbers.py --call 'mean_and_spread([1.5, 2.5, 4.0])'
 run exec examples/numbers.py --call 'popcount(2 ** 40 - 1)'
-run exec examples/numbers.py --call 'fib(1000)' --backend wasm
+run exec examples/numbers.py --call 'fib(1000)' --backend interp
+echo
+echo "# FunSearch's cap-set evaluator at n = 8 with its published priority function: a 512-cap"
+cat benches/capset/priority_funsearch_n8.py benches/capset/solve.py > target/capset_n8.py
+run exec target/capset_n8.py --call 'evaluate(8)'
 echo
 echo "# A runtime error names its Python exception and its location"
 run exec examples/numbers.py --call 'mean_and_spread([])' || echo "(exit status $?)"

@@ -360,6 +360,186 @@ double rt_float_divmod(double vx, double wx, int which) {
     return fl;
 }
 
+
+/* ------------------------------------------------------------ pow */
+
+/* FreeBSD's e_pow.c (fdlibm; Copyright (C) 2004 Sun Microsystems, freely
+ * distributable with this notice), as the Rust `libm` crate ports it: the
+ * interpreter calls `libm::pow`, and this is the same algorithm, operation
+ * for operation (no FMA contraction: -ffp-contract=off), so both backends
+ * give the same bits on every host. */
+static const double BP[2] = {1.0, 1.5};
+static const double DP_H[2] = {0.0, 5.84962487220764160156e-01};
+static const double DP_L[2] = {0.0, 1.35003920212974897128e-08};
+#define TWO53 9007199254740992.0
+#define HUGE_ 1.0e300
+#define TINY 1.0e-300
+#define L1 5.99999999999994648725e-01
+#define L2 4.28571428578550184252e-01
+#define L3 3.33333329818377432918e-01
+#define L4 2.72728123808534006489e-01
+#define L5 2.30660745775561754067e-01
+#define L6 2.06975017800338417784e-01
+#define P1 1.66666666666666019037e-01
+#define P2 -2.77777777770155933842e-03
+#define P3 6.61375632143793436117e-05
+#define P4 -1.65339022054652515390e-06
+#define P5 4.13813679705723846039e-08
+#define LG2 6.93147180559945286227e-01
+#define LG2_H 6.93147182464599609375e-01
+#define LG2_L -1.90465429995776804525e-09
+#define OVT 8.0085662595372944372e-017
+#define CP 9.61796693925975554329e-01
+#define CP_H 9.61796700954437255859e-01
+#define CP_L -7.02846165095275826516e-09
+#define IVLN2 1.44269504088896338700e+00
+#define IVLN2_H 1.44269502162933349609e+00
+#define IVLN2_L 1.92596299112661746887e-08
+
+static u64 bits_of(double f) { union { double f; u64 u; } x = { f }; return x.u; }
+static double of_bits(u64 u) { union { u64 u; double f; } x = { u }; return x.f; }
+static double set_low(double f, u32 lo) { return of_bits((bits_of(f) & 0xffffffff00000000ull) | lo); }
+static double set_high(double f, u32 hi) { return of_bits((bits_of(f) & 0xffffffffull) | ((u64)hi << 32)); }
+static u32 high_word(double f) { return (u32)(bits_of(f) >> 32); }
+
+static double fd_pow(double x, double y) {
+    double t1, t2;
+    int hx = (int)(bits_of(x) >> 32), hy = (int)(bits_of(y) >> 32);
+    u32 lx = (u32)bits_of(x), ly = (u32)bits_of(y);
+    int ix = hx & 0x7fffffff, iy = hy & 0x7fffffff;
+    if (((u32)iy | ly) == 0) return 1.0;
+    if (hx == 0x3ff00000 && lx == 0) return 1.0;
+    if (ix > 0x7ff00000 || (ix == 0x7ff00000 && lx != 0) || iy > 0x7ff00000 || (iy == 0x7ff00000 && ly != 0))
+        return x + y;
+    int yisint = 0, k, j;
+    if (hx < 0) {
+        if (iy >= 0x43400000) yisint = 2;
+        else if (iy >= 0x3ff00000) {
+            k = (iy >> 20) - 0x3ff;
+            if (k > 20) {
+                j = (int)(ly >> (52 - k));
+                if ((u32)((u32)j << (52 - k)) == ly) yisint = 2 - (j & 1);
+            } else if (ly == 0) {
+                j = iy >> (20 - k);
+                if ((int)((u32)j << (20 - k)) == iy) yisint = 2 - (j & 1);
+            }
+        }
+    }
+    if (ly == 0) {
+        if (iy == 0x7ff00000) {
+            if (((ix - 0x3ff00000) | (int)lx) == 0) return 1.0;
+            if (ix >= 0x3ff00000) return hy >= 0 ? y : 0.0;
+            return hy >= 0 ? 0.0 : -y;
+        }
+        if (iy == 0x3ff00000) return hy >= 0 ? x : 1.0 / x;
+        if (hy == 0x40000000) return x * x;
+        if (hy == 0x3fe00000 && hx >= 0) return __builtin_sqrt(x);
+    }
+    double ax = fabs(x);
+    if (lx == 0 && (ix == 0x7ff00000 || ix == 0 || ix == 0x3ff00000)) {
+        double z = ax;
+        if (hy < 0) z = 1.0 / z;
+        if (hx < 0) {
+            if (((ix - 0x3ff00000) | yisint) == 0) z = (z - z) / (z - z);
+            else if (yisint == 1) z = -z;
+        }
+        return z;
+    }
+    double s = 1.0;
+    if (hx < 0) {
+        if (yisint == 0) return (x - x) / (x - x);
+        if (yisint == 1) s = -1.0;
+    }
+    if (iy > 0x41e00000) {
+        if (iy > 0x43f00000) {
+            if (ix <= 0x3fefffff) return hy < 0 ? HUGE_ * HUGE_ : TINY * TINY;
+            if (ix >= 0x3ff00000) return hy > 0 ? HUGE_ * HUGE_ : TINY * TINY;
+        }
+        if (ix < 0x3fefffff) return hy < 0 ? s * HUGE_ * HUGE_ : s * TINY * TINY;
+        if (ix > 0x3ff00000) return hy > 0 ? s * HUGE_ * HUGE_ : s * TINY * TINY;
+        double t = ax - 1.0;
+        double w = (t * t) * (0.5 - t * (0.3333333333333333333333 - t * 0.25));
+        double u = IVLN2_H * t;
+        double v = t * IVLN2_L - w * IVLN2;
+        t1 = set_low(u + v, 0);
+        t2 = v - (t1 - u);
+    } else {
+        int n = 0;
+        if (ix < 0x00100000) {
+            ax *= TWO53;
+            n -= 53;
+            ix = (int)high_word(ax);
+        }
+        n += (ix >> 20) - 0x3ff;
+        j = ix & 0x000fffff;
+        ix = j | 0x3ff00000;
+        if (j <= 0x3988E) k = 0;
+        else if (j < 0xBB67A) k = 1;
+        else { k = 0; n += 1; ix -= 0x00100000; }
+        ax = set_high(ax, (u32)ix);
+        double u = ax - BP[k];
+        double v = 1.0 / (ax + BP[k]);
+        double ss = u * v;
+        double s_h = set_low(ss, 0);
+        double t_h = set_high(0.0, (((u32)ix >> 1) | 0x20000000) + 0x00080000 + ((u32)k << 18));
+        double t_l = ax - (t_h - BP[k]);
+        double s_l = v * ((u - s_h * t_h) - s_h * t_l);
+        double s2 = ss * ss;
+        double r = s2 * s2 * (L1 + s2 * (L2 + s2 * (L3 + s2 * (L4 + s2 * (L5 + s2 * L6)))));
+        r += s_l * (s_h + ss);
+        s2 = s_h * s_h;
+        t_h = set_low(3.0 + s2 + r, 0);
+        t_l = r - ((t_h - 3.0) - s2);
+        u = s_h * t_h;
+        v = s_l * t_h + t_l * ss;
+        double p_h = set_low(u + v, 0);
+        double p_l = v - (p_h - u);
+        double z_h = CP_H * p_h;
+        double z_l = CP_L * p_h + p_l * CP + DP_L[k];
+        double t = (double)n;
+        t1 = set_low(((z_h + z_l) + DP_H[k]) + t, 0);
+        t2 = z_l - (((t1 - t) - DP_H[k]) - z_h);
+    }
+    double y1 = set_low(y, 0);
+    double p_l = (y - y1) * t1 + y * t2;
+    double p_h = y1 * t1;
+    double z = p_l + p_h;
+    j = (int)(bits_of(z) >> 32);
+    int i = (int)(u32)bits_of(z);
+    if (j >= 0x40900000) {
+        if (((j - 0x40900000) | i) != 0) return s * HUGE_ * HUGE_;
+        if (p_l + OVT > z - p_h) return s * HUGE_ * HUGE_;
+    } else if ((j & 0x7fffffff) >= 0x4090cc00) {
+        if ((((u32)j - 0xc090cc00u) | (u32)i) != 0) return s * TINY * TINY;
+        if (p_l <= z - p_h) return s * TINY * TINY;
+    }
+    i = j & 0x7fffffff;
+    k = (i >> 20) - 0x3ff;
+    int n = 0;
+    if (i > 0x3fe00000) {
+        n = j + (0x00100000 >> (k + 1));
+        k = ((n & 0x7fffffff) >> 20) - 0x3ff;
+        double t = set_high(0.0, (u32)(n & ~(0x000fffff >> k)));
+        n = ((n & 0x000fffff) | 0x00100000) >> (20 - k);
+        if (j < 0) n = -n;
+        p_h -= t;
+    }
+    double t = set_low(p_l + p_h, 0);
+    double u = t * LG2_H;
+    double v = (p_l - (t - p_h)) * LG2 + t * LG2_L;
+    z = u + v;
+    double w = v - (z - u);
+    t = z * z;
+    t1 = z - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
+    double r = (z * t1) / (t1 - 2.0) - (w + z * w);
+    z = 1.0 - (r - z);
+    j = (int)high_word(z);
+    j = (int)((u32)j + ((u32)n << 20));
+    if ((j >> 20) <= 0) z = scalbn(z, n);
+    else z = set_high(z, (u32)j);
+    return s * z;
+}
+
 /* CPython's float ** float (interp::float_pow). */
 EXPORT("rt_float_pow")
 double rt_float_pow(double x, double y) {
@@ -369,7 +549,7 @@ double rt_float_pow(double x, double y) {
     if (x == 0.0 && y < 0.0 && isfinite(y)) raise(E_ZERO_DIVISION, "0.0 cannot be raised to a negative power");
     if (x < 0.0 && isfinite(x) && isfinite(y) && y != trunc(y))
         raise(E_VALUE, "negative number cannot be raised to a fractional power");
-    double r = pow(x, y);
+    double r = fd_pow(x, y);
     if (isinf(r) && isfinite(x) && isfinite(y)) raise(E_OVERFLOW, "(34, 'Numerical result out of range')");
     return r;
 }

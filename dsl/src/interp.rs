@@ -1836,7 +1836,9 @@ fn float_pow(x: f64, y: f64, span: Span) -> R<f64> {
         // Python returns a complex number here; synth has none.
         return err(ErrorKind::ValueError, "negative number cannot be raised to a fractional power", span);
     }
-    let r = x.powf(y);
+    // fdlibm's pow (the `libm` crate), not the host's: the same bits on every
+    // machine, and the Wasm runtime has the same algorithm (runtime/num.c).
+    let r = libm::pow(x, y);
     if r.is_infinite() && x.is_finite() && y.is_finite() {
         return err(ErrorKind::OverflowError, "(34, 'Numerical result out of range')", span);
     }

@@ -13,6 +13,21 @@
 # run: float_round_nan() -> !ValueError
 # run: float_round_inf() -> !OverflowError
 # run: sum_start() -> (10, 2.5, [1, 2, 3])
+# run: parse_float(" -1_000.5e-1 ") -> -100.05
+# run: parse_float("+-1") -> !ValueError
+# run: parse_float("1e") -> !ValueError
+# run: parse_float("-InFiNiTy") -> -inf
+# run: parse_float(".5") -> 0.5
+# run: parse_float("5.") -> 5.0
+# run: parse_float("1__0") -> !ValueError
+# run: parse_float("0.1e-310") -> 1e-311
+# run: reprs(0.1, 1e16, 5e-324, 123456789.125) -> ('0.1', '1e+16', '5e-324', '123456789.125')
+# run: reprs(1/3, 2.0**53, 1.7976931348623157e308, -0.0) -> ('0.3333333333333333', '9007199254740992.0', '1.7976931348623157e+308', '-0.0')
+# run: round_places(2.675, 2) -> 2.67
+# run: round_places(0.5, 0) -> 0.0
+# run: round_places(1.5, 0) -> 2.0
+# run: round_places(123.456, -1) -> 120.0
+# run: round_places(-0.04, 1) -> -0.0
 
 def aggregates(xs: list[int]) -> tuple[int, int, int, int, int, int, bool, bool]:
     return len(xs), sum(xs), min(xs), max(xs), max(xs[0], xs[-1]), min(3, 1, 2), any(x > 4 for x in xs), all(x > 0 for x in xs)
@@ -86,3 +101,15 @@ def pow_mod_not_invertible() -> int:
 # run: in_range(10 ** 12) -> (True, False, True, False, True, False)
 def in_range(n: int) -> tuple[bool, bool, bool, bool, bool, bool]:
     return n - 1 in range(n), n in range(n), 4 in range(0, 10, 2), 5 in range(0, 10, 2), 7 in range(10, 0, -3), 3.5 in range(5)
+
+
+def parse_float(s: str) -> float:
+    return float(s)
+
+
+def reprs(a: float, b: float, c: float, d: float) -> tuple[str, str, str, str]:
+    return repr(a), repr(b), repr(c), repr(d)
+
+
+def round_places(x: float, n: int) -> float:
+    return round(x, n)

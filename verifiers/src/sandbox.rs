@@ -162,27 +162,30 @@ const CACHE_CAPACITY: usize = 4096;
 
 /// Cranelift's incremental cache, in memory: compiled functions by the
 /// hash of their IR. Every candidate links the same runtime functions, so
-/// after the first candidate only its own functions are compiled.
+/// after the first candidate only its own functions are compiled. Entries
+/// live for the process (their bytes are leaked, so lookups hand out
+/// borrowed slices without copying) and the cache stops growing at
+/// `FUNCTION_CACHE_CAPACITY` entries.
 #[derive(Debug, Default)]
 struct FunctionCache {
-    entries: Mutex<HashMap<Vec<u8>, Arc<[u8]>>>,
+    entries: Mutex<HashMap<Vec<u8>, &'static [u8]>>,
 }
 
-/// Compiled functions kept before the function cache is cleared.
-const FUNCTION_CACHE_CAPACITY: usize = 1 << 16;
+/// Compiled functions kept in the function cache, at most.
+const FUNCTION_CACHE_CAPACITY: usize = 8192;
 
 impl wasmtime::CacheStore for FunctionCache {
     fn get(&self, key: &[u8]) -> Option<std::borrow::Cow<'_, [u8]>> {
         let entries = self.entries.lock().ok()?;
-        entries.get(key).map(|v| std::borrow::Cow::Owned(v.to_vec()))
+        entries.get(key).map(|v| std::borrow::Cow::Borrowed(*v))
     }
 
     fn insert(&self, key: &[u8], value: Vec<u8>) -> bool {
         let Ok(mut entries) = self.entries.lock() else { return false };
-        if entries.len() >= FUNCTION_CACHE_CAPACITY {
-            entries.clear();
+        if entries.len() >= FUNCTION_CACHE_CAPACITY || entries.contains_key(key) {
+            return false;
         }
-        entries.insert(key.to_vec(), value.into());
+        entries.insert(key.to_vec(), Box::leak(value.into_boxed_slice()));
         true
     }
 }

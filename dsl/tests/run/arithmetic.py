@@ -15,6 +15,9 @@
 # run: power(-3, 3) -> -27
 # run: power(5, 0) -> 1
 # run: fpow(2.0, 0.5) -> 1.4142135623730951
+# run: fpow(812993.2320474542, 0.5) -> 901.6613732701729
+# run: fpow(1.0000001, 1e7) -> 2.7182816941320818
+# run: fpow(-2.0, 3.0) -> -8.0
 # run: fpow(0.0, -1.0) -> !ZeroDivisionError
 # run: fpow(10.0, 400.0) -> !OverflowError
 # run: precedence() -> (-16, 512, 7, 0, True)

@@ -26,9 +26,9 @@ pub struct GenConfig {
     pub max_block_depth: usize,
     /// How many input tuples to generate.
     pub n_inputs: usize,
-    /// Only `int`, `float` and `bool` values, and only the constructs the
-    /// Wasm backend compiles so far (no strings, containers, float `//`,
-    /// `%`, `**` or `round(x, n)`).
+    /// Only `int`, `float` and `bool` values and the constructs over them
+    /// (no strings, containers, float `//`, `%`, `**` or `round(x, n)`):
+    /// small numeric programs, e.g. for the enumerator's tests.
     pub scalars_only: bool,
 }
 

@@ -1,7 +1,7 @@
 //! Which functions a compiled module needs: the call graph (petgraph) of the
 //! program, walked from the entry expression and the constants. Functions
-//! nothing reaches are left out of the module, so one function the backend
-//! cannot compile yet does not block the others.
+//! nothing reaches are left out of the module: a candidate run on one entry
+//! compiles only what that entry can call.
 
 use crate::tir::{Clause, Expr, ExprKind as K, FuncId, Program, Stmt, Target};
 use petgraph::graph::{DiGraph, NodeIndex};

@@ -356,3 +356,143 @@ pub enum Method {
     /// `count(x)` on a list or tuple.
     SeqCount,
 }
+
+/// Several programs as one: each program's functions renamed `name#k` (`k`
+/// its position), with calls, constants and holes renumbered. Compiling a
+/// batch of candidates into one module pays the per-module costs once.
+/// Returns the merged program and, per input program, the index of its
+/// first function in the merged one.
+pub fn merge(programs: &[Program]) -> (Program, Vec<FuncId>) {
+    let mut out = Program { functions: Vec::new(), consts: Vec::new(), n_holes: 0 };
+    let mut offsets = Vec::with_capacity(programs.len());
+    for (k, p) in programs.iter().enumerate() {
+        let shift = Shift { funcs: out.functions.len(), consts: out.consts.len(), holes: out.n_holes };
+        offsets.push(shift.funcs);
+        for c in &p.consts {
+            let mut c = c.clone();
+            c.name = format!("{}#{k}", c.name);
+            shift.expr(&mut c.value);
+            out.consts.push(c);
+        }
+        for f in &p.functions {
+            let mut f = f.clone();
+            f.name = format!("{}#{k}", f.name);
+            f.body.iter_mut().for_each(|s| shift.stmt(s));
+            for p in &mut f.params {
+                if let Some(d) = &mut p.default {
+                    shift.expr(d);
+                }
+            }
+            out.functions.push(f);
+        }
+        out.n_holes += p.n_holes;
+    }
+    (out, offsets)
+}
+
+/// Renumbering of one program's references inside a merged program.
+struct Shift {
+    funcs: usize,
+    consts: usize,
+    holes: usize,
+}
+
+impl Shift {
+    fn stmt(&self, s: &mut Stmt) {
+        match s {
+            Stmt::Expr(e) => self.expr(e),
+            Stmt::Assign { targets, value, .. } => {
+                targets.iter_mut().for_each(|t| self.target(t));
+                self.expr(value);
+            }
+            Stmt::AugAssign { target, value, .. } => {
+                self.target(target);
+                self.expr(value);
+            }
+            Stmt::Return(e, _) => {
+                if let Some(e) = e {
+                    self.expr(e);
+                }
+            }
+            Stmt::If(c, a, b) => {
+                self.expr(c);
+                a.iter_mut().chain(b.iter_mut()).for_each(|s| self.stmt(s));
+            }
+            Stmt::For { target, iter, body, .. } => {
+                self.target(target);
+                self.expr(iter);
+                body.iter_mut().for_each(|s| self.stmt(s));
+            }
+            Stmt::While(c, body) => {
+                self.expr(c);
+                body.iter_mut().for_each(|s| self.stmt(s));
+            }
+            Stmt::Break | Stmt::Continue => {}
+            Stmt::Assert(c, m, _) => {
+                self.expr(c);
+                if let Some(m) = m {
+                    self.expr(m);
+                }
+            }
+        }
+    }
+
+    fn target(&self, t: &mut Target) {
+        match t {
+            Target::Local(_) => {}
+            Target::Index { seq, index, .. } => {
+                self.expr(seq);
+                self.expr(index);
+            }
+            Target::Unpack(ts, _) => ts.iter_mut().for_each(|t| self.target(t)),
+        }
+    }
+
+    fn expr(&self, e: &mut Expr) {
+        match &mut e.kind {
+            ExprKind::Call(f, args) => {
+                *f += self.funcs;
+                args.iter_mut().for_each(|a| self.expr(a));
+            }
+            ExprKind::Const(c) => *c += self.consts,
+            ExprKind::Hole(h) => *h += self.holes,
+            ExprKind::Int(_)
+            | ExprKind::Float(_)
+            | ExprKind::Bool(_)
+            | ExprKind::Str(_)
+            | ExprKind::None
+            | ExprKind::Local(_) => {}
+            ExprKind::IntToFloat(x) | ExprKind::Truthy(x) | ExprKind::Unary(_, x) => self.expr(x),
+            ExprKind::Binary(_, a, b) | ExprKind::Index(a, b) => {
+                self.expr(a);
+                self.expr(b);
+            }
+            ExprKind::Compare(first, rest) => {
+                self.expr(first);
+                rest.iter_mut().for_each(|(_, r)| self.expr(r));
+            }
+            ExprKind::BoolOp(_, xs)
+            | ExprKind::Builtin(_, xs)
+            | ExprKind::Method(_, xs)
+            | ExprKind::List(xs)
+            | ExprKind::Tuple(xs) => xs.iter_mut().for_each(|x| self.expr(x)),
+            ExprKind::IfExp(c, a, b) => {
+                self.expr(c);
+                self.expr(a);
+                self.expr(b);
+            }
+            ExprKind::Slice(s, lo, hi, st) => {
+                self.expr(s);
+                [lo, hi, st].into_iter().flatten().for_each(|x| self.expr(x));
+            }
+            ExprKind::Comprehension(elt, clauses) => {
+                self.expr(elt);
+                for c in clauses {
+                    self.target(&mut c.target);
+                    self.expr(&mut c.iter);
+                    c.ifs.iter_mut().for_each(|i| self.expr(i));
+                }
+            }
+        }
+    }
+}

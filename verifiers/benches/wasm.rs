@@ -88,6 +88,28 @@ fn bench(c: &mut Criterion) {
             }
         })
     });
+    // A batch of 16 new candidates compiled as one module (tir::merge), each
+    // run on the 10 inputs: the per-module costs are paid once per batch.
+    const BATCH: u64 = 16;
+    g.throughput(criterion::Throughput::Elements(BATCH));
+    g.bench_function("wasm_batch16_total_10_inputs", |b| {
+        b.iter(|| {
+            let programs: Vec<_> = (0..BATCH)
+                .map(|_| {
+                    k += 1;
+                    synth_dsl::compile(&CANDIDATE.replace("total > 1000", &format!("total > {}", 1000 + k))).program
+                })
+                .collect();
+            let (merged, offsets) = synth_dsl::tir::merge(&programs);
+            let runner = WasmRunner::new(&merged, None, limits).expect("compiles");
+            for offset in &offsets {
+                for args in &inputs {
+                    black_box(runner.call(offset + fid, args).expect("runs"));
+                }
+            }
+        })
+    });
+    g.throughput(criterion::Throughput::Elements(1));
     g.bench_function("interp_run_10_inputs", |b| {
         b.iter(|| {
             for args in &inputs {

@@ -71,3 +71,35 @@ fn interpreter_and_wasm_agree_on_many_generated_programs() {
     eprintln!("compared {compared}, skipped {skipped}");
     assert!(compared >= 100_000, "only {compared} cases compared ({skipped} skipped)");
 }
+
+#[test]
+fn a_batch_of_candidates_in_one_module_agrees_with_each_alone() {
+    // Generated programs merged into one module (one compilation for the
+    // batch, as a search compiles its candidates): every entry function
+    // gives what the interpreter gives on its own program.
+    let config = GenConfig::default();
+    let limits = Limits { fuel: 200_000, alloc: 1 << 22, max_depth: 200 };
+    let gens: Vec<_> = (5000..5040).map(|seed| generate(seed, &config)).collect();
+    let programs: Vec<_> = gens.iter().map(|g| synth_dsl::compile(&g.source).program).collect();
+    let (merged, offsets) = synth_dsl::tir::merge(&programs);
+    let runner = WasmRunner::new(&merged, None, limits).expect("the batch compiles");
+    let mut compared = 0;
+    for ((g, program), offset) in gens.iter().zip(&programs).zip(&offsets) {
+        let (fid, _) = program.function(&g.entry).expect("entry");
+        for args in &g.inputs {
+            let fresh = || args.iter().map(synth_dsl::Value::deep_clone).collect::<Vec<_>>();
+            let ours = Interpreter::new(program, limits).expect("constants").call(fid, fresh());
+            let wasm = runner.call(offset + fid, &fresh()).expect("runs").result;
+            if ours.as_ref().is_err_and(|e| e.kind.is_budget()) || wasm.as_ref().is_err_and(|e| e.kind.is_budget()) {
+                continue;
+            }
+            let show = |r: &Result<synth_dsl::Value, synth_dsl::RunError>| match r {
+                Ok(v) => v.repr(),
+                Err(e) => format!("{} at {}..{}", e.kind.name(), e.span.start, e.span.end),
+            };
+            assert_eq!(show(&ours), show(&wasm), "{}", g.source);
+            compared += 1;
+        }
+    }
+    assert!(compared >= 100, "only {compared} cases");
+}

@@ -1358,7 +1358,9 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 }
                 let callee = &self.m.program.functions[*fid];
                 if callee.is_stub {
-                    let message = format!("`{}` has no body yet (it is a synthesis target)", callee.name);
+                    // A batched candidate's functions are named `name#k` (tir::merge).
+                    let name = callee.name.split('#').next().unwrap_or_default();
+                    let message = format!("`{name}` has no body yet (it is a synthesis target)");
                     self.raise(ErrorKind::NotImplementedError, span, &message);
                     return Ok(());
                 }

@@ -340,6 +340,9 @@ struct FnCx<'m, 'p> {
     /// Locals definitely assigned at the point being generated (reads of
     /// them need no unbound-local check).
     assigned: Vec<bool>,
+    /// List locals whose header (length, items pointer) was loaded into
+    /// Wasm locals before the loop being generated, which cannot change it.
+    hoisted: HashMap<usize, (u32, u32)>,
     labels: Vec<Label>,
     next_mark: u32,
     /// Does this function count call depth (program functions do)?
@@ -470,6 +473,7 @@ impl<'m, 'p> FnCx<'m, 'p> {
             extra: Vec::new(),
             slots: Vec::new(),
             assigned: Vec::new(),
+            hoisted: HashMap::new(),
             labels: Vec::new(),
             next_mark: 0,
             counts_depth,
@@ -700,6 +704,10 @@ impl<'m, 'p> FnCx<'m, 'p> {
             }
             Stmt::For { target, iter, body, span } => {
                 let before = self.assigned.clone();
+                let saved_hoisted = self.hoisted.clone();
+                if headers_stable_stmts(body, self.current_locals()) && headers_stable_expr(iter) {
+                    self.hoist_headers(target, body);
+                }
                 self.open(BlockType::Empty, Label::Break);
                 let elem = iter.ty.elem().unwrap_or(Type::Int);
                 self.for_each(iter, &mut |cx, item| {
@@ -712,6 +720,7 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 })?;
                 self.end_block();
                 self.assigned = before;
+                self.hoisted = saved_hoisted;
             }
             Stmt::Break => {
                 let d = self.br_depth(Label::Break);
@@ -786,7 +795,14 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 self.expr(seq)?;
                 let l = self.save(ValType::I32);
                 self.expr_int(index)?;
-                let addr = self.item_address(l, &seq.ty, *span, "list assignment index out of range");
+                let hoisted = match &seq.kind {
+                    K::Local(id) => self.hoisted.get(id).copied(),
+                    _ => None,
+                };
+                let addr = match hoisted {
+                    Some(h) => self.hoisted_item_address(h, *span, "list assignment index out of range"),
+                    None => self.item_address(l, &seq.ty, *span, "list assignment index out of range"),
+                };
                 self.emit([I::LocalGet(addr), I::LocalGet(v), I::I64Store(mem(0, 3))]);
                 Ok(())
             }
@@ -821,6 +837,62 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 Ok(())
             }
         }
+    }
+
+    /// Loads, before a loop, the headers of the list locals its body indexes
+    /// and does not assign (the caller checked that nothing in the loop can
+    /// change a list's length or items pointer). An unbound local reads as
+    /// address 0, harmlessly: its uses still check it before the value counts.
+    fn hoist_headers(&mut self, target: &Target, body: &[Stmt]) {
+        let mut indexed = Vec::new();
+        let mut assigned = Vec::new();
+        target_locals(target, &mut assigned);
+        for st in body {
+            scan_stmt(st, &mut indexed, &mut assigned);
+        }
+        let locals = self.current_locals();
+        for id in indexed {
+            if assigned.contains(&id) || self.hoisted.contains_key(&id) {
+                continue;
+            }
+            if !matches!(locals.get(id).map(|l| &l.ty), Some(Type::List(_))) {
+                continue;
+            }
+            let Some(&(v, _)) = self.slots.get(id) else { continue };
+            let (n, items) = (self.new_local(ValType::I64), self.new_local(ValType::I32));
+            self.emit([
+                I::LocalGet(v),
+                I::I32Load(mem(0, 2)),
+                I::I64ExtendI32U,
+                I::LocalSet(n),
+                I::LocalGet(v),
+                I::I32Load(mem(8, 2)),
+                I::LocalSet(items),
+            ]);
+            self.hoisted.insert(id, (n, items));
+        }
+    }
+
+    /// The address of item `index` of the list local `id` whose header is
+    /// hoisted, with the bounds check (the index is on the stack).
+    fn hoisted_item_address(&mut self, (n, items): (u32, u32), span: Span, message: &str) -> u32 {
+        let i = self.save(ValType::I64);
+        let k = self.new_local(ValType::I64);
+        self.emit([
+            I::LocalGet(i),
+            I::LocalGet(i),
+            I::I64Const(63),
+            I::I64ShrS,
+            I::LocalGet(n),
+            I::I64And,
+            I::I64Add,
+            I::LocalTee(k),
+            I::LocalGet(n),
+            I::I64GeU,
+        ]);
+        self.raise_if(ErrorKind::IndexError, span, message);
+        self.emit([I::LocalGet(items), I::LocalGet(k), I::I32WrapI64, I::I32Const(3), I::I32Shl, I::I32Add]);
+        self.save(ValType::I32)
     }
 
     /// With an i64 index on the stack: checks it against the length of the
@@ -1378,6 +1450,16 @@ impl<'m, 'p> FnCx<'m, 'p> {
                     self.expr_int(i)?;
                     self.site(span);
                     self.call_rt("rt_str_getitem")?;
+                } else if let Some(h) = match &s.kind {
+                    K::Local(id) => self.hoisted.get(id).copied(),
+                    _ => None,
+                } {
+                    // The list's header was loaded before the loop.
+                    self.code.push(I::Drop);
+                    self.expr_int(i)?;
+                    let addr = self.hoisted_item_address(h, span, "list index out of range");
+                    self.emit([I::LocalGet(addr), I::I64Load(mem(0, 3))]);
+                    self.emit_from_slot(&e.ty);
                 } else {
                     // Inline: evaluators index lists in their hottest loops.
                     let seq = self.save(ValType::I32);
@@ -2523,6 +2605,183 @@ impl<'m, 'p> FnCx<'m, 'p> {
         ]);
         self.raise_if(ErrorKind::OverflowError, span, "float too large for a 64-bit int");
         self.emit([I::LocalGet(f), I::I64TruncF64S]);
+    }
+}
+
+/// Can running these statements change any list's header (its length or
+/// items pointer)? Only calls (which may reach any list), the list methods
+/// that resize, and in-place `+=`/`*=` on lists can; item stores cannot.
+fn headers_stable_stmts(stmts: &[Stmt], locals: &[crate::tir::Local]) -> bool {
+    stmts.iter().all(|s| match s {
+        Stmt::Expr(e) | Stmt::Return(Some(e), _) => headers_stable_expr(e),
+        Stmt::Return(None, _) | Stmt::Break | Stmt::Continue => true,
+        Stmt::Assign { targets, value, .. } => targets.iter().all(headers_stable_target) && headers_stable_expr(value),
+        Stmt::AugAssign { target, value, .. } => {
+            // `l += ...` / `l *= n` on a list resize it in place.
+            let list_target = match target {
+                Target::Local(id) => {
+                    !matches!(locals.get(*id).map(|l| &l.ty), Some(Type::Int | Type::Float | Type::Bool))
+                }
+                Target::Index { seq, .. } => !matches!(seq.ty.elem(), Some(Type::Int | Type::Float | Type::Bool)),
+                Target::Unpack(..) => true,
+            };
+            !list_target && headers_stable_target(target) && headers_stable_expr(value)
+        }
+        Stmt::If(c, a, b) => {
+            headers_stable_expr(c) && headers_stable_stmts(a, locals) && headers_stable_stmts(b, locals)
+        }
+        Stmt::For { target, iter, body, .. } => {
+            headers_stable_target(target) && headers_stable_expr(iter) && headers_stable_stmts(body, locals)
+        }
+        Stmt::While(c, body) => headers_stable_expr(c) && headers_stable_stmts(body, locals),
+        Stmt::Assert(c, m, _) => headers_stable_expr(c) && m.as_ref().is_none_or(headers_stable_expr),
+    })
+}
+
+fn headers_stable_target(t: &Target) -> bool {
+    match t {
+        Target::Local(_) => true,
+        Target::Index { seq, index, .. } => headers_stable_expr(seq) && headers_stable_expr(index),
+        Target::Unpack(ts, _) => ts.iter().all(headers_stable_target),
+    }
+}
+
+fn headers_stable_expr(e: &Expr) -> bool {
+    let all = |xs: &[Expr]| xs.iter().all(headers_stable_expr);
+    match &e.kind {
+        K::Call(..) => false,
+        K::Method(m, args) => {
+            !matches!(
+                m,
+                Method::ListAppend
+                    | Method::ListPop
+                    | Method::ListInsert
+                    | Method::ListExtend
+                    | Method::ListRemove
+                    | Method::ListClear
+            ) && all(args)
+        }
+        K::Int(_) | K::Float(_) | K::Bool(_) | K::Str(_) | K::None | K::Local(_) | K::Const(_) | K::Hole(_) => true,
+        K::IntToFloat(x) | K::Truthy(x) | K::Unary(_, x) => headers_stable_expr(x),
+        K::Binary(_, a, b) | K::Index(a, b) => headers_stable_expr(a) && headers_stable_expr(b),
+        K::Compare(first, rest) => headers_stable_expr(first) && rest.iter().all(|(_, r)| headers_stable_expr(r)),
+        K::BoolOp(_, xs) | K::Builtin(_, xs) | K::List(xs) | K::Tuple(xs) => all(xs),
+        K::IfExp(c, a, b) => headers_stable_expr(c) && headers_stable_expr(a) && headers_stable_expr(b),
+        K::Slice(s, lo, hi, st) => {
+            headers_stable_expr(s) && [lo, hi, st].into_iter().flatten().all(|x| headers_stable_expr(x))
+        }
+        K::Comprehension(elt, clauses) => {
+            headers_stable_expr(elt)
+                && clauses
+                    .iter()
+                    .all(|c| headers_stable_target(&c.target) && headers_stable_expr(&c.iter) && all(&c.ifs))
+        }
+    }
+}
+
+/// Locals a target assigns.
+fn target_locals(t: &Target, out: &mut Vec<usize>) {
+    match t {
+        Target::Local(id) => out.push(*id),
+        Target::Index { .. } => {}
+        Target::Unpack(ts, _) => ts.iter().for_each(|t| target_locals(t, out)),
+    }
+}
+
+/// Collects the locals a statement indexes (`l[i]`, `l[i] = ...`) and those it assigns.
+fn scan_stmt(s: &Stmt, indexed: &mut Vec<usize>, assigned: &mut Vec<usize>) {
+    let ex = |e: &Expr, indexed: &mut Vec<usize>, assigned: &mut Vec<usize>| scan_expr(e, indexed, assigned);
+    let tgt = |t: &Target, indexed: &mut Vec<usize>, assigned: &mut Vec<usize>| {
+        target_locals(t, assigned);
+        scan_target(t, indexed, assigned);
+    };
+    match s {
+        Stmt::Expr(e) | Stmt::Return(Some(e), _) => ex(e, indexed, assigned),
+        Stmt::Return(None, _) | Stmt::Break | Stmt::Continue => {}
+        Stmt::Assign { targets, value, .. } => {
+            targets.iter().for_each(|t| tgt(t, indexed, assigned));
+            ex(value, indexed, assigned);
+        }
+        Stmt::AugAssign { target, value, .. } => {
+            tgt(target, indexed, assigned);
+            ex(value, indexed, assigned);
+        }
+        Stmt::If(c, a, b) => {
+            ex(c, indexed, assigned);
+            a.iter().chain(b).for_each(|s| scan_stmt(s, indexed, assigned));
+        }
+        Stmt::For { target, iter, body, .. } => {
+            tgt(target, indexed, assigned);
+            ex(iter, indexed, assigned);
+            body.iter().for_each(|s| scan_stmt(s, indexed, assigned));
+        }
+        Stmt::While(c, body) => {
+            ex(c, indexed, assigned);
+            body.iter().for_each(|s| scan_stmt(s, indexed, assigned));
+        }
+        Stmt::Assert(c, m, _) => {
+            ex(c, indexed, assigned);
+            if let Some(m) = m {
+                ex(m, indexed, assigned);
+            }
+        }
+    }
+}
+
+fn scan_target(t: &Target, indexed: &mut Vec<usize>, assigned: &mut Vec<usize>) {
+    match t {
+        Target::Local(_) => {}
+        Target::Index { seq, index, .. } => {
+            if let K::Local(id) = seq.kind {
+                indexed.push(id);
+            }
+            scan_expr(seq, indexed, assigned);
+            scan_expr(index, indexed, assigned);
+        }
+        Target::Unpack(ts, _) => ts.iter().for_each(|t| scan_target(t, indexed, assigned)),
+    }
+}
+
+fn scan_expr(e: &Expr, indexed: &mut Vec<usize>, assigned: &mut Vec<usize>) {
+    match &e.kind {
+        K::Index(a, b) => {
+            if let K::Local(id) = a.kind {
+                indexed.push(id);
+            }
+            scan_expr(a, indexed, assigned);
+            scan_expr(b, indexed, assigned);
+        }
+        K::Int(_) | K::Float(_) | K::Bool(_) | K::Str(_) | K::None | K::Local(_) | K::Const(_) | K::Hole(_) => {}
+        K::IntToFloat(x) | K::Truthy(x) | K::Unary(_, x) => scan_expr(x, indexed, assigned),
+        K::Binary(_, a, b) => {
+            scan_expr(a, indexed, assigned);
+            scan_expr(b, indexed, assigned);
+        }
+        K::Compare(first, rest) => {
+            scan_expr(first, indexed, assigned);
+            rest.iter().for_each(|(_, r)| scan_expr(r, indexed, assigned));
+        }
+        K::Call(_, xs) | K::BoolOp(_, xs) | K::Builtin(_, xs) | K::Method(_, xs) | K::List(xs) | K::Tuple(xs) => {
+            xs.iter().for_each(|x| scan_expr(x, indexed, assigned))
+        }
+        K::IfExp(c, a, b) => {
+            scan_expr(c, indexed, assigned);
+            scan_expr(a, indexed, assigned);
+            scan_expr(b, indexed, assigned);
+        }
+        K::Slice(s, lo, hi, st) => {
+            scan_expr(s, indexed, assigned);
+            [lo, hi, st].into_iter().flatten().for_each(|x| scan_expr(x, indexed, assigned));
+        }
+        K::Comprehension(elt, clauses) => {
+            scan_expr(elt, indexed, assigned);
+            for c in clauses {
+                target_locals(&c.target, assigned);
+                scan_target(&c.target, indexed, assigned);
+                scan_expr(&c.iter, indexed, assigned);
+                c.ifs.iter().for_each(|i| scan_expr(i, indexed, assigned));
+            }
+        }
     }
 }
 

@@ -242,7 +242,14 @@ pub fn float_repr(f: f64) -> String {
         return if f.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
     }
     // Rust's `{:e}` gives the shortest round-trip digits: `d.ddddde<exp>`.
-    let sci = format!("{:e}", f.abs());
+    // When two strings of that length round-trip and the value lies exactly
+    // between them, CPython takes the even one (correct rounding) where Rust
+    // rounds up: the correctly rounded string of that length, from Rust's
+    // exact formatting (half to even), wins whenever it round-trips.
+    let shortest = format!("{:e}", f.abs());
+    let n_digits = shortest.split('e').next().unwrap_or("").bytes().filter(u8::is_ascii_digit).count();
+    let exact = format!("{:.*e}", n_digits.saturating_sub(1), f.abs());
+    let sci = if exact.parse::<f64>() == Ok(f.abs()) { exact } else { shortest };
     let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
     let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
@@ -348,6 +355,9 @@ mod tests {
             (1.5e300, "1.5e+300"),
             (100.0, "100.0"),
             (-12.25, "-12.25"),
+            // A tie at 17 digits: CPython rounds half to even.
+            (247490477395793.125, "247490477395793.12"),
+            (5e-324, "5e-324"),
         ];
         for (f, want) in cases {
             assert_eq!(float_repr(f), want, "repr({f:?})");

@@ -43,6 +43,7 @@ NORETURN void raise(u32 kind, const char *msg);
 NORETURN void raise_text(u32 kind, const u8 *msg, u32 len);
 NORETURN void oom(void);
 void *mem_copy(void *dst, const void *src, u32 n);
+int norm_index(i64 i, u32 len, u32 *k);
 int mem_cmp(const void *a, const void *b, u32 n);
 
 /* A growable byte buffer (its old storage is simply abandoned on growth). */

@@ -97,6 +97,15 @@ void raise(u32 kind, const char *msg) { raise_text(kind, (const u8 *)msg, (u32)s
 /* Allocation beyond 2 GiB (or beyond what memory.grow grants). */
 void oom(void) { raise(E_OUT_OF_MEMORY, "memory cap exceeded"); }
 
+/* Python's index normalisation: k = i (+ len when negative); 0 when out of range. */
+int norm_index(i64 i, u32 len, u32 *k) {
+    i64 n = len;
+    if (i < 0) i += n;
+    if (i < 0 || i >= n) return 0;
+    *k = (u32)i;
+    return 1;
+}
+
 void *mem_copy(void *dst, const void *src, u32 n) { return memmove(dst, src, n); }
 int mem_cmp(const void *a, const void *b, u32 n) { return memcmp(a, b, n); }
 

@@ -47,14 +47,6 @@ static List *list_from(const u64 *items, u32 n) {
     return l;
 }
 
-static int norm_index(i64 i, u32 len, u32 *k) {
-    i64 n = len;
-    if (i < 0) i += n;
-    if (i < 0 || i >= n) return 0;
-    *k = (u32)i;
-    return 1;
-}
-
 EXPORT("rt_list_getitem")
 u64 rt_list_getitem(const List *l, i64 i) {
     u32 k;

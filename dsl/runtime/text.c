@@ -303,14 +303,6 @@ static i64 search(const u8 *h, u32 from, u32 to, const Str *n, int rev) {
 EXPORT("rt_str_contains")
 int rt_str_contains(const Str *h, const Str *n) { return search(h->b, 0, h->len, n, 0) >= 0; }
 
-static int norm_index(i64 i, u32 len, u32 *k) {
-    i64 n = len;
-    if (i < 0) i += n;
-    if (i < 0 || i >= n) return 0;
-    *k = (u32)i;
-    return 1;
-}
-
 EXPORT("rt_str_getitem")
 Str *rt_str_getitem(const Str *s, i64 i) {
     u32 k;

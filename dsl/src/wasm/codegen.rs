@@ -873,26 +873,12 @@ impl<'m, 'p> FnCx<'m, 'p> {
         }
     }
 
-    /// The address of item `index` of the list local `id` whose header is
-    /// hoisted, with the bounds check (the index is on the stack).
+    /// The address of an item of a list whose header was hoisted into the
+    /// locals (length, items pointer), with the bounds check (the i64 index
+    /// is on the stack).
     fn hoisted_item_address(&mut self, (n, items): (u32, u32), span: Span, message: &str) -> u32 {
         let i = self.save(ValType::I64);
-        let k = self.new_local(ValType::I64);
-        self.emit([
-            I::LocalGet(i),
-            I::LocalGet(i),
-            I::I64Const(63),
-            I::I64ShrS,
-            I::LocalGet(n),
-            I::I64And,
-            I::I64Add,
-            I::LocalTee(k),
-            I::LocalGet(n),
-            I::I64GeU,
-        ]);
-        self.raise_if(ErrorKind::IndexError, span, message);
-        self.emit([I::LocalGet(items), I::LocalGet(k), I::I32WrapI64, I::I32Const(3), I::I32Shl, I::I32Add]);
-        self.save(ValType::I32)
+        self.slot_address(i, n, items, span, message)
     }
 
     /// With an i64 index on the stack: checks it against the length of the
@@ -902,13 +888,23 @@ impl<'m, 'p> FnCx<'m, 'p> {
     fn item_address(&mut self, seq: u32, ty: &Type, span: Span, message: &str) -> u32 {
         let i = self.save(ValType::I64);
         let n = self.new_local(ValType::I64);
+        self.emit([I::LocalGet(seq), I::I32Load(mem(0, 2)), I::I64ExtendI32U, I::LocalSet(n)]);
+        if matches!(ty, Type::List(_)) {
+            self.emit([I::LocalGet(seq), I::I32Load(mem(8, 2))]);
+        } else {
+            self.emit([I::LocalGet(seq), I::I32Const(8), I::I32Add]);
+        }
+        let base = self.save(ValType::I32);
+        self.slot_address(i, n, base, span, message)
+    }
+
+    /// The address of slot `i` (an i64 local, negative counting from the
+    /// end) of `n` slots starting at `base`, raising IndexError with
+    /// `message` when out of range; returns it in a new local.
+    fn slot_address(&mut self, i: u32, n: u32, base: u32, span: Span, message: &str) -> u32 {
         let k = self.new_local(ValType::I64);
-        // k = i + (len if i < 0); unsigned k >= len covers both ends.
+        // k = i + (n if i < 0); unsigned k >= n covers both ends.
         self.emit([
-            I::LocalGet(seq),
-            I::I32Load(mem(0, 2)),
-            I::I64ExtendI32U,
-            I::LocalSet(n),
             I::LocalGet(i),
             I::LocalGet(i),
             I::I64Const(63),
@@ -921,12 +917,7 @@ impl<'m, 'p> FnCx<'m, 'p> {
             I::I64GeU,
         ]);
         self.raise_if(ErrorKind::IndexError, span, message);
-        if matches!(ty, Type::List(_)) {
-            self.emit([I::LocalGet(seq), I::I32Load(mem(8, 2))]);
-        } else {
-            self.emit([I::LocalGet(seq), I::I32Const(8), I::I32Add]);
-        }
-        self.emit([I::LocalGet(k), I::I32WrapI64, I::I32Const(3), I::I32Shl, I::I32Add]);
+        self.emit([I::LocalGet(base), I::LocalGet(k), I::I32WrapI64, I::I32Const(3), I::I32Shl, I::I32Add]);
         self.save(ValType::I32)
     }
 

@@ -343,6 +343,10 @@ struct FnCx<'m, 'p> {
     /// List locals whose header (length, items pointer) was loaded into
     /// Wasm locals before the loop being generated, which cannot change it.
     hoisted: HashMap<usize, (u32, u32)>,
+    /// Locals known to hold a non-negative int here (the variable of a
+    /// `range(c, ...)` loop with c >= 0 that the body does not assign):
+    /// indexing with them needs no negative-index fix-up.
+    nonneg: Vec<usize>,
     labels: Vec<Label>,
     next_mark: u32,
     /// Does this function count call depth (program functions do)?
@@ -474,6 +478,7 @@ impl<'m, 'p> FnCx<'m, 'p> {
             slots: Vec::new(),
             assigned: Vec::new(),
             hoisted: HashMap::new(),
+            nonneg: Vec::new(),
             labels: Vec::new(),
             next_mark: 0,
             counts_depth,
@@ -705,8 +710,18 @@ impl<'m, 'p> FnCx<'m, 'p> {
             Stmt::For { target, iter, body, span } => {
                 let before = self.assigned.clone();
                 let saved_hoisted = self.hoisted.clone();
+                let saved_nonneg = self.nonneg.len();
                 if headers_stable_stmts(body, self.current_locals()) && headers_stable_expr(iter) {
                     self.hoist_headers(target, body);
+                }
+                if let (Target::Local(id), K::Builtin(Builtin::Range, r)) = (target, &iter.kind)
+                    && matches!((&r[0].kind, &r[2].kind), (K::Int(a), K::Int(st)) if *a >= 0 && *st > 0)
+                {
+                    let (mut indexed, mut assigned) = (Vec::new(), Vec::new());
+                    body.iter().for_each(|st| scan_stmt(st, &mut indexed, &mut assigned));
+                    if !assigned.contains(id) {
+                        self.nonneg.push(*id);
+                    }
                 }
                 self.open(BlockType::Empty, Label::Break);
                 let elem = iter.ty.elem().unwrap_or(Type::Int);
@@ -721,6 +736,7 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 self.end_block();
                 self.assigned = before;
                 self.hoisted = saved_hoisted;
+                self.nonneg.truncate(saved_nonneg);
             }
             Stmt::Break => {
                 let d = self.br_depth(Label::Break);
@@ -799,9 +815,10 @@ impl<'m, 'p> FnCx<'m, 'p> {
                     K::Local(id) => self.hoisted.get(id).copied(),
                     _ => None,
                 };
+                let nonneg = self.is_nonneg(index);
                 let addr = match hoisted {
-                    Some(h) => self.hoisted_item_address(h, *span, "list assignment index out of range"),
-                    None => self.item_address(l, &seq.ty, *span, "list assignment index out of range"),
+                    Some(h) => self.hoisted_item_address(h, nonneg, *span, "list assignment index out of range"),
+                    None => self.item_address(l, &seq.ty, nonneg, *span, "list assignment index out of range"),
                 };
                 self.emit([I::LocalGet(addr), I::LocalGet(v), I::I64Store(mem(0, 3))]);
                 Ok(())
@@ -873,19 +890,24 @@ impl<'m, 'p> FnCx<'m, 'p> {
         }
     }
 
+    /// Is `e` a local known to hold a non-negative int here?
+    fn is_nonneg(&self, e: &Expr) -> bool {
+        matches!(e.kind, K::Local(id) if self.nonneg.contains(&id))
+    }
+
     /// The address of an item of a list whose header was hoisted into the
     /// locals (length, items pointer), with the bounds check (the i64 index
     /// is on the stack).
-    fn hoisted_item_address(&mut self, (n, items): (u32, u32), span: Span, message: &str) -> u32 {
+    fn hoisted_item_address(&mut self, (n, items): (u32, u32), nonneg: bool, span: Span, message: &str) -> u32 {
         let i = self.save(ValType::I64);
-        self.slot_address(i, n, items, span, message)
+        self.slot_address(i, n, items, nonneg, span, message)
     }
 
     /// With an i64 index on the stack: checks it against the length of the
     /// list or tuple in local `seq` (Python's negative indices included,
     /// raising IndexError with `message`) and returns a local holding the
     /// address of that item's slot.
-    fn item_address(&mut self, seq: u32, ty: &Type, span: Span, message: &str) -> u32 {
+    fn item_address(&mut self, seq: u32, ty: &Type, nonneg: bool, span: Span, message: &str) -> u32 {
         let i = self.save(ValType::I64);
         let n = self.new_local(ValType::I64);
         self.emit([I::LocalGet(seq), I::I32Load(mem(0, 2)), I::I64ExtendI32U, I::LocalSet(n)]);
@@ -895,14 +917,20 @@ impl<'m, 'p> FnCx<'m, 'p> {
             self.emit([I::LocalGet(seq), I::I32Const(8), I::I32Add]);
         }
         let base = self.save(ValType::I32);
-        self.slot_address(i, n, base, span, message)
+        self.slot_address(i, n, base, nonneg, span, message)
     }
 
     /// The address of slot `i` (an i64 local, negative counting from the
     /// end) of `n` slots starting at `base`, raising IndexError with
     /// `message` when out of range; returns it in a new local.
-    fn slot_address(&mut self, i: u32, n: u32, base: u32, span: Span, message: &str) -> u32 {
+    fn slot_address(&mut self, i: u32, n: u32, base: u32, nonneg: bool, span: Span, message: &str) -> u32 {
         let k = self.new_local(ValType::I64);
+        if nonneg {
+            self.emit([I::LocalGet(i), I::LocalTee(k), I::LocalGet(n), I::I64GeU]);
+            self.raise_if(ErrorKind::IndexError, span, message);
+            self.emit([I::LocalGet(base), I::LocalGet(k), I::I32WrapI64, I::I32Const(3), I::I32Shl, I::I32Add]);
+            return self.save(ValType::I32);
+        }
         // k = i + (n if i < 0); unsigned k >= n covers both ends.
         self.emit([
             I::LocalGet(i),
@@ -1448,7 +1476,8 @@ impl<'m, 'p> FnCx<'m, 'p> {
                     // The list's header was loaded before the loop.
                     self.code.push(I::Drop);
                     self.expr_int(i)?;
-                    let addr = self.hoisted_item_address(h, span, "list index out of range");
+                    let nonneg = self.is_nonneg(i);
+                    let addr = self.hoisted_item_address(h, nonneg, span, "list index out of range");
                     self.emit([I::LocalGet(addr), I::I64Load(mem(0, 3))]);
                     self.emit_from_slot(&e.ty);
                 } else {
@@ -1456,7 +1485,8 @@ impl<'m, 'p> FnCx<'m, 'p> {
                     let seq = self.save(ValType::I32);
                     self.expr_int(i)?;
                     let what = if matches!(s.ty, Type::List(_)) { "list" } else { "tuple" };
-                    let addr = self.item_address(seq, &s.ty, span, &format!("{what} index out of range"));
+                    let nonneg = self.is_nonneg(i);
+                    let addr = self.item_address(seq, &s.ty, nonneg, span, &format!("{what} index out of range"));
                     self.emit([I::LocalGet(addr), I::I64Load(mem(0, 3))]);
                     self.emit_from_slot(&e.ty);
                 }

@@ -356,7 +356,7 @@ mod tests {
             (100.0, "100.0"),
             (-12.25, "-12.25"),
             // A tie at 17 digits: CPython rounds half to even.
-            (247490477395793.125, "247490477395793.12"),
+            (f64::from_bits(0x42EC_22EB_BFB1_EA24), "247490477395793.12"), // exactly ...793.125
             (5e-324, "5e-324"),
         ];
         for (f, want) in cases {

@@ -173,13 +173,6 @@ static Tuple *tuple_from(const u64 *items, u32 n) {
 
 EXPORT("rt_tuple_from_list") Tuple *rt_tuple_from_list(const List *l) { return tuple_from(l->items, l->len); }
 
-EXPORT("rt_tuple_getitem")
-u64 rt_tuple_getitem(const Tuple *t, i64 i) {
-    u32 k;
-    if (!norm_index(i, t->len, &k)) raise(E_INDEX, "tuple index out of range");
-    return t->items[k];
-}
-
 EXPORT("rt_tuple_concat")
 Tuple *rt_tuple_concat(const Tuple *a, const Tuple *b) {
     Tuple *t = rt_tuple_new(a->len + b->len);

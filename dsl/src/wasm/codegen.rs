@@ -2017,8 +2017,20 @@ impl<'m, 'p> FnCx<'m, 'p> {
             self.call_rt("rt_cmp")?;
         }
         self.code.push(I::LocalSet(c));
+        self.ordering_test(op, c);
+        Ok(())
+    }
+
+    /// Pushes `op` (an i32) read off a three-way comparison in local `c`:
+    /// -1, 0, 1, or 2 when unordered (NaN), which fails every ordering.
+    fn ordering_test(&mut self, op: CmpOp, c: u32) {
         let test = |cx: &mut Self, v: i32| cx.emit([I::LocalGet(c), I::I32Const(v), I::I32Eq]);
         match op {
+            CmpOp::Eq => test(self, 0),
+            CmpOp::Ne => {
+                test(self, 0);
+                self.code.push(I::I32Eqz);
+            }
             CmpOp::Lt => test(self, -1),
             CmpOp::Gt => test(self, 1),
             CmpOp::Le => {
@@ -2032,7 +2044,6 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 self.code.push(I::I32Or);
             }
         }
-        Ok(())
     }
 
     /// Pushes `a op b` (an i32) for two numeric locals (i64 or f64).
@@ -2067,26 +2078,7 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 self.emit([I::LocalGet(int), I::LocalGet(float)]);
                 self.call_rt("rt_cmp_int_float")?;
                 self.code.push(I::LocalSet(c));
-                let test = |cx: &mut Self, v: i32| cx.emit([I::LocalGet(c), I::I32Const(v), I::I32Eq]);
-                match op {
-                    CmpOp::Eq => test(self, 0),
-                    CmpOp::Ne => {
-                        test(self, 0);
-                        self.code.push(I::I32Eqz);
-                    }
-                    CmpOp::Lt => test(self, -1),
-                    CmpOp::Gt => test(self, 1),
-                    CmpOp::Le => {
-                        test(self, -1);
-                        test(self, 0);
-                        self.code.push(I::I32Or);
-                    }
-                    _ => {
-                        test(self, 1);
-                        test(self, 0);
-                        self.code.push(I::I32Or);
-                    }
-                }
+                self.ordering_test(op, c);
             }
         }
         Ok(())

@@ -41,6 +41,33 @@ pub fn check_expression(program: &tir::Program, expr: &ast::Expr) -> (Option<tir
     (e, ck.diags)
 }
 
+/// Checks one expression with local variables in scope: `locals[i]` is
+/// slot `i` (the enumerator checks its expression templates this way, so a
+/// template means exactly what the same text means in a program).
+pub fn check_expression_with_locals(
+    program: &tir::Program,
+    expr: &ast::Expr,
+    locals: &[(String, Type)],
+) -> (Option<tir::Expr>, Vec<Diagnostic>) {
+    let mut ck = Checker::default();
+    for (id, f) in program.functions.iter().enumerate() {
+        ck.funcs.insert(f.name.clone(), id);
+        ck.sigs.push(Sig {
+            params: f.params.iter().map(|p| (p.name.clone(), p.ty.clone(), p.default.clone())).collect(),
+            ret: f.ret.clone(),
+        });
+    }
+    for (id, c) in program.consts.iter().enumerate() {
+        ck.consts.insert(c.name.clone(), (id, c.ty.clone()));
+    }
+    let mut cx = FnCtx::new(Type::None, HashMap::new(), HashSet::new(), false);
+    for (name, ty) in locals {
+        cx.add_local(name, ty.clone());
+    }
+    let e = ck.expr(&mut cx, expr, None);
+    (e, ck.diags)
+}
+
 /// A function's signature, known before bodies are checked.
 #[derive(Clone)]
 struct Sig {

@@ -228,6 +228,13 @@ impl<'p> Interpreter<'p> {
         self.eval(&mut frame, e)
     }
 
+    /// Evaluates an expression whose local slot `i` holds `locals[i]`
+    /// (`None`: unbound). Expressions from
+    /// [`check_expression_with_locals`](crate::check::check_expression_with_locals).
+    pub fn eval_with_locals(&mut self, e: &Expr, locals: &mut Vec<Option<Value>>) -> R<Value> {
+        self.eval(locals, e)
+    }
+
     // --------------------------------------------------------------- budgets
 
     fn tick(&mut self, n: u64, span: Span) -> R<()> {

@@ -1,8 +1,9 @@
-//! synth's search engine: problem files, proposers (enumeration, language
-//! models, mutation), strategies (sample-then-test, CEGIS, evolutionary
-//! search) and the program database. It builds on `synth-dsl` for the
-//! language and `synth-verifiers` to run and check candidates; the first
-//! pieces arrive with the `synth run` issue.
+//! synth's search engine: problem files, proposers (enumeration now; language
+//! models and mutation later), strategies (sample-then-test now; CEGIS and
+//! evolutionary search later) and the search's results. It builds on
+//! `synth-dsl` for the language and `synth-verifiers` to run candidates.
+
+pub mod problem;
 
 pub use synth_dsl as dsl;
 pub use synth_verifiers as verifiers;

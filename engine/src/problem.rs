@@ -1,0 +1,504 @@
+//! Problem files: TOML that names the functions to synthesize (in the
+//! language, `@synthesize`-decorated), their tests and the search budget.
+//! Loading checks everything up front — the TOML, the program, every test
+//! value against its parameter's type — and reports the first problem as one
+//! diagnostic with the file, line and column. The format is documented in
+//! `docs/problem-files.md`.
+
+use serde::Deserialize;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use synth_dsl::tir::{FuncId, Program};
+use synth_dsl::{Diagnostic, Span, Type, Value, ast, render};
+use toml::Spanned;
+
+/// A problem file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ProblemError {
+    /// The file (or its `program_file`) could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is malformed; `rendered` holds the diagnostic with its source snippet.
+    #[error("{rendered}")]
+    Invalid {
+        /// The diagnostic, rendered with `file:line:col` and the source line.
+        rendered: String,
+    },
+}
+
+/// Search settings from `[search]`; the CLI may override them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SearchSettings {
+    /// Wall-clock budget in seconds (60 by default).
+    pub seconds: f64,
+    /// Candidate budget: programs evaluated (1,000,000 by default).
+    pub candidates: u64,
+    /// Seed of every random choice (0 by default; the enumerator is deterministic).
+    pub seed: u64,
+    /// Largest expression the enumerator builds, in AST nodes (14 by default).
+    pub max_size: u32,
+}
+
+impl Default for SearchSettings {
+    fn default() -> SearchSettings {
+        SearchSettings { seconds: 60.0, candidates: 1_000_000, seed: 0, max_size: 14 }
+    }
+}
+
+/// One test: a call of a target with arguments and the value it must return.
+#[derive(Clone, Debug)]
+pub struct Test {
+    /// The target it calls.
+    pub function: FuncId,
+    /// One value per parameter, as written in the file (converted with
+    /// [`Test::args`]; kept as TOML so a test can cross threads).
+    args: Vec<toml::Value>,
+    expect: toml::Value,
+    /// Held out: never shown to a proposer, reported as generalisation.
+    pub hidden: bool,
+    /// The line of its `[[tests]]` header, for messages.
+    pub line: usize,
+}
+
+/// A synthesis target: a `@synthesize` function.
+#[derive(Clone, Debug)]
+pub struct Target {
+    /// Its index in the program.
+    pub func: FuncId,
+    /// Its name.
+    pub name: String,
+    /// Parameter types.
+    pub params: Vec<Type>,
+    /// Return type.
+    pub ret: Type,
+    /// Does it come with a seed implementation (a body other than `...`)?
+    pub has_seed: bool,
+}
+
+/// A loaded, checked problem.
+#[derive(Clone, Debug)]
+pub struct Problem {
+    /// `name`, or the file's stem.
+    pub name: String,
+    /// The natural-language description (used in prompts).
+    pub description: String,
+    /// The problem file.
+    pub path: PathBuf,
+    /// The program's source text.
+    pub source: String,
+    /// The parsed program.
+    pub module: ast::Module,
+    /// The checked program (targets may be stubs).
+    pub program: Program,
+    /// The `@synthesize` functions, in source order.
+    pub targets: Vec<Target>,
+    /// Visible and hidden tests, in file order.
+    pub tests: Vec<Test>,
+    /// The search budget and settings.
+    pub search: SearchSettings,
+    /// Which proposers are expected to solve it (`solvable_by`), e.g. `["enumerate"]`.
+    pub solvable_by: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProblem {
+    name: Option<String>,
+    description: Option<String>,
+    program: Option<Spanned<String>>,
+    program_file: Option<Spanned<String>>,
+    #[serde(default)]
+    tests: Vec<Spanned<RawTest>>,
+    search: Option<Spanned<RawSearch>>,
+    #[serde(default)]
+    solvable_by: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTest {
+    function: Option<Spanned<String>>,
+    args: Spanned<Vec<Spanned<toml::Value>>>,
+    expect: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    hidden: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawSearch {
+    seconds: Option<Spanned<f64>>,
+    candidates: Option<u64>,
+    seed: Option<u64>,
+    max_size: Option<u32>,
+}
+
+impl Test {
+    /// The arguments as values of the target's parameter types.
+    pub fn args(&self, params: &[Type]) -> Vec<Value> {
+        // Checked at load time, so conversion cannot fail here.
+        self.args.iter().zip(params).filter_map(|(v, t)| to_value(v, t).ok()).collect()
+    }
+
+    /// The expected result as a value of the target's return type.
+    pub fn expect(&self, ret: &Type) -> Value {
+        to_value(&self.expect, ret).unwrap_or(Value::None)
+    }
+
+    /// The arguments as Python-literal text, e.g. `"Ada", 3`.
+    pub fn args_text(&self, params: &[Type]) -> String {
+        self.args(params).iter().map(Value::repr).collect::<Vec<_>>().join(", ")
+    }
+}
+
+impl Problem {
+    /// Loads and checks a problem file.
+    pub fn load(path: &Path) -> Result<Problem, ProblemError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ProblemError::Io { path: path.into(), source })?;
+        Problem::parse(path, &text)
+    }
+
+    /// Checks the text of a problem file; `path` names it in messages and
+    /// locates its `program_file`.
+    pub fn parse(path: &Path, text: &str) -> Result<Problem, ProblemError> {
+        let file = path.display().to_string();
+        let fail = |span: Range<usize>, message: String, label: &str| ProblemError::Invalid {
+            rendered: render(&file, text, &[Diagnostic::error(Span::new(span.start, span.end), message, label)]),
+        };
+        let raw: RawProblem = toml::from_str(text).map_err(|e| {
+            let span = e.span().unwrap_or(0..0);
+            fail(span, e.message().trim_end_matches('\n').to_string(), "here")
+        })?;
+
+        // The program: inline, or in a file next to the problem file.
+        let (source, source_name, base) = match (&raw.program, &raw.program_file) {
+            (Some(_), Some(f)) => {
+                return Err(fail(f.span(), "`program` and `program_file` both given".into(), "keep one of the two"));
+            }
+            (None, None) => {
+                return Err(fail(
+                    0..0,
+                    "no program: expected `program = '''...'''` or `program_file = \"...\"`".into(),
+                    "in this file",
+                ));
+            }
+            (Some(p), None) => (p.get_ref().clone(), file.clone(), inline_base(text, p.span())),
+            (None, Some(f)) => {
+                let program_path = path.parent().unwrap_or(Path::new(".")).join(f.get_ref());
+                let source = std::fs::read_to_string(&program_path).map_err(|e| {
+                    fail(f.span(), format!("cannot read program file {}: {e}", program_path.display()), "this file")
+                })?;
+                (source, program_path.display().to_string(), None)
+            }
+        };
+        let compiled = synth_dsl::compile(&source);
+        let errors: Vec<Diagnostic> = compiled.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+        if !errors.is_empty() {
+            // Inline programs are reported at their place in the TOML file.
+            let rendered = match base {
+                Some(base) => {
+                    let shifted: Vec<Diagnostic> = errors
+                        .into_iter()
+                        .map(|mut d| {
+                            d.span = Span::new(d.span.start as usize + base, d.span.end as usize + base);
+                            d
+                        })
+                        .collect();
+                    render(&file, text, &shifted)
+                }
+                None => render(&source_name, &source, &errors),
+            };
+            return Err(ProblemError::Invalid { rendered });
+        }
+        let program = compiled.program;
+        let targets: Vec<Target> = program
+            .functions
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.decorators.iter().any(|d| d == "synthesize"))
+            .map(|(func, f)| Target {
+                func,
+                name: f.name.clone(),
+                params: f.params.iter().map(|p| p.ty.clone()).collect(),
+                ret: f.ret.clone(),
+                has_seed: !f.is_stub,
+            })
+            .collect();
+        let program_span = raw.program.as_ref().or(raw.program_file.as_ref()).map_or(0..0, Spanned::span);
+        if targets.is_empty() {
+            return Err(fail(
+                program_span,
+                "no synthesis target: expected a function decorated `@synthesize`".into(),
+                "in this program",
+            ));
+        }
+
+        let mut tests = Vec::new();
+        for raw_test in &raw.tests {
+            let t = raw_test.get_ref();
+            let line = line_of(text, raw_test.span().start);
+            let target = match &t.function {
+                Some(name) => targets.iter().find(|g| &g.name == name.get_ref()).ok_or_else(|| {
+                    let names: Vec<_> = targets.iter().map(|g| format!("`{}`", g.name)).collect();
+                    fail(
+                        name.span(),
+                        format!("`{}` is not a synthesis target (targets: {})", name.get_ref(), names.join(", ")),
+                        "unknown target",
+                    )
+                })?,
+                None if targets.len() == 1 => &targets[0],
+                None => {
+                    return Err(fail(
+                        raw_test.span(),
+                        "this test does not say which target it calls: expected `function = \"...\"`".into(),
+                        "the problem has several targets",
+                    ));
+                }
+            };
+            let f = &program.functions[target.func];
+            let args = t.args.get_ref();
+            if args.len() != f.params.len() {
+                return Err(fail(
+                    t.args.span(),
+                    format!("`{}` takes {} arguments, found {}", f.name, f.params.len(), args.len()),
+                    "arguments",
+                ));
+            }
+            for (arg, p) in args.iter().zip(&f.params) {
+                to_value(arg.get_ref(), &p.ty).map_err(|found| {
+                    fail(
+                        arg.span(),
+                        format!("expected `{}` for parameter `{}` of `{}`, found {found}", p.ty, p.name, f.name),
+                        &format!("not `{}`", p.ty),
+                    )
+                })?;
+            }
+            let expect = match (&t.expect, &f.ret) {
+                (Some(e), ret) => {
+                    to_value(e.get_ref(), ret).map_err(|found| {
+                        fail(
+                            e.span(),
+                            format!("expected `{ret}` (the return type of `{}`), found {found}", f.name),
+                            &format!("not `{ret}`"),
+                        )
+                    })?;
+                    e.get_ref().clone()
+                }
+                (None, _) => {
+                    return Err(fail(raw_test.span(), "this test has no `expect` value".into(), "expected `expect = ...`"));
+                }
+            };
+            tests.push(Test {
+                function: target.func,
+                args: args.iter().map(|a| a.get_ref().clone()).collect(),
+                expect,
+                hidden: t.hidden,
+                line,
+            });
+        }
+        for g in &targets {
+            if !tests.iter().any(|t| t.function == g.func && !t.hidden) {
+                return Err(fail(
+                    program_span.clone(),
+                    format!("target `{}` has no visible test: expected a `[[tests]]` entry without `hidden = true`", g.name),
+                    "in this program",
+                ));
+            }
+        }
+
+        let mut search = SearchSettings::default();
+        if let Some(s) = &raw.search {
+            let s = s.get_ref();
+            if let Some(secs) = &s.seconds {
+                let v = *secs.get_ref();
+                if !(v.is_finite() && v > 0.0) {
+                    return Err(fail(secs.span(), format!("expected a positive number of seconds, found {v}"), "seconds"));
+                }
+                search.seconds = v;
+            }
+            search.candidates = s.candidates.unwrap_or(search.candidates);
+            search.seed = s.seed.unwrap_or(search.seed);
+            search.max_size = s.max_size.unwrap_or(search.max_size);
+        }
+        let name = raw.name.clone().unwrap_or_else(|| {
+            path.file_stem().map_or_else(|| "problem".into(), |s| s.to_string_lossy().into_owned())
+        });
+        Ok(Problem {
+            name,
+            description: raw.description.unwrap_or_default(),
+            path: path.into(),
+            source,
+            module: compiled.module,
+            program,
+            targets,
+            tests,
+            search,
+            solvable_by: raw.solvable_by,
+        })
+    }
+
+    /// The tests of target `func`, visible or hidden.
+    pub fn tests_of(&self, func: FuncId, hidden: bool) -> impl Iterator<Item = &Test> {
+        self.tests.iter().filter(move |t| t.function == func && t.hidden == hidden)
+    }
+}
+
+/// Where an inline program's text starts in the TOML file, when its offsets
+/// map one to one (a literal string, or a basic string without escapes).
+fn inline_base(text: &str, span: Range<usize>) -> Option<usize> {
+    let raw = text.get(span.clone())?;
+    let (delim, basic) = if raw.starts_with("'''") {
+        (3, false)
+    } else if raw.starts_with("\"\"\"") {
+        (3, true)
+    } else if raw.starts_with('\'') {
+        (1, false)
+    } else {
+        (1, true)
+    };
+    if basic && raw.contains('\\') {
+        return None;
+    }
+    let mut offset = delim;
+    // TOML trims a newline right after an opening triple quote.
+    if delim == 3 {
+        if raw[offset..].starts_with("\r\n") {
+            offset += 2;
+        } else if raw[offset..].starts_with('\n') {
+            offset += 1;
+        }
+    }
+    Some(span.start + offset)
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// Converts a TOML value to a value of type `ty`; the error says what was found.
+pub fn to_value(v: &toml::Value, ty: &Type) -> Result<Value, String> {
+    use toml::Value as T;
+    Ok(match (ty, v) {
+        (Type::Int, T::Integer(i)) => Value::Int(*i),
+        (Type::Float, T::Float(f)) => Value::Float(*f),
+        // `1` for a float parameter means `1.0`, as a JSON or TOML user writes it.
+        (Type::Float, T::Integer(i)) => Value::Float(*i as f64),
+        (Type::Bool, T::Boolean(b)) => Value::Bool(*b),
+        (Type::Str, T::String(s)) => Value::str(s.as_str()),
+        (Type::List(t), T::Array(items)) => {
+            Value::list(items.iter().map(|i| to_value(i, t)).collect::<Result<Vec<_>, _>>()?)
+        }
+        (Type::TupleOf(t), T::Array(items)) => {
+            Value::tuple(items.iter().map(|i| to_value(i, t)).collect::<Result<Vec<_>, _>>()?)
+        }
+        (Type::Tuple(ts), T::Array(items)) => {
+            if ts.len() != items.len() {
+                return Err(format!("an array of {} items", items.len()));
+            }
+            Value::tuple(items.iter().zip(ts).map(|(i, t)| to_value(i, t)).collect::<Result<Vec<_>, _>>()?)
+        }
+        (_, other) => return Err(describe(other)),
+    })
+}
+
+fn describe(v: &toml::Value) -> String {
+    use toml::Value as T;
+    match v {
+        T::String(s) => format!("the string {s:?}"),
+        T::Integer(i) => format!("the integer {i}"),
+        T::Float(f) => format!("the float {f}"),
+        T::Boolean(b) => format!("the boolean {b}"),
+        T::Datetime(d) => format!("the date {d}"),
+        T::Array(a) => format!("an array of {} items", a.len()),
+        T::Table(_) => "a table".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<Problem, String> {
+        Problem::parse(Path::new("p.toml"), text).map_err(|e| e.to_string())
+    }
+
+    const GOOD: &str = r#"name = "initials"
+description = "Abbreviate a full name."
+program = '''
+@synthesize
+def f(s: str) -> str:
+    ...
+'''
+
+[[tests]]
+args = ["Ada Lovelace"]
+expect = "A.L."
+
+[[tests]]
+args = ["Alan Mathison Turing"]
+expect = "A.M.T."
+hidden = true
+"#;
+
+    #[test]
+    fn a_good_file_loads() {
+        let p = load(GOOD).expect("loads");
+        assert_eq!(p.name, "initials");
+        assert_eq!(p.targets.len(), 1);
+        assert_eq!(p.tests.len(), 2);
+        assert!(p.tests[1].hidden);
+        assert_eq!(p.tests[1].line, 13);
+        assert_eq!(p.tests[0].args(&[Type::Str])[0].repr(), "'Ada Lovelace'");
+        assert_eq!(p.search, SearchSettings::default());
+    }
+
+    #[test]
+    fn a_type_error_in_an_inline_program_points_into_the_toml_file() {
+        let bad = GOOD.replace("    ...", "    return 1");
+        let e = load(&bad).unwrap_err();
+        assert!(e.contains("p.toml:6:12"), "{e}");
+    }
+
+    #[test]
+    fn a_wrong_test_value_names_the_parameter_and_its_line() {
+        let bad = GOOD.replace("args = [\"Ada Lovelace\"]", "args = [3]");
+        let e = load(&bad).unwrap_err();
+        assert!(e.contains("expected `str` for parameter `s` of `f`, found the integer 3"), "{e}");
+        assert!(e.contains("p.toml:10:9"), "{e}");
+    }
+
+    #[test]
+    fn unknown_fields_and_bad_toml_are_located() {
+        let e = load(&GOOD.replace("hidden = true", "hiden = true")).unwrap_err();
+        assert!(e.contains("unknown field `hiden`") && e.contains("p.toml:16:1"), "{e}");
+        let e = load(&GOOD.replace("expect = \"A.L.\"", "expect = \"A.L.")).unwrap_err();
+        assert!(e.contains("p.toml:11:"), "{e}");
+    }
+
+    #[test]
+    fn missing_pieces_are_errors() {
+        let e = load(&GOOD.replace("@synthesize\n", "")).unwrap_err();
+        assert!(e.contains("no synthesis target"), "{e}");
+        let e = load(&GOOD.replace("program = '''", "program_file = 'nope.py'\nx = '''")).unwrap_err();
+        assert!(e.contains("unknown field `x`"), "{e}");
+        let e = load("program_file = 'does-not-exist.py'\n").unwrap_err();
+        assert!(e.contains("cannot read program file") && e.contains("p.toml:1:16"), "{e}");
+        let e = load(&GOOD.replace("args = [\"Ada Lovelace\"]", "args = [\"a\", \"b\"]")).unwrap_err();
+        assert!(e.contains("`f` takes 1 arguments, found 2"), "{e}");
+        let e = load(&GOOD.replace("expect = \"A.L.\"\n", "")).unwrap_err();
+        assert!(e.contains("no `expect`"), "{e}");
+    }
+
+    #[test]
+    fn values_convert_by_type() {
+        let v: toml::Value = toml::from_str::<toml::Table>("x = [[1, 2.5], [3, 4.0]]").unwrap()["x"].clone();
+        let ty = Type::list(Type::Tuple(vec![Type::Int, Type::Float]));
+        assert_eq!(to_value(&v, &ty).unwrap().repr(), "[(1, 2.5), (3, 4.0)]");
+        assert!(to_value(&v, &Type::list(Type::Tuple(vec![Type::Int]))).is_err());
+    }
+}

@@ -1,7 +1,10 @@
 //! The `synth` command line: `check` reports diagnostics for program files,
 //! `exec` evaluates a call of a function in a file and prints its result as
-//! Python's `repr` would. Exit codes: 0 success, 1 a diagnostic or runtime
-//! error in the program, 2 bad usage or an unreadable file.
+//! Python's `repr` would, `run` synthesizes the targets of a problem file and
+//! `eval` runs many problems. Exit codes: 0 success (solved), 1 a diagnostic
+//! or runtime error in the program (not solved), 2 bad usage or bad input.
+
+mod search;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -56,6 +59,27 @@ enum Command {
         #[arg(long, value_enum, default_value_t = BackendArg::Wasm)]
         backend: BackendArg,
     },
+    /// Synthesize the `@synthesize` functions of a problem file.
+    Run {
+        /// The problem file (TOML; see docs/problem-files.md).
+        problem: PathBuf,
+        #[command(flatten)]
+        budget: search::BudgetArgs,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run many problems (files, or folders searched for `*.toml`) and print a table.
+    Eval {
+        /// Problem files or folders.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        budget: search::BudgetArgs,
+        /// Where the JSON results go.
+        #[arg(long, default_value = "synth-eval.json")]
+        output: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -76,6 +100,8 @@ fn main() -> ExitCode {
             };
             exec(&file, &call, Limits { fuel, alloc, max_depth }, backend)
         }
+        Command::Run { problem, budget, json } => search::run(&problem, &budget, json),
+        Command::Eval { paths, budget, output } => search::eval(&paths, &budget, &output),
     };
     match result {
         Ok(code) => code,

@@ -115,7 +115,8 @@ List *rt_list_concat(const List *a, const List *b) {
 }
 
 static u32 repeat_count(u32 len, i64 n) {
-    if (n <= 0) return 0;
+    /* An empty sequence repeated any number of times is empty, as in CPython. */
+    if (n <= 0 || len == 0) return 0;
     if ((u64)n > 0x7fffffffull || (u64)len * (u64)n > 0x0fffffffull) oom();
     return (u32)n;
 }

@@ -999,7 +999,15 @@ impl<'p> Interpreter<'p> {
     }
 
     fn repeat(&mut self, seq: &Value, n: i64, span: Span) -> R<Value> {
-        let n = n.max(0) as u64;
+        // An empty sequence repeated any number of times is empty (CPython
+        // answers `[] * 2**62` at once); no loop over `n`.
+        let empty = match seq {
+            Value::Str(s) => s.is_empty(),
+            Value::List(l) => l.borrow().is_empty(),
+            Value::Tuple(t) => t.is_empty(),
+            _ => false,
+        };
+        let n = if empty { 0 } else { n.max(0) as u64 };
         match seq {
             Value::Str(s) => {
                 self.allocate((s.len() as u64).saturating_mul(n), span)?;

@@ -3,7 +3,11 @@
 //! evolutionary search later) and the search's results. It builds on
 //! `synth-dsl` for the language and `synth-verifiers` to run candidates.
 
+pub mod candidate;
+pub mod enumerate;
 pub mod problem;
+pub mod strategy;
+pub mod tester;
 
 pub use synth_dsl as dsl;
 pub use synth_verifiers as verifiers;

@@ -7,6 +7,7 @@
 # run: setitem([1, 2, 3], -1, 9) -> [1, 2, 9]
 # run: setitem([1, 2, 3], 3, 9) -> !IndexError
 # run: repeat() -> ([[0, 5], [0, 5]], [0, 0, 0])
+# run: repeat_empty(4611686018427387904) -> ([], (), '', [])
 # run: sorting([3, 1, 2, 1]) -> ([1, 1, 2, 3], [3, 2, 1, 1], [3, 1, 2, 1])
 # run: nested() -> [[1, 2], [3, 4], [5]]
 # run: index_of([1, 2, 3], 4) -> !ValueError
@@ -47,6 +48,12 @@ def repeat() -> tuple[list[list[int]], list[int]]:
     grid = [[0]] * 2
     grid[0].append(5)
     return grid, [0] * 3
+
+def repeat_empty(n: int) -> tuple[list[int], tuple[int, ...], str, list[int]]:
+    # Empty sequences repeat to empty at once, however large the count.
+    e: list[int] = []
+    t: tuple[int, ...] = ()
+    return e * n, t * n, "" * n, n * e
 
 def sorting(xs: list[int]) -> tuple[list[int], list[int], list[int]]:
     return sorted(xs), sorted(xs, reverse=True), xs

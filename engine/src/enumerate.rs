@@ -1,0 +1,1040 @@
+//! The enumerative proposer (FlashFill-style): type-directed bottom-up
+//! enumeration of expressions over a target's parameters, smallest first,
+//! keeping one expression per distinct vector of outputs on the visible
+//! tests (observational equivalence).
+//!
+//! The grammar is a table of source templates (`{0}.split({1})`,
+//! `{1} if {0} else {2}`, ...). Each template is instantiated at the types
+//! in play and checked by the language's own checker, which gives its result
+//! type; evaluating an instance runs the checked template in the reference
+//! interpreter with the children's values in its local slots. So the
+//! enumerator has no semantics of its own: a template means what its text
+//! means in a program. Comprehensions (`[b for x in src if c]`) are built
+//! natively from expressions enumerated in an inner context whose examples
+//! are the elements of `src`.
+
+use crate::candidate::Candidate;
+use crate::problem::{Problem, Target};
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use synth_dsl::interp::{Interpreter, Limits, RunError};
+use synth_dsl::tir::{Expr, Program};
+use synth_dsl::value::str_repr;
+use synth_dsl::{Type, Value, check, parser, printer};
+
+/// What a proposer's sink answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flow {
+    /// Keep proposing.
+    Continue,
+    /// Stop now (solved, or out of budget).
+    Stop,
+}
+
+/// Why the enumerator ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EnumEnd {
+    /// The sink asked to stop.
+    Stopped,
+    /// Every expression up to the size limit was enumerated.
+    Exhausted,
+    /// The term store reached its memory limit.
+    MemoryLimit,
+}
+
+/// Counters of one enumeration.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct EnumStats {
+    /// Expressions evaluated (the candidate budget counts these).
+    pub evaluated: u64,
+    /// Distinct expressions kept (one per output vector and type).
+    pub distinct: u64,
+    /// The largest size completed.
+    pub size: u32,
+}
+
+/// Settings of the enumerator.
+#[derive(Clone, Debug)]
+pub struct EnumConfig {
+    /// Largest expression size, in grammar nodes (14 by default).
+    pub max_size: u32,
+    /// Most expressions kept in all contexts together (3,000,000 by default).
+    pub max_terms: usize,
+    /// Extra constants (from `[search] constants`).
+    pub constants: Vec<Value>,
+}
+
+impl Default for EnumConfig {
+    fn default() -> EnumConfig {
+        EnumConfig { max_size: 14, max_terms: 3_000_000, constants: Vec::new() }
+    }
+}
+
+/// Where the enumerator's output goes: the strategy that tests it.
+pub trait Sink {
+    /// A candidate of the return type, better than any before on the
+    /// visible tests (or passing them all).
+    fn offer(&mut self, offer: Offer, stats: &EnumStats) -> Flow;
+    /// Called every few thousand evaluations, to check budgets.
+    fn poll(&mut self, stats: &EnumStats) -> Flow;
+}
+
+/// What a sink sees: a candidate, and how many visible tests it passed in
+/// the enumerator's own evaluation.
+pub struct Offer {
+    /// The candidate.
+    pub candidate: Candidate,
+    /// Visible tests it passed in the interpreter.
+    pub passed: usize,
+}
+
+/// Hole kinds of the grammar's templates: which types a hole accepts.
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    Int,
+    Float,
+    Bool,
+    Str,
+    /// `int` or `float`.
+    Num,
+    /// `int`, `float` or `str`: ordered by `<`.
+    Ord,
+    /// `str`, a list or a tuple.
+    Seq,
+    /// A list of `str`.
+    StrList,
+    /// Any type.
+    Any,
+    /// The type of hole `i`.
+    Same(usize),
+    /// The element type of hole `i`.
+    Elem(usize),
+}
+
+/// The grammar: templates over holes `{0}`, `{1}`, `{2}`.
+const TEMPLATES: &[(&str, &[Kind])] = {
+    use Kind::*;
+    &[
+        ("{0} + {1}", &[Num, Same(0)]),
+        ("{0} - {1}", &[Num, Same(0)]),
+        ("{0} * {1}", &[Num, Same(0)]),
+        ("{0} // {1}", &[Int, Int]),
+        ("{0} % {1}", &[Int, Int]),
+        ("{0} / {1}", &[Num, Num]),
+        ("{0} ** {1}", &[Int, Int]),
+        ("-{0}", &[Num]),
+        ("abs({0})", &[Num]),
+        ("min({0}, {1})", &[Num, Same(0)]),
+        ("max({0}, {1})", &[Num, Same(0)]),
+        ("{0} & {1}", &[Int, Int]),
+        ("{0} | {1}", &[Int, Int]),
+        ("{0} ^ {1}", &[Int, Int]),
+        ("{0} << {1}", &[Int, Int]),
+        ("{0} >> {1}", &[Int, Int]),
+        ("~{0}", &[Int]),
+        ("{0} == {1}", &[Any, Same(0)]),
+        ("{0} != {1}", &[Any, Same(0)]),
+        ("{0} < {1}", &[Ord, Same(0)]),
+        ("{0} <= {1}", &[Ord, Same(0)]),
+        ("{0} > {1}", &[Ord, Same(0)]),
+        ("{0} >= {1}", &[Ord, Same(0)]),
+        ("{0} and {1}", &[Bool, Bool]),
+        ("{0} or {1}", &[Bool, Bool]),
+        ("not {0}", &[Bool]),
+        ("{1} if {0} else {2}", &[Bool, Any, Same(1)]),
+        ("len({0})", &[Seq]),
+        ("{0}[{1}]", &[Seq, Int]),
+        ("{0}[{1}:]", &[Seq, Int]),
+        ("{0}[:{1}]", &[Seq, Int]),
+        ("{0}[{1}:{2}]", &[Seq, Int, Int]),
+        ("{0}[::-1]", &[Seq]),
+        ("{0} + {1}", &[Seq, Same(0)]),
+        ("{0} * {1}", &[Seq, Int]),
+        ("{1} in {0}", &[Seq, Elem(0)]),
+        ("sorted({0})", &[Seq]),
+        ("sorted({0}, reverse=True)", &[Seq]),
+        ("max({0})", &[Seq]),
+        ("min({0})", &[Seq]),
+        ("sum({0})", &[Seq]),
+        ("{0}.index({1})", &[Seq, Elem(0)]),
+        ("{0}.count({1})", &[Seq, Elem(0)]),
+        ("{0}.upper()", &[Str]),
+        ("{0}.lower()", &[Str]),
+        ("{0}.strip()", &[Str]),
+        ("{0}.lstrip()", &[Str]),
+        ("{0}.rstrip()", &[Str]),
+        ("{0}.capitalize()", &[Str]),
+        ("{0}.title()", &[Str]),
+        ("{0}.swapcase()", &[Str]),
+        ("{0}.split()", &[Str]),
+        ("{0}.split({1})", &[Str, Str]),
+        ("{0}.strip({1})", &[Str, Str]),
+        ("{0}.join({1})", &[Str, StrList]),
+        ("{0}.find({1})", &[Str, Str]),
+        ("{0}.rfind({1})", &[Str, Str]),
+        ("{0}.replace({1}, {2})", &[Str, Str, Str]),
+        ("{0}.startswith({1})", &[Str, Str]),
+        ("{0}.endswith({1})", &[Str, Str]),
+        ("{0}.isdigit()", &[Str]),
+        ("{0}.isalpha()", &[Str]),
+        ("{0}.isupper()", &[Str]),
+        ("{0}.islower()", &[Str]),
+        ("{0}.isspace()", &[Str]),
+        ("{0}.zfill({1})", &[Str, Int]),
+        ("list({0})", &[Str]),
+        ("str({0})", &[Int]),
+        ("int({0})", &[Str]),
+        ("int({0})", &[Float]),
+        ("float({0})", &[Int]),
+        ("round({0})", &[Float]),
+        ("ord({0})", &[Str]),
+        ("chr({0})", &[Int]),
+        ("bin({0})", &[Int]),
+    ]
+};
+
+type TyId = usize;
+type TermId = usize;
+
+/// One instance of a template at concrete types, checked.
+struct Production {
+    /// The template text with `{i}` holes.
+    text: String,
+    /// The checked template over local slots `0..arity`.
+    template: Expr,
+    args: Vec<TyId>,
+    ret: TyId,
+}
+
+enum Node {
+    /// A parameter, the comprehension variable or a constant: printed as is.
+    Leaf(String),
+    App(usize, Vec<TermId>),
+    /// `[body for var in src if cond]` in the outer context: `src` is the
+    /// outer term of context `ctx`; `body`/`cond` are terms of that context
+    /// (`None` body: the variable itself).
+    Comp { ctx: usize, body: Option<TermId>, cond: Option<TermId> },
+}
+
+struct Term {
+    ty: TyId,
+    node: Node,
+}
+
+/// A set of examples and the expressions enumerated over them.
+struct Context {
+    n_examples: usize,
+    /// Leaves: (text, type, values).
+    leaves: Vec<(String, TyId, Vec<Option<Value>>)>,
+    terms: Vec<Term>,
+    vals: Vec<Vec<Option<Value>>>,
+    /// Terms by (type, size).
+    bank: HashMap<(TyId, u32), Vec<TermId>>,
+    /// Output vectors seen, per type: hash to the terms with that hash.
+    seen: HashMap<(TyId, u64), Vec<TermId>>,
+    /// Sizes built so far.
+    built: u32,
+    /// For an inner context: its source term in the outer context, the
+    /// variable's name, and the outer example of each inner example.
+    origin: Option<Origin>,
+}
+
+struct Origin {
+    src: TermId,
+    src_size: u32,
+    var: String,
+    owner: Vec<usize>,
+}
+
+/// The enumerator for one target.
+pub struct Enumerator<'p> {
+    interp: Interpreter<'p>,
+    types: Vec<Type>,
+    productions: Vec<Production>,
+    contexts: Vec<Context>,
+    /// Expected outputs on the visible tests.
+    expected: Vec<Value>,
+    ret: TyId,
+    config: EnumConfig,
+    /// The leaves an inner context gets besides its variable: the outer leaves.
+    outer_leaf_specs: Vec<(String, TyId)>,
+    param_values: Vec<Vec<Value>>,
+    const_leaves: Vec<(String, TyId, Value)>,
+    /// Types a comprehension can iterate, with their element types.
+    iterable: HashMap<TyId, TyId>,
+    used_names: Vec<String>,
+    /// Types that can lead to the return type; leaves of other types are useless.
+    useful: Vec<TyId>,
+    best_passed: usize,
+    n_terms: usize,
+    /// Counters.
+    pub stats: EnumStats,
+}
+
+impl<'p> Enumerator<'p> {
+    /// An enumerator for `target`, shown only the problem's visible tests.
+    /// Fails when the program's module-level constants fail to evaluate.
+    pub fn new(problem: &'p Problem, target: &Target, config: EnumConfig) -> Result<Enumerator<'p>, RunError> {
+        let program: &'p Program = &problem.program;
+        // Small budgets: a tiny expression that needs more is not worth keeping.
+        let limits = Limits { fuel: 20_000, alloc: 20_000, max_depth: 40 };
+        let interp = Interpreter::new(program, limits)?;
+        let tests: Vec<_> = problem.tests_of(target.func, false).collect();
+        let expected: Vec<Value> = tests.iter().map(|t| t.expect(&target.ret)).collect();
+        let param_values: Vec<Vec<Value>> = tests.iter().map(|t| t.args(&target.params)).collect();
+        let f = &program.functions[target.func];
+        let param_names: Vec<String> = f.params.iter().map(|p| p.name.clone()).collect();
+
+        let mut e = Enumerator {
+            interp,
+            types: Vec::new(),
+            productions: Vec::new(),
+            contexts: Vec::new(),
+            expected,
+            ret: 0,
+            config,
+            outer_leaf_specs: Vec::new(),
+            param_values,
+            const_leaves: Vec::new(),
+            iterable: HashMap::new(),
+            used_names: param_names.clone(),
+            useful: Vec::new(),
+            best_passed: 0,
+            n_terms: 0,
+            stats: EnumStats::default(),
+        };
+        e.ret = e.intern(&target.ret);
+        e.build_grammar(program, target);
+        e.pick_constants(problem, target);
+
+        // The outer context: the parameters and the constants.
+        let n = e.expected.len();
+        let mut leaves = Vec::new();
+        for (i, name) in param_names.iter().enumerate() {
+            let ty = e.intern(&target.params[i]);
+            let vals = (0..n).map(|k| Some(e.param_values[k][i].clone())).collect();
+            leaves.push((name.clone(), ty, vals));
+            e.outer_leaf_specs.push((name.clone(), ty));
+        }
+        for (text, ty, v) in &e.const_leaves {
+            leaves.push((text.clone(), *ty, vec![Some(v.clone()); n]));
+        }
+        leaves.retain(|(_, ty, _)| e.useful.contains(ty));
+        e.contexts.push(Context::new(n, leaves, None));
+        Ok(e)
+    }
+
+    fn intern(&mut self, t: &Type) -> TyId {
+        match self.types.iter().position(|x| x == t) {
+            Some(i) => i,
+            None => {
+                self.types.push(t.clone());
+                self.types.len() - 1
+            }
+        }
+    }
+
+    /// Instantiates the templates at the types in play, keeping those that
+    /// check and whose result can lead to the return type.
+    fn build_grammar(&mut self, program: &Program, target: &Target) {
+        let mut in_play: Vec<Type> = vec![Type::Int, Type::Bool, Type::Str, Type::list(Type::Str)];
+        let add = |t: &Type, in_play: &mut Vec<Type>| {
+            if !in_play.contains(t) && depth(t) <= 2 {
+                in_play.push(t.clone());
+            }
+        };
+        for t in target.params.iter().chain([&target.ret]) {
+            add(t, &mut in_play);
+            if let Some(e) = t.elem() {
+                add(&e, &mut in_play);
+            }
+        }
+        let helpers: Vec<(usize, &synth_dsl::tir::Function)> = program
+            .functions
+            .iter()
+            .enumerate()
+            .filter(|(i, f)| *i != target.func && !f.is_stub && f.ret != Type::None)
+            .collect();
+        for (_, h) in &helpers {
+            for t in h.params.iter().map(|p| &p.ty).chain([&h.ret]) {
+                add(t, &mut in_play);
+            }
+        }
+        // Comprehensions make lists of any scalar in play.
+        for t in in_play.clone() {
+            if depth(&t) == 0 {
+                add(&Type::list(t), &mut in_play);
+            }
+        }
+        let mut templates: Vec<(String, Vec<Kind>)> =
+            TEMPLATES.iter().map(|(t, k)| (t.to_string(), k.to_vec())).collect();
+        for (_, h) in &helpers {
+            let holes: Vec<String> = (0..h.params.len()).map(|i| format!("{{{i}}}")).collect();
+            // Helpers take exactly their declared types; `Same` of a fixed type is
+            // not expressible, so each helper parameter accepts any type and the
+            // checker rejects the wrong ones.
+            templates.push((format!("{}({})", h.name, holes.join(", ")), vec![Kind::Any; h.params.len()]));
+        }
+
+        let mut checked: HashMap<String, Option<Type>> = HashMap::new();
+        let mut candidates: Vec<(String, String, Vec<Type>, Expr)> = Vec::new();
+        for _round in 0..2 {
+            let snapshot = in_play.clone();
+            for (text, kinds) in &templates {
+                for args in assignments(kinds, &snapshot) {
+                    let key = format!("{text}|{args:?}");
+                    if checked.contains_key(&key) {
+                        continue;
+                    }
+                    let checked_ty = check_template(program, text, &args);
+                    checked.insert(key.clone(), checked_ty.as_ref().map(|(t, _)| t.clone()));
+                    if let Some((ty, template)) = checked_ty {
+                        add(&ty, &mut in_play);
+                        if depth(&ty) <= 2 {
+                            candidates.push((key, text.clone(), args, template));
+                        }
+                    }
+                }
+            }
+        }
+        // Keep what can reach the return type: a backward closure over
+        // productions, with comprehensions (list[T] needs T, and an iterable).
+        let mut useful: Vec<Type> = vec![target.ret.clone()];
+        loop {
+            let before = useful.len();
+            for (_, _, args, template) in &candidates {
+                if useful.contains(&template.ty) {
+                    for a in args {
+                        if !useful.contains(a) {
+                            useful.push(a.clone());
+                        }
+                    }
+                }
+            }
+            for t in useful.clone() {
+                if let Type::List(inner) = &t {
+                    for src in &in_play {
+                        if src.elem().is_some() && !useful.contains(src) {
+                            useful.push(src.clone());
+                        }
+                    }
+                    if !useful.contains(inner) {
+                        useful.push((**inner).clone());
+                    }
+                    // A filter's condition.
+                    if !useful.contains(&Type::Bool) {
+                        useful.push(Type::Bool);
+                    }
+                }
+            }
+            if useful.len() == before {
+                break;
+            }
+        }
+        for (_, text, args, template) in candidates {
+            if !useful.contains(&template.ty) || !args.iter().all(|a| in_play.contains(a)) {
+                continue;
+            }
+            let args: Vec<TyId> = args.iter().map(|a| self.intern(a)).collect();
+            let ret = self.intern(&template.ty);
+            self.productions.push(Production { text, template, args, ret });
+        }
+        for t in &in_play {
+            self.intern(t);
+        }
+        if useful.iter().any(|u| matches!(u, Type::List(_))) {
+            for t in &in_play {
+                if let Some(e) = t.elem()
+                    && depth(&e) <= 1
+                    && in_play.contains(&e)
+                {
+                    let (ti, ei) = (self.intern(t), self.intern(&e));
+                    self.iterable.insert(ti, ei);
+                }
+            }
+        }
+        self.useful = useful.iter().map(|u| self.intern(u)).collect();
+    }
+
+    /// Small literals, the separators that appear in the visible tests, and
+    /// the user's constants.
+    fn pick_constants(&mut self, problem: &Problem, target: &Target) {
+        let mut consts: Vec<Value> = vec![Value::Int(0), Value::Int(1), Value::Int(2), Value::Int(-1)];
+        let mut chars: Vec<char> = Vec::new();
+        let collect = |v: &Value, chars: &mut Vec<char>| walk_strings(v, &mut |s| {
+            for c in s.chars() {
+                if !c.is_alphanumeric() && !chars.contains(&c) {
+                    chars.push(c);
+                }
+            }
+        });
+        for t in problem.tests_of(target.func, false) {
+            for a in t.args(&target.params) {
+                collect(&a, &mut chars);
+            }
+            collect(&t.expect(&target.ret), &mut chars);
+        }
+        let uses_str = self.types.iter().position(|t| *t == Type::Str).is_some_and(|t| self.useful.contains(&t));
+        if uses_str {
+            consts.push(Value::str(""));
+            if !chars.contains(&' ') {
+                consts.push(Value::str(" "));
+            }
+            chars.sort();
+            for c in chars {
+                consts.push(Value::str(c.to_string()));
+            }
+        }
+        if self.types.contains(&Type::Float) {
+            consts.extend([Value::Float(0.0), Value::Float(1.0), Value::Float(0.5)]);
+        }
+        for c in self.config.constants.clone() {
+            if !consts.iter().any(|x| same(x, &c)) {
+                consts.push(c);
+            }
+        }
+        for v in consts {
+            let ty = match &v {
+                Value::Int(_) => Type::Int,
+                Value::Float(_) => Type::Float,
+                Value::Bool(_) => Type::Bool,
+                Value::Str(_) => Type::Str,
+                _ => continue,
+            };
+            let text = match &v {
+                Value::Str(s) => str_repr(s),
+                other => other.repr(),
+            };
+            let ty = self.intern(&ty);
+            self.const_leaves.push((text, ty, v));
+        }
+    }
+
+    /// Enumerates, offering each expression of the return type that passes
+    /// more visible tests than any before (and every one passing them all),
+    /// until the sink says stop, the size limit, or the memory limit.
+    pub fn run(&mut self, sink: &mut dyn Sink) -> EnumEnd {
+        for size in 1..=self.config.max_size {
+            match self.build(0, size, sink) {
+                Ok(()) => self.stats.size = size,
+                Err(end) => return end,
+            }
+        }
+        EnumEnd::Exhausted
+    }
+
+    fn build(&mut self, ctx: usize, size: u32, sink: &mut dyn Sink) -> Result<(), EnumEnd> {
+        if self.contexts[ctx].built >= size {
+            return Ok(());
+        }
+        if size == 1 {
+            let leaves = std::mem::take(&mut self.contexts[ctx].leaves);
+            for (text, ty, vals) in &leaves {
+                self.tick(sink)?;
+                self.add(ctx, *ty, 1, Node::Leaf(text.clone()), vals.clone(), sink)?;
+            }
+            self.contexts[ctx].leaves = leaves;
+        } else {
+            for p in 0..self.productions.len() {
+                let arity = self.productions[p].args.len();
+                let budget = size - 1;
+                if (arity as u32) > budget {
+                    continue;
+                }
+                let mut parts = vec![1u32; arity];
+                loop {
+                    if parts.iter().sum::<u32>() == budget {
+                        self.apply_all(ctx, p, &parts, sink)?;
+                    }
+                    if !next_parts(&mut parts, budget) {
+                        break;
+                    }
+                }
+            }
+            if ctx == 0 {
+                self.comprehensions(size, sink)?;
+            }
+        }
+        self.contexts[ctx].built = size;
+        Ok(())
+    }
+
+    /// Applies production `p` to every combination of terms with these sizes.
+    fn apply_all(
+        &mut self,
+        ctx: usize,
+        p: usize,
+        parts: &[u32],
+        sink: &mut dyn Sink,
+    ) -> Result<(), EnumEnd> {
+        let lists: Vec<Vec<TermId>> = parts
+            .iter()
+            .zip(&self.productions[p].args)
+            .map(|(s, ty)| self.contexts[ctx].bank.get(&(*ty, *s)).cloned().unwrap_or_default())
+            .collect();
+        if lists.iter().any(Vec::is_empty) {
+            return Ok(());
+        }
+        let size = 1 + parts.iter().sum::<u32>();
+        let mut idx = vec![0usize; lists.len()];
+        let n = self.contexts[ctx].n_examples;
+        let mut frame: Vec<Option<Value>> = vec![None; lists.len()];
+        loop {
+            let children: Vec<TermId> = idx.iter().zip(&lists).map(|(i, l)| l[*i]).collect();
+            self.tick(sink)?;
+            let mut vals = Vec::with_capacity(n);
+            let mut any_ok = false;
+            for k in 0..n {
+                for (slot, c) in frame.iter_mut().zip(&children) {
+                    *slot = self.contexts[ctx].vals[*c][k].clone();
+                }
+                self.interp.reset_budget();
+                let v = self.interp.eval_with_locals(&self.productions[p].template, &mut frame).ok();
+                any_ok |= v.is_some();
+                vals.push(v);
+            }
+            if any_ok {
+                let ty = self.productions[p].ret;
+                self.add(ctx, ty, size, Node::App(p, children), vals, sink)?;
+            }
+            // Next combination.
+            let mut d = lists.len();
+            loop {
+                if d == 0 {
+                    return Ok(());
+                }
+                d -= 1;
+                idx[d] += 1;
+                if idx[d] < lists[d].len() {
+                    break;
+                }
+                idx[d] = 0;
+            }
+        }
+    }
+
+    /// Counts an evaluation; every 1,024 lets the sink check its budgets.
+    fn tick(&mut self, sink: &mut dyn Sink) -> Result<(), EnumEnd> {
+        self.stats.evaluated += 1;
+        if self.stats.evaluated % 1024 == 0 && sink.poll(&self.stats) == Flow::Stop {
+            return Err(EnumEnd::Stopped);
+        }
+        Ok(())
+    }
+
+    /// Builds `[b for x in src]`, `[x for x in src if c]` and
+    /// `[b for x in src if c]` of this size.
+    fn comprehensions(&mut self, size: u32, sink: &mut dyn Sink) -> Result<(), EnumEnd> {
+        for ctx in 1..self.contexts.len() {
+            let Some(src_size) = self.contexts[ctx].origin.as_ref().map(|o| o.src_size) else { continue };
+            if size < src_size + 2 {
+                continue;
+            }
+            let rest = size - 1 - src_size;
+            self.build_inner(ctx, rest, sink)?;
+            let bool_ty = self.types.iter().position(|t| *t == Type::Bool);
+            // Map: body of size `rest`.
+            let bodies: Vec<TermId> = self.terms_of_size(ctx, rest, None);
+            for b in bodies {
+                self.add_comp(ctx, size, Some(b), None, sink)?;
+            }
+            // Filter: `x` costs 1, the condition the rest.
+            if let Some(bt) = bool_ty {
+                if rest >= 2 {
+                    for c in self.terms_of_size(ctx, rest - 1, Some(bt)) {
+                        self.add_comp(ctx, size, None, Some(c), sink)?;
+                    }
+                }
+                // Map and filter.
+                for bs in 1..rest {
+                    let cs = rest - bs;
+                    let bodies = self.terms_of_size(ctx, bs, None);
+                    let conds = self.terms_of_size(ctx, cs, Some(bt));
+                    for &b in &bodies {
+                        if matches!(&self.contexts[ctx].terms[b].node, Node::Leaf(t) if Some(t) == self.contexts[ctx].origin.as_ref().map(|o| &o.var)) {
+                            continue; // the plain filter above
+                        }
+                        for &c in &conds {
+                            self.add_comp(ctx, size, Some(b), Some(c), sink)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn build_inner(&mut self, ctx: usize, upto: u32, sink: &mut dyn Sink) -> Result<(), EnumEnd> {
+        for s in 1..=upto {
+            self.build(ctx, s, sink)?;
+        }
+        Ok(())
+    }
+
+    fn terms_of_size(&self, ctx: usize, size: u32, ty: Option<TyId>) -> Vec<TermId> {
+        let c = &self.contexts[ctx];
+        let mut out = Vec::new();
+        for ((t, s), ids) in &c.bank {
+            if *s == size && ty.is_none_or(|x| x == *t) {
+                out.extend_from_slice(ids);
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    fn add_comp(
+        &mut self,
+        ctx: usize,
+        size: u32,
+        body: Option<TermId>,
+        cond: Option<TermId>,
+        sink: &mut dyn Sink,
+    ) -> Result<(), EnumEnd> {
+        self.tick(sink)?;
+        let c = &self.contexts[ctx];
+        let Some(origin) = &c.origin else { return Ok(()) };
+        let elem_ty = match body {
+            Some(b) => c.terms[b].ty,
+            None => match self.iterable.get(&self.contexts[0].terms[origin.src].ty) {
+                Some(e) => *e,
+                None => return Ok(()),
+            },
+        };
+        let list_ty = Type::list(self.types[elem_ty].clone());
+        let Some(list_ty) = self.types.iter().position(|t| *t == list_ty) else { return Ok(()) };
+        let n_outer = self.contexts[0].n_examples;
+        let mut items: Vec<Option<Vec<Value>>> = (0..n_outer)
+            .map(|k| self.contexts[0].vals[origin.src][k].as_ref().map(|_| Vec::new()))
+            .collect();
+        let var_vals = &c.vals[0]; // the variable is the first leaf, term 0
+        for (i, &k) in origin.owner.iter().enumerate() {
+            let Some(list) = items[k].as_mut() else { continue };
+            if let Some(ct) = cond {
+                match &c.vals[ct][i] {
+                    Some(Value::Bool(true)) => {}
+                    Some(_) => continue,
+                    None => {
+                        items[k] = None;
+                        continue;
+                    }
+                }
+            }
+            let v = match body {
+                Some(b) => c.vals[b][i].clone(),
+                None => var_vals[i].clone(),
+            };
+            match v {
+                Some(v) => list.push(v),
+                None => items[k] = None,
+            }
+        }
+        let vals: Vec<Option<Value>> = items.into_iter().map(|i| i.map(Value::list)).collect();
+        if vals.iter().all(Option::is_none) {
+            return Ok(());
+        }
+        self.add(0, list_ty, size, Node::Comp { ctx, body, cond }, vals, sink)
+    }
+
+    /// Keeps a term unless an equivalent one exists; offers it when it is of
+    /// the return type and does better than any before.
+    fn add(
+        &mut self,
+        ctx: usize,
+        ty: TyId,
+        size: u32,
+        node: Node,
+        vals: Vec<Option<Value>>,
+        sink: &mut dyn Sink,
+    ) -> Result<(), EnumEnd> {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for v in &vals {
+            match v {
+                Some(v) => hash_value(v, &mut h),
+                None => 0xE7u8.hash(&mut h),
+            }
+        }
+        let key = (ty, h.finish());
+        let c = &mut self.contexts[ctx];
+        if let Some(ids) = c.seen.get(&key)
+            && ids.iter().any(|&i| same_vals(&c.vals[i], &vals))
+        {
+            return Ok(());
+        }
+        if self.n_terms >= self.config.max_terms {
+            return Err(EnumEnd::MemoryLimit);
+        }
+        let id = c.terms.len();
+        c.seen.entry(key).or_default().push(id);
+        c.bank.entry((ty, size)).or_default().push(id);
+        c.terms.push(Term { ty, node });
+        c.vals.push(vals);
+        self.n_terms += 1;
+        self.stats.distinct += 1;
+
+        if ctx == 0 {
+            // Small sequences become comprehension sources.
+            if size <= 3
+                && self.contexts.len() <= 12
+                && let Some(&elem) = self.iterable.get(&ty)
+            {
+                self.new_inner_context(id, size, elem);
+            }
+            if ty == self.ret {
+                let vals = &self.contexts[0].vals[id];
+                let passed =
+                    vals.iter().zip(&self.expected).filter(|(v, e)| v.as_ref().is_some_and(|v| v == *e)).count();
+                if passed == self.expected.len() || passed > self.best_passed {
+                    self.best_passed = self.best_passed.max(passed);
+                    let body = format!("return {}", self.render(0, id));
+                    let offer = Offer { candidate: Candidate { body, proposer: "enumerate" }, passed };
+                    if sink.offer(offer, &self.stats) == Flow::Stop {
+                        return Err(EnumEnd::Stopped);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn new_inner_context(&mut self, src: TermId, src_size: u32, elem: TyId) {
+        let var = ["x", "c", "w", "y", "v", "item"]
+            .iter()
+            .map(|s| s.to_string())
+            .find(|n| {
+                !self.used_names.contains(n)
+                    && (self.types[elem] != Type::Str || n != "x")
+                    && (self.types[elem] == Type::Str || n != "c")
+            })
+            .unwrap_or_else(|| format!("v{}", self.contexts.len()));
+        let mut owner = Vec::new();
+        let mut elems = Vec::new();
+        for (k, v) in self.contexts[0].vals[src].iter().enumerate() {
+            let items: Vec<Value> = match v {
+                Some(Value::Str(s)) => s.chars().map(|c| Value::str(c.to_string())).collect(),
+                Some(Value::List(l)) => l.borrow().clone(),
+                Some(Value::Tuple(t)) => t.to_vec(),
+                _ => Vec::new(),
+            };
+            for it in items {
+                owner.push(k);
+                elems.push(it);
+            }
+        }
+        if elems.is_empty() || elems.len() > 2_000 {
+            return;
+        }
+        let mut leaves = vec![(var.clone(), elem, elems.into_iter().map(Some).collect::<Vec<_>>())];
+        for (i, (name, ty)) in self.outer_leaf_specs.iter().enumerate() {
+            let vals = owner.iter().map(|&k| Some(self.param_values[k][i].clone())).collect();
+            leaves.push((name.clone(), *ty, vals));
+        }
+        for (text, ty, v) in &self.const_leaves {
+            leaves.push((text.clone(), *ty, vec![Some(v.clone()); owner.len()]));
+        }
+        let n = owner.len();
+        leaves.retain(|(_, ty, _)| self.useful.contains(ty));
+        if leaves.first().is_none_or(|(name, ..)| *name != var) {
+            return; // the elements cannot lead anywhere
+        }
+        self.contexts.push(Context::new(n, leaves, Some(Origin { src, src_size, var, owner })));
+    }
+
+    /// The expression's source, with the fewest parentheses.
+    fn render(&self, ctx: usize, id: TermId) -> String {
+        let raw = self.render_raw(ctx, id);
+        let (ast, diags) = parser::parse_expression(&raw);
+        if diags.is_empty() { printer::expr(&ast) } else { raw }
+    }
+
+    fn render_raw(&self, ctx: usize, id: TermId) -> String {
+        let c = &self.contexts[ctx];
+        match &c.terms[id].node {
+            Node::Leaf(text) => text.clone(),
+            Node::App(p, children) => {
+                let mut out = self.productions[*p].text.clone();
+                for (i, ch) in children.iter().enumerate() {
+                    let inner = self.render_raw(ctx, *ch);
+                    let wrapped = if matches!(c.terms[*ch].node, Node::Leaf(_)) && !inner.starts_with('-') {
+                        inner
+                    } else {
+                        format!("({inner})")
+                    };
+                    out = out.replace(&format!("{{{i}}}"), &wrapped);
+                }
+                out
+            }
+            Node::Comp { ctx: inner, body, cond } => {
+                let Some(origin) = &self.contexts[*inner].origin else { return String::new() };
+                let src = self.render_raw(0, origin.src);
+                let body = body.map_or_else(|| origin.var.clone(), |b| self.render_raw(*inner, b));
+                let cond = cond.map(|c| format!(" if {}", self.render_raw(*inner, c))).unwrap_or_default();
+                format!("[{body} for {} in {src}{cond}]", origin.var)
+            }
+        }
+    }
+}
+
+impl Context {
+    fn new(n_examples: usize, leaves: Vec<(String, TyId, Vec<Option<Value>>)>, origin: Option<Origin>) -> Context {
+        Context {
+            n_examples,
+            leaves,
+            terms: Vec::new(),
+            vals: Vec::new(),
+            bank: HashMap::new(),
+            seen: HashMap::new(),
+            built: 0,
+            origin,
+        }
+    }
+}
+
+/// The next composition of `budget` into `parts.len()` positive parts
+/// (odometer order); false after the last.
+fn next_parts(parts: &mut [u32], budget: u32) -> bool {
+    let k = parts.len();
+    if k <= 1 {
+        return false;
+    }
+    // Increment like an odometer over 1..=budget, skipping sums over budget.
+    loop {
+        let mut d = k;
+        loop {
+            if d == 0 {
+                return false;
+            }
+            d -= 1;
+            parts[d] += 1;
+            if parts[d] <= budget {
+                break;
+            }
+            parts[d] = 1;
+        }
+        if parts.iter().sum::<u32>() <= budget {
+            return true;
+        }
+    }
+}
+
+/// Nesting depth of a type: 0 for scalars, 1 for `list[int]`, ...
+fn depth(t: &Type) -> u32 {
+    match t {
+        Type::List(e) | Type::TupleOf(e) => 1 + depth(e),
+        Type::Tuple(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
+        _ => 0,
+    }
+}
+
+fn kind_accepts(kind: Kind, t: &Type, chosen: &[Type]) -> bool {
+    match kind {
+        Kind::Int => *t == Type::Int,
+        Kind::Float => *t == Type::Float,
+        Kind::Bool => *t == Type::Bool,
+        Kind::Str => *t == Type::Str,
+        Kind::Num => matches!(t, Type::Int | Type::Float),
+        Kind::Ord => matches!(t, Type::Int | Type::Float | Type::Str),
+        Kind::Seq => matches!(t, Type::Str | Type::List(_) | Type::TupleOf(_) | Type::Tuple(_)),
+        Kind::StrList => *t == Type::list(Type::Str),
+        Kind::Any => *t != Type::None,
+        Kind::Same(i) => chosen.get(i) == Some(t),
+        Kind::Elem(i) => chosen.get(i).and_then(Type::elem).as_ref() == Some(t),
+    }
+}
+
+/// Every assignment of types in play to the holes.
+fn assignments(kinds: &[Kind], in_play: &[Type]) -> Vec<Vec<Type>> {
+    let mut out = vec![Vec::new()];
+    for &k in kinds {
+        let mut next = Vec::new();
+        for partial in &out {
+            for t in in_play {
+                if kind_accepts(k, t, partial) {
+                    let mut p = partial.clone();
+                    p.push(t.clone());
+                    next.push(p);
+                }
+            }
+        }
+        out = next;
+    }
+    out
+}
+
+/// Checks a template at argument types; its result type and checked form.
+fn check_template(program: &Program, text: &str, args: &[Type]) -> Option<(Type, Expr)> {
+    let mut src = text.to_string();
+    for i in 0..args.len() {
+        src = src.replace(&format!("{{{i}}}"), &format!("__a{i}"));
+    }
+    let (ast, diags) = parser::parse_expression(&src);
+    if !diags.is_empty() {
+        return None;
+    }
+    let locals: Vec<(String, Type)> = args.iter().enumerate().map(|(i, t)| (format!("__a{i}"), t.clone())).collect();
+    let (expr, diags) = check::check_expression_with_locals(program, &ast, &locals);
+    if diags.iter().any(synth_dsl::Diagnostic::is_error) {
+        return None;
+    }
+    let expr = expr?;
+    if expr.ty == Type::None {
+        return None;
+    }
+    Some((expr.ty.clone(), expr))
+}
+
+fn walk_strings(v: &Value, f: &mut dyn FnMut(&str)) {
+    match v {
+        Value::Str(s) => f(s),
+        Value::List(l) => l.borrow().iter().for_each(|x| walk_strings(x, f)),
+        Value::Tuple(t) => t.iter().for_each(|x| walk_strings(x, f)),
+        _ => {}
+    }
+}
+
+/// Hashes a value by its exact content (floats by bits: `0.0` and `-0.0`
+/// print differently, so they are different outputs).
+fn hash_value(v: &Value, h: &mut impl Hasher) {
+    match v {
+        Value::Int(i) => (0u8, i).hash(h),
+        Value::Float(f) => (1u8, f.to_bits()).hash(h),
+        Value::Bool(b) => (2u8, b).hash(h),
+        Value::Str(s) => (3u8, &**s).hash(h),
+        Value::List(l) => {
+            let l = l.borrow();
+            (4u8, l.len()).hash(h);
+            l.iter().for_each(|x| hash_value(x, h));
+        }
+        Value::Tuple(t) => {
+            (5u8, t.len()).hash(h);
+            t.iter().for_each(|x| hash_value(x, h));
+        }
+        Value::None => 6u8.hash(h),
+    }
+}
+
+/// Exact equality (the same `repr`), for observational equivalence.
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => x == y,
+        (Value::Float(x), Value::Float(y)) => x.to_bits() == y.to_bits(),
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Str(x), Value::Str(y)) => x == y,
+        (Value::List(x), Value::List(y)) => {
+            let (x, y) = (x.borrow(), y.borrow());
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(a, b)| same(a, b))
+        }
+        (Value::Tuple(x), Value::Tuple(y)) => x.len() == y.len() && x.iter().zip(y.iter()).all(|(a, b)| same(a, b)),
+        (Value::None, Value::None) => true,
+        _ => false,
+    }
+}
+
+fn same_vals(a: &[Option<Value>], b: &[Option<Value>]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| match (x, y) {
+            (Some(x), Some(y)) => same(x, y),
+            (None, None) => true,
+            _ => false,
+        })
+}

@@ -1,0 +1,358 @@
+//! Sample-then-test: pull candidates from the proposers, run the visible
+//! tests in the sandbox, stop at the first that passes them all, then run the
+//! hidden tests and report them. Running out of budget is a result (a
+//! [`StopReason`]), not an error; the best candidate so far is kept.
+
+use crate::candidate::{Candidate, Placed};
+use crate::enumerate::{EnumConfig, EnumEnd, EnumStats, Enumerator, Flow, Offer, Sink};
+use crate::problem::{Problem, Target};
+use crate::tester::{TestLimits, TestReport, run_tests};
+use serde::Serialize;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// Why a search ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopReason {
+    /// Every target has a program passing its visible tests.
+    Solved,
+    /// The wall-clock budget ran out.
+    TimeBudget,
+    /// The candidate budget ran out.
+    CandidateBudget,
+    /// The proposers have nothing more to propose (e.g. every expression up
+    /// to the enumerator's size limit was tried).
+    SearchExhausted,
+    /// The user interrupted the search (Ctrl-C).
+    Interrupted,
+}
+
+impl StopReason {
+    /// Its name in reports: `solved`, `time_budget`, ...
+    pub fn name(self) -> &'static str {
+        match self {
+            StopReason::Solved => "solved",
+            StopReason::TimeBudget => "time_budget",
+            StopReason::CandidateBudget => "candidate_budget",
+            StopReason::SearchExhausted => "search_exhausted",
+            StopReason::Interrupted => "interrupted",
+        }
+    }
+}
+
+/// The budget and controls of one search.
+#[derive(Clone, Debug)]
+pub struct SearchOptions {
+    /// Wall-clock budget for the whole problem.
+    pub time: Duration,
+    /// Candidate budget (expressions evaluated) for the whole problem.
+    pub candidates: u64,
+    /// Largest expression the enumerator builds.
+    pub max_size: u32,
+    /// Set (e.g. by a Ctrl-C handler) to stop the search; the best so far is reported.
+    pub interrupt: Arc<AtomicBool>,
+    /// Limits of each test run in the sandbox.
+    pub test_limits: TestLimits,
+}
+
+impl SearchOptions {
+    /// The problem's own `[search]` settings.
+    pub fn from_problem(problem: &Problem) -> SearchOptions {
+        SearchOptions {
+            time: Duration::from_secs_f64(problem.search.seconds),
+            candidates: problem.search.candidates,
+            max_size: problem.search.max_size,
+            interrupt: Arc::new(AtomicBool::new(false)),
+            test_limits: TestLimits::default(),
+        }
+    }
+}
+
+/// What the search found for one target.
+#[derive(Clone, Debug, Serialize)]
+pub struct TargetReport {
+    /// The target's name.
+    pub name: String,
+    /// Does `program` pass every visible test?
+    pub solved: bool,
+    /// The best program found (passing every visible test when `solved`).
+    pub program: Option<String>,
+    /// The proposer that made it.
+    pub proposer: Option<String>,
+    /// Visible tests the program passes, of how many.
+    pub visible_passed: usize,
+    /// Visible tests.
+    pub visible_total: usize,
+    /// Hidden tests the program passes (run only on a solution).
+    pub hidden_passed: usize,
+    /// Hidden tests.
+    pub hidden_total: usize,
+    /// The first hidden test the solution fails, if any.
+    pub hidden_failure: Option<String>,
+}
+
+/// The result of a search.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// The problem's name.
+    pub problem: String,
+    /// Did every target get a program passing its visible tests?
+    pub solved: bool,
+    /// The programs found (every target's `def`), when solved.
+    pub program: Option<String>,
+    /// Why the search ended.
+    pub stop_reason: StopReason,
+    /// Candidates tried (expressions evaluated by the enumerator, plus programs tested).
+    pub candidates: u64,
+    /// Distinct candidates (one per output vector on the visible tests).
+    pub distinct: u64,
+    /// Candidates put in the sandbox.
+    pub sandbox_runs: u64,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+    /// Visible tests passed, over all targets.
+    pub visible_passed: usize,
+    /// Visible tests, over all targets.
+    pub visible_total: usize,
+    /// Hidden tests passed, over all targets.
+    pub hidden_passed: usize,
+    /// Hidden tests, over all targets.
+    pub hidden_total: usize,
+    /// Per target.
+    pub targets: Vec<TargetReport>,
+}
+
+/// Progress of a running search, for status lines.
+#[derive(Clone, Copy, Debug)]
+pub struct Progress {
+    /// Candidates so far.
+    pub candidates: u64,
+    /// Distinct candidates so far.
+    pub distinct: u64,
+    /// The enumerator's current expression size.
+    pub size: u32,
+    /// Best visible tests passed so far, and of how many.
+    pub best: (usize, usize),
+    /// Time since the start.
+    pub elapsed: Duration,
+}
+
+/// Runs sample-then-test on every target of `problem`, one after the other
+/// under one budget. `progress` is called a few times a second.
+pub fn sample_then_test(problem: &Problem, options: &SearchOptions, progress: &mut dyn FnMut(&Progress)) -> Report {
+    let start = Instant::now();
+    let mut candidates = 0u64;
+    let mut distinct = 0u64;
+    let mut sandbox_runs = 0u64;
+    let mut targets = Vec::new();
+    let mut stop = StopReason::Solved;
+    for target in &problem.targets {
+        let mut state = TargetSearch {
+            problem,
+            target,
+            options,
+            start,
+            spent_before: candidates,
+            best: None,
+            solution: None,
+            stop: None,
+            sandbox_runs: 0,
+            last_progress: Instant::now(),
+            progress,
+            seen: std::collections::HashSet::new(),
+        };
+        let (used, kept) = state.search();
+        candidates += used;
+        distinct += kept;
+        sandbox_runs += state.sandbox_runs;
+        let visible_total = problem.tests_of(target.func, false).count();
+        let hidden_total = problem.tests_of(target.func, true).count();
+        let report = match (&state.solution, &state.best) {
+            (Some((placed, proposer)), _) => {
+                let hidden = run_tests(problem, target, placed, true, options.test_limits);
+                TargetReport {
+                    name: target.name.clone(),
+                    solved: true,
+                    program: Some(placed.def.clone()),
+                    proposer: Some(proposer.to_string()),
+                    visible_passed: visible_total,
+                    visible_total,
+                    hidden_passed: hidden.passed,
+                    hidden_total,
+                    hidden_failure: hidden.first_failure,
+                }
+            }
+            (None, best) => TargetReport {
+                name: target.name.clone(),
+                solved: false,
+                program: best.as_ref().map(|(p, ..)| p.def.clone()),
+                proposer: best.as_ref().map(|(_, _, proposer)| proposer.to_string()),
+                visible_passed: best.as_ref().map_or(0, |(_, r, _)| r.passed),
+                visible_total,
+                hidden_passed: 0,
+                hidden_total,
+                hidden_failure: None,
+            },
+        };
+        let solved = report.solved;
+        targets.push(report);
+        if !solved {
+            stop = state.stop.unwrap_or(StopReason::SearchExhausted);
+            break;
+        }
+    }
+    // Targets never reached count as unsolved.
+    for target in problem.targets.iter().skip(targets.len()) {
+        targets.push(TargetReport {
+            name: target.name.clone(),
+            solved: false,
+            program: None,
+            proposer: None,
+            visible_passed: 0,
+            visible_total: problem.tests_of(target.func, false).count(),
+            hidden_passed: 0,
+            hidden_total: problem.tests_of(target.func, true).count(),
+            hidden_failure: None,
+        });
+    }
+    let solved = targets.iter().all(|t| t.solved);
+    let program = solved.then(|| targets.iter().filter_map(|t| t.program.clone()).collect::<Vec<_>>().join("\n"));
+    Report {
+        problem: problem.name.clone(),
+        solved,
+        program,
+        stop_reason: if solved { StopReason::Solved } else { stop },
+        candidates,
+        distinct,
+        sandbox_runs,
+        seconds: start.elapsed().as_secs_f64(),
+        visible_passed: targets.iter().map(|t| t.visible_passed).sum(),
+        visible_total: targets.iter().map(|t| t.visible_total).sum(),
+        hidden_passed: targets.iter().map(|t| t.hidden_passed).sum(),
+        hidden_total: targets.iter().map(|t| t.hidden_total).sum(),
+        targets,
+    }
+}
+
+/// The search for one target: the sink of its proposers.
+struct TargetSearch<'a> {
+    problem: &'a Problem,
+    target: &'a Target,
+    options: &'a SearchOptions,
+    start: Instant,
+    /// Candidates used by earlier targets.
+    spent_before: u64,
+    best: Option<(Placed, TestReport, &'static str)>,
+    solution: Option<(Placed, &'static str)>,
+    stop: Option<StopReason>,
+    sandbox_runs: u64,
+    last_progress: Instant,
+    progress: &'a mut dyn FnMut(&Progress),
+    /// Bodies already tested.
+    seen: std::collections::HashSet<String>,
+}
+
+impl TargetSearch<'_> {
+    /// Runs the proposers; returns (candidates tried, distinct).
+    fn search(&mut self) -> (u64, u64) {
+        let mut tried = 0;
+        // A seed implementation is the first candidate.
+        if self.target.has_seed {
+            let f = &self.problem.module.items.iter().find_map(|i| match i {
+                synth_dsl::ast::Item::Function(f) if f.name.name == self.target.name => Some(f),
+                _ => None,
+            });
+            if let Some(f) = f {
+                let mut body = String::new();
+                for s in &f.body {
+                    synth_dsl::printer::stmt(&mut body, s, 0);
+                }
+                tried += 1;
+                if self.test(Candidate { body, proposer: "seed" }) == Flow::Stop {
+                    return (tried, tried);
+                }
+            }
+        }
+        let config = EnumConfig { max_size: self.options.max_size, ..EnumConfig::default() };
+        let mut enumerator = match Enumerator::new(self.problem, self.target, config) {
+            Ok(e) => e,
+            Err(e) => {
+                tracing::warn!(error = %e, "the program's constants fail to evaluate; nothing to enumerate");
+                self.stop.get_or_insert(StopReason::SearchExhausted);
+                return (tried, tried);
+            }
+        };
+        let end = enumerator.run(self);
+        if end != EnumEnd::Stopped {
+            tracing::info!(?end, size = enumerator.stats.size, "the enumerator is done");
+            self.stop.get_or_insert(StopReason::SearchExhausted);
+        }
+        (tried + enumerator.stats.evaluated, tried + enumerator.stats.distinct)
+    }
+
+    /// Tests a candidate in the sandbox on the visible tests.
+    fn test(&mut self, candidate: Candidate) -> Flow {
+        if !self.seen.insert(candidate.body.clone()) {
+            return Flow::Continue;
+        }
+        let Some(placed) = candidate.place(self.problem, self.target) else {
+            tracing::debug!(body = %candidate.body, "candidate does not check");
+            return Flow::Continue;
+        };
+        self.sandbox_runs += 1;
+        let report = run_tests(self.problem, self.target, &placed, false, self.options.test_limits);
+        tracing::debug!(body = %candidate.body, passed = report.passed, total = report.total, "tested");
+        if report.passed == report.total && report.total > 0 {
+            self.solution = Some((placed, candidate.proposer));
+            self.stop = Some(StopReason::Solved);
+            return Flow::Stop;
+        }
+        if self.best.as_ref().is_none_or(|(_, b, _)| report.passed > b.passed) {
+            self.best = Some((placed, report, candidate.proposer));
+        }
+        Flow::Continue
+    }
+
+    fn check_budget(&mut self, stats: &EnumStats) -> Flow {
+        let elapsed = self.start.elapsed();
+        if self.options.interrupt.load(Ordering::Relaxed) {
+            self.stop = Some(StopReason::Interrupted);
+            return Flow::Stop;
+        }
+        if elapsed >= self.options.time {
+            self.stop = Some(StopReason::TimeBudget);
+            return Flow::Stop;
+        }
+        if self.spent_before + stats.evaluated >= self.options.candidates {
+            self.stop = Some(StopReason::CandidateBudget);
+            return Flow::Stop;
+        }
+        if self.last_progress.elapsed() >= Duration::from_millis(100) {
+            self.last_progress = Instant::now();
+            let best = (self.best.as_ref().map_or(0, |(_, r, _)| r.passed), self.problem.tests_of(self.target.func, false).count());
+            (self.progress)(&Progress {
+                candidates: self.spent_before + stats.evaluated,
+                distinct: stats.distinct,
+                size: stats.size + 1,
+                best,
+                elapsed,
+            });
+        }
+        Flow::Continue
+    }
+}
+
+impl Sink for TargetSearch<'_> {
+    fn offer(&mut self, offer: Offer, stats: &EnumStats) -> Flow {
+        if self.test(offer.candidate) == Flow::Stop {
+            return Flow::Stop;
+        }
+        self.check_budget(stats)
+    }
+
+    fn poll(&mut self, stats: &EnumStats) -> Flow {
+        self.check_budget(stats)
+    }
+}

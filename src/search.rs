@@ -1,0 +1,247 @@
+//! `synth run` and `synth eval`: load problem files, search with
+//! sample-then-test under the problem's budget (or the command line's), and
+//! report as text, a progress line on a terminal, and JSON.
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+use synth_engine::problem::{Problem, ProblemError};
+use synth_engine::strategy::{Progress, Report, SearchOptions, sample_then_test};
+
+/// Budget overrides shared by `run` and `eval`.
+#[derive(clap::Args, Clone, Debug)]
+pub struct BudgetArgs {
+    /// Wall-clock budget per problem, in seconds (default: the problem's `[search] seconds`, else 60).
+    #[arg(long)]
+    seconds: Option<f64>,
+    /// Candidate budget per problem (default: the problem's `[search] candidates`, else 1,000,000).
+    #[arg(long)]
+    candidates: Option<u64>,
+    /// Seed of random choices (default: the problem's `[search] seed`, else 0).
+    #[arg(long)]
+    seed: Option<u64>,
+}
+
+fn options(problem: &Problem, budget: &BudgetArgs, interrupt: &Arc<AtomicBool>) -> Result<SearchOptions> {
+    let mut o = SearchOptions::from_problem(problem);
+    if let Some(s) = budget.seconds {
+        anyhow::ensure!(s.is_finite() && s > 0.0, "--seconds must be a positive number, found {s}");
+        o.time = Duration::from_secs_f64(s);
+    }
+    if let Some(c) = budget.candidates {
+        o.candidates = c;
+    }
+    // The enumerator is deterministic; the seed is recorded for the
+    // proposers that sample.
+    let _ = budget.seed.unwrap_or(problem.search.seed);
+    o.interrupt = interrupt.clone();
+    Ok(o)
+}
+
+/// Ctrl-C sets the flag: the search stops and reports the best so far.
+fn interrupt_flag() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let f = flag.clone();
+    if let Err(e) = ctrlc::set_handler(move || f.store(true, Ordering::Relaxed)) {
+        tracing::warn!(error = %e, "cannot install the Ctrl-C handler");
+    }
+    flag
+}
+
+fn spinner(show: bool) -> ProgressBar {
+    if !show || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(ProgressStyle::with_template("{spinner} {elapsed:>4} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+    bar
+}
+
+fn progress_message(name: &str, p: &Progress) -> String {
+    format!(
+        "{name}: {} candidates ({} distinct), size {}, best {}/{} visible tests",
+        p.candidates, p.distinct, p.size, p.best.0, p.best.1
+    )
+}
+
+fn load(path: &Path) -> Result<std::result::Result<Problem, ProblemError>> {
+    Ok(Problem::load(path))
+}
+
+/// `synth run`.
+pub fn run(path: &Path, budget: &BudgetArgs, json: bool) -> Result<ExitCode> {
+    let problem = match load(path)? {
+        Ok(p) => p,
+        Err(e) => {
+            eprint!("{}", with_newline(e.to_string()));
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let interrupt = interrupt_flag();
+    let options = options(&problem, budget, &interrupt)?;
+    let bar = spinner(!json);
+    let report = sample_then_test(&problem, &options, &mut |p| bar.set_message(progress_message(&problem.name, p)));
+    bar.finish_and_clear();
+    if json {
+        println!("{}", serde_json::to_string(&report).context("cannot print the report")?);
+    } else {
+        print_report(&report);
+    }
+    Ok(if report.solved { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn with_newline(mut s: String) -> String {
+    if !s.ends_with('\n') {
+        s.push('\n');
+    }
+    s
+}
+
+fn print_report(r: &Report) {
+    if r.solved {
+        if let Some(p) = &r.program {
+            print!("{}", with_newline(p.clone()));
+        }
+    } else {
+        for t in r.targets.iter().filter(|t| t.program.is_some()) {
+            println!("# best so far for `{}`: passes {}/{} visible tests", t.name, t.visible_passed, t.visible_total);
+            if let Some(p) = &t.program {
+                print!("{}", with_newline(p.clone()));
+            }
+        }
+    }
+    let proposers: Vec<String> = r.targets.iter().filter_map(|t| t.proposer.clone()).collect();
+    eprintln!(
+        "{} {} in {:.2} s ({}): {} candidates, {} distinct, {} run in the sandbox; proposer {}; visible {}/{}, hidden {}/{}",
+        if r.solved { "solved" } else { "not solved:" },
+        r.problem,
+        r.seconds,
+        r.stop_reason.name(),
+        r.candidates,
+        r.distinct,
+        r.sandbox_runs,
+        if proposers.is_empty() { "-".into() } else { proposers.join(", ") },
+        r.visible_passed,
+        r.visible_total,
+        r.hidden_passed,
+        r.hidden_total,
+    );
+    for t in &r.targets {
+        if let Some(f) = &t.hidden_failure {
+            eprintln!("  hidden test failed: {f}");
+        }
+    }
+}
+
+/// Every `*.toml` under the paths, sorted.
+fn problem_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut stack = vec![p.clone()];
+            while let Some(dir) = stack.pop() {
+                for entry in std::fs::read_dir(&dir).with_context(|| format!("cannot read {}", dir.display()))? {
+                    let path = entry?.path();
+                    if path.is_dir() {
+                        stack.push(path);
+                    } else if path.extension().is_some_and(|e| e == "toml") {
+                        out.push(path);
+                    }
+                }
+            }
+        } else if p.exists() {
+            out.push(p.clone());
+        } else {
+            anyhow::bail!("cannot read {}: no such file or folder", p.display());
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+#[derive(serde::Serialize)]
+struct EvalRow {
+    file: String,
+    marked: Vec<String>,
+    error: Option<String>,
+    #[serde(flatten)]
+    report: Option<Report>,
+}
+
+/// `synth eval`.
+pub fn eval(paths: &[PathBuf], budget: &BudgetArgs, output: &Path) -> Result<ExitCode> {
+    let files = problem_files(paths)?;
+    let interrupt = interrupt_flag();
+    let mut rows = Vec::new();
+    println!("{:<28} {:>8} {:>8} {:>12} {:>8}  {}", "problem", "solved", "seconds", "candidates", "hidden", "stop");
+    for file in &files {
+        if interrupt.load(Ordering::Relaxed) {
+            break;
+        }
+        let problem = match load(file)? {
+            Ok(p) => p,
+            Err(e) => {
+                eprint!("{}", with_newline(e.to_string()));
+                println!("{:<28} {:>8}", file.display(), "error");
+                rows.push(EvalRow { file: file.display().to_string(), marked: Vec::new(), error: Some(e.to_string()), report: None });
+                continue;
+            }
+        };
+        let options = options(&problem, budget, &interrupt)?;
+        let bar = spinner(true);
+        let report = sample_then_test(&problem, &options, &mut |p| bar.set_message(progress_message(&problem.name, p)));
+        bar.finish_and_clear();
+        let hidden = if report.hidden_total == 0 {
+            "-".to_string()
+        } else {
+            format!("{}/{}", report.hidden_passed, report.hidden_total)
+        };
+        println!(
+            "{:<28} {:>8} {:>8.2} {:>12} {:>8}  {}",
+            problem.name,
+            if report.solved { "yes" } else { "no" },
+            report.seconds,
+            report.candidates,
+            hidden,
+            report.stop_reason.name()
+        );
+        rows.push(EvalRow { file: file.display().to_string(), marked: problem.solvable_by.clone(), error: None, report: Some(report) });
+    }
+    let solved = rows.iter().filter(|r| r.report.as_ref().is_some_and(|r| r.solved)).count();
+    let (hidden_passed, hidden_total) = rows
+        .iter()
+        .filter_map(|r| r.report.as_ref())
+        .filter(|r| r.solved)
+        .fold((0, 0), |(p, t), r| (p + r.hidden_passed, t + r.hidden_total));
+    let marked: Vec<&EvalRow> = rows.iter().filter(|r| r.marked.iter().any(|m| m == "enumerate")).collect();
+    let marked_missed: Vec<&str> = marked
+        .iter()
+        .filter(|r| !r.report.as_ref().is_some_and(|r| r.solved))
+        .map(|r| r.file.as_str())
+        .collect();
+    let errors = rows.iter().filter(|r| r.error.is_some()).count();
+    println!(
+        "solved {solved}/{} problems ({} of {} marked solvable by enumeration); hidden tests of solved problems {hidden_passed}/{hidden_total}; {errors} bad files",
+        rows.len(),
+        marked.len() - marked_missed.len(),
+        marked.len(),
+    );
+    for m in &marked_missed {
+        println!("  marked solvable by enumeration, not solved: {m}");
+    }
+    let json = serde_json::to_string_pretty(&rows).context("cannot serialize the results")?;
+    std::fs::write(output, json).with_context(|| format!("cannot write {}", output.display()))?;
+    println!("results written to {}", output.display());
+    Ok(if errors > 0 {
+        ExitCode::from(2)
+    } else if marked_missed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

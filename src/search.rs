@@ -58,14 +58,17 @@ fn spinner(show: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new_spinner();
-    bar.set_style(ProgressStyle::with_template("{spinner} {elapsed:>4} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {elapsed:>4} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
     bar
 }
 
 fn progress_message(name: &str, p: &Progress) -> String {
     format!(
-        "{name}: {} candidates ({} distinct), size {}, best {}/{} visible tests",
-        p.candidates, p.distinct, p.size, p.best.0, p.best.1
+        "{name}: {} candidates ({} evaluated), size {}, best {}/{} visible tests",
+        p.candidates, p.evaluated, p.size, p.best.0, p.best.1
     )
 }
 
@@ -117,13 +120,13 @@ fn print_report(r: &Report) {
     }
     let proposers: Vec<String> = r.targets.iter().filter_map(|t| t.proposer.clone()).collect();
     eprintln!(
-        "{} {} in {:.2} s ({}): {} candidates, {} distinct, {} run in the sandbox; proposer {}; visible {}/{}, hidden {}/{}",
+        "{} {} in {:.2} s ({}): {} candidates ({} evaluated), {} run in the sandbox; proposer {}; visible {}/{}, hidden {}/{}",
         if r.solved { "solved" } else { "not solved:" },
         r.problem,
         r.seconds,
         r.stop_reason.name(),
         r.candidates,
-        r.distinct,
+        r.evaluated,
         r.sandbox_runs,
         if proposers.is_empty() { "-".into() } else { proposers.join(", ") },
         r.visible_passed,
@@ -178,7 +181,7 @@ pub fn eval(paths: &[PathBuf], budget: &BudgetArgs, output: &Path) -> Result<Exi
     let files = problem_files(paths)?;
     let interrupt = interrupt_flag();
     let mut rows = Vec::new();
-    println!("{:<28} {:>8} {:>8} {:>12} {:>8}  {}", "problem", "solved", "seconds", "candidates", "hidden", "stop");
+    println!("{:<28} {:>8} {:>8} {:>12} {:>8}  stop", "problem", "solved", "seconds", "candidates", "hidden");
     for file in &files {
         if interrupt.load(Ordering::Relaxed) {
             break;
@@ -188,7 +191,12 @@ pub fn eval(paths: &[PathBuf], budget: &BudgetArgs, output: &Path) -> Result<Exi
             Err(e) => {
                 eprint!("{}", with_newline(e.to_string()));
                 println!("{:<28} {:>8}", file.display(), "error");
-                rows.push(EvalRow { file: file.display().to_string(), marked: Vec::new(), error: Some(e.to_string()), report: None });
+                rows.push(EvalRow {
+                    file: file.display().to_string(),
+                    marked: Vec::new(),
+                    error: Some(e.to_string()),
+                    report: None,
+                });
                 continue;
             }
         };
@@ -210,7 +218,12 @@ pub fn eval(paths: &[PathBuf], budget: &BudgetArgs, output: &Path) -> Result<Exi
             hidden,
             report.stop_reason.name()
         );
-        rows.push(EvalRow { file: file.display().to_string(), marked: problem.solvable_by.clone(), error: None, report: Some(report) });
+        rows.push(EvalRow {
+            file: file.display().to_string(),
+            marked: problem.solvable_by.clone(),
+            error: None,
+            report: Some(report),
+        });
     }
     let solved = rows.iter().filter(|r| r.report.as_ref().is_some_and(|r| r.solved)).count();
     let (hidden_passed, hidden_total) = rows
@@ -219,11 +232,8 @@ pub fn eval(paths: &[PathBuf], budget: &BudgetArgs, output: &Path) -> Result<Exi
         .filter(|r| r.solved)
         .fold((0, 0), |(p, t), r| (p + r.hidden_passed, t + r.hidden_total));
     let marked: Vec<&EvalRow> = rows.iter().filter(|r| r.marked.iter().any(|m| m == "enumerate")).collect();
-    let marked_missed: Vec<&str> = marked
-        .iter()
-        .filter(|r| !r.report.as_ref().is_some_and(|r| r.solved))
-        .map(|r| r.file.as_str())
-        .collect();
+    let marked_missed: Vec<&str> =
+        marked.iter().filter(|r| !r.report.as_ref().is_some_and(|r| r.solved)).map(|r| r.file.as_str()).collect();
     let errors = rows.iter().filter(|r| r.error.is_some()).count();
     println!(
         "solved {solved}/{} problems ({} of {} marked solvable by enumeration); hidden tests of solved problems {hidden_passed}/{hidden_total}; {errors} bad files",

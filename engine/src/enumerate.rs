@@ -213,7 +213,11 @@ enum Node {
     /// `[body for var in src if cond]` in the outer context: `src` is the
     /// outer term of context `ctx`; `body`/`cond` are terms of that context
     /// (`None` body: the variable itself).
-    Comp { ctx: usize, body: Option<TermId>, cond: Option<TermId> },
+    Comp {
+        ctx: usize,
+        body: Option<TermId>,
+        cond: Option<TermId>,
+    },
 }
 
 struct Term {
@@ -461,13 +465,15 @@ impl<'p> Enumerator<'p> {
     fn pick_constants(&mut self, problem: &Problem, target: &Target) {
         let mut consts: Vec<Value> = vec![Value::Int(0), Value::Int(1), Value::Int(2), Value::Int(-1)];
         let mut chars: Vec<char> = Vec::new();
-        let collect = |v: &Value, chars: &mut Vec<char>| walk_strings(v, &mut |s| {
-            for c in s.chars() {
-                if !c.is_alphanumeric() && !chars.contains(&c) {
-                    chars.push(c);
+        let collect = |v: &Value, chars: &mut Vec<char>| {
+            walk_strings(v, &mut |s| {
+                for c in s.chars() {
+                    if !c.is_alphanumeric() && !chars.contains(&c) {
+                        chars.push(c);
+                    }
                 }
-            }
-        });
+            })
+        };
         for t in problem.tests_of(target.func, false) {
             for a in t.args(&target.params) {
                 collect(&a, &mut chars);
@@ -542,6 +548,9 @@ impl<'p> Enumerator<'p> {
                     continue;
                 }
                 let mut parts = vec![1u32; arity];
+                if arity == 1 {
+                    parts[0] = budget;
+                }
                 loop {
                     if parts.iter().sum::<u32>() == budget {
                         self.apply_all(ctx, p, &parts, sink)?;
@@ -560,13 +569,7 @@ impl<'p> Enumerator<'p> {
     }
 
     /// Applies production `p` to every combination of terms with these sizes.
-    fn apply_all(
-        &mut self,
-        ctx: usize,
-        p: usize,
-        parts: &[u32],
-        sink: &mut dyn Sink,
-    ) -> Result<(), EnumEnd> {
+    fn apply_all(&mut self, ctx: usize, p: usize, parts: &[u32], sink: &mut dyn Sink) -> Result<(), EnumEnd> {
         let lists: Vec<Vec<TermId>> = parts
             .iter()
             .zip(&self.productions[p].args)
@@ -616,7 +619,7 @@ impl<'p> Enumerator<'p> {
     /// Counts an evaluation; every 1,024 lets the sink check its budgets.
     fn tick(&mut self, sink: &mut dyn Sink) -> Result<(), EnumEnd> {
         self.stats.evaluated += 1;
-        if self.stats.evaluated % 1024 == 0 && sink.poll(&self.stats) == Flow::Stop {
+        if self.stats.evaluated.is_multiple_of(1024) && sink.poll(&self.stats) == Flow::Stop {
             return Err(EnumEnd::Stopped);
         }
         Ok(())
@@ -651,7 +654,8 @@ impl<'p> Enumerator<'p> {
                     let bodies = self.terms_of_size(ctx, bs, None);
                     let conds = self.terms_of_size(ctx, cs, Some(bt));
                     for &b in &bodies {
-                        if matches!(&self.contexts[ctx].terms[b].node, Node::Leaf(t) if Some(t) == self.contexts[ctx].origin.as_ref().map(|o| &o.var)) {
+                        if matches!(&self.contexts[ctx].terms[b].node, Node::Leaf(t) if Some(t) == self.contexts[ctx].origin.as_ref().map(|o| &o.var))
+                        {
                             continue; // the plain filter above
                         }
                         for &c in &conds {
@@ -704,9 +708,8 @@ impl<'p> Enumerator<'p> {
         let list_ty = Type::list(self.types[elem_ty].clone());
         let Some(list_ty) = self.types.iter().position(|t| *t == list_ty) else { return Ok(()) };
         let n_outer = self.contexts[0].n_examples;
-        let mut items: Vec<Option<Vec<Value>>> = (0..n_outer)
-            .map(|k| self.contexts[0].vals[origin.src][k].as_ref().map(|_| Vec::new()))
-            .collect();
+        let mut items: Vec<Option<Vec<Value>>> =
+            (0..n_outer).map(|k| self.contexts[0].vals[origin.src][k].as_ref().map(|_| Vec::new())).collect();
         let var_vals = &c.vals[0]; // the variable is the first leaf, term 0
         for (i, &k) in origin.owner.iter().enumerate() {
             let Some(list) = items[k].as_mut() else { continue };
@@ -890,8 +893,9 @@ impl Context {
     }
 }
 
-/// The next composition of `budget` into `parts.len()` positive parts
-/// (odometer order); false after the last.
+/// The next tuple of `parts.len()` positive parts summing to at most
+/// `budget` (odometer order); false after the last. One part has only the
+/// tuple the caller starts with.
 fn next_parts(parts: &mut [u32], budget: u32) -> bool {
     let k = parts.len();
     if k <= 1 {
@@ -1037,4 +1041,28 @@ fn same_vals(a: &[Option<Value>], b: &[Option<Value>]) -> bool {
             (None, None) => true,
             _ => false,
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_cover_every_composition() {
+        let mut parts = vec![1, 1];
+        let mut seen = vec![parts.clone()];
+        while next_parts(&mut parts, 4) {
+            seen.push(parts.clone());
+        }
+        let exact: Vec<_> = seen.into_iter().filter(|p| p.iter().sum::<u32>() == 4).collect();
+        assert_eq!(exact, [vec![1, 3], vec![2, 2], vec![3, 1]]);
+    }
+
+    #[test]
+    fn templates_check_at_their_types() {
+        let p = Program { functions: Vec::new(), consts: Vec::new(), n_holes: 0 };
+        let t = check_template(&p, "{0}[::-1]", &[Type::list(Type::Str)]);
+        assert_eq!(t.map(|t| t.0), Some(Type::list(Type::Str)));
+        assert!(check_template(&p, "{0}.upper()", &[Type::Int]).is_none());
+    }
 }

@@ -32,7 +32,7 @@ pub enum ProblemError {
 }
 
 /// Search settings from `[search]`; the CLI may override them.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct SearchSettings {
     /// Wall-clock budget in seconds (60 by default).
     pub seconds: f64,
@@ -42,11 +42,14 @@ pub struct SearchSettings {
     pub seed: u64,
     /// Largest expression the enumerator builds, in AST nodes (14 by default).
     pub max_size: u32,
+    /// Extra constants for the enumerator (ints, floats, strings, bools);
+    /// none by default.
+    pub constants: Vec<Value>,
 }
 
 impl Default for SearchSettings {
     fn default() -> SearchSettings {
-        SearchSettings { seconds: 60.0, candidates: 1_000_000, seed: 0, max_size: 14 }
+        SearchSettings { seconds: 60.0, candidates: 1_000_000, seed: 0, max_size: 14, constants: Vec::new() }
     }
 }
 
@@ -136,6 +139,8 @@ struct RawSearch {
     candidates: Option<u64>,
     seed: Option<u64>,
     max_size: Option<u32>,
+    #[serde(default)]
+    constants: Vec<Spanned<toml::Value>>,
 }
 
 impl Test {
@@ -265,7 +270,13 @@ impl Problem {
             if args.len() != f.params.len() {
                 return Err(fail(
                     t.args.span(),
-                    format!("`{}` takes {} arguments, found {}", f.name, f.params.len(), args.len()),
+                    format!(
+                        "`{}` takes {} argument{}, found {}",
+                        f.name,
+                        f.params.len(),
+                        if f.params.len() == 1 { "" } else { "s" },
+                        args.len()
+                    ),
                     "arguments",
                 ));
             }
@@ -290,7 +301,11 @@ impl Problem {
                     e.get_ref().clone()
                 }
                 (None, _) => {
-                    return Err(fail(raw_test.span(), "this test has no `expect` value".into(), "expected `expect = ...`"));
+                    return Err(fail(
+                        raw_test.span(),
+                        "this test has no `expect` value".into(),
+                        "expected `expect = ...`",
+                    ));
                 }
             };
             tests.push(Test {
@@ -305,7 +320,10 @@ impl Problem {
             if !tests.iter().any(|t| t.function == g.func && !t.hidden) {
                 return Err(fail(
                     program_span.clone(),
-                    format!("target `{}` has no visible test: expected a `[[tests]]` entry without `hidden = true`", g.name),
+                    format!(
+                        "target `{}` has no visible test: expected a `[[tests]]` entry without `hidden = true`",
+                        g.name
+                    ),
                     "in this program",
                 ));
             }
@@ -317,17 +335,38 @@ impl Problem {
             if let Some(secs) = &s.seconds {
                 let v = *secs.get_ref();
                 if !(v.is_finite() && v > 0.0) {
-                    return Err(fail(secs.span(), format!("expected a positive number of seconds, found {v}"), "seconds"));
+                    return Err(fail(
+                        secs.span(),
+                        format!("expected a positive number of seconds, found {v}"),
+                        "seconds",
+                    ));
                 }
                 search.seconds = v;
             }
             search.candidates = s.candidates.unwrap_or(search.candidates);
             search.seed = s.seed.unwrap_or(search.seed);
             search.max_size = s.max_size.unwrap_or(search.max_size);
+            for c in &s.constants {
+                let v = match c.get_ref() {
+                    toml::Value::Integer(i) => Value::Int(*i),
+                    toml::Value::Float(f) => Value::Float(*f),
+                    toml::Value::Boolean(b) => Value::Bool(*b),
+                    toml::Value::String(t) => Value::str(t.as_str()),
+                    other => {
+                        return Err(fail(
+                            c.span(),
+                            format!("expected an int, float, bool or string constant, found {}", describe(other)),
+                            "constant",
+                        ));
+                    }
+                };
+                search.constants.push(v);
+            }
         }
-        let name = raw.name.clone().unwrap_or_else(|| {
-            path.file_stem().map_or_else(|| "problem".into(), |s| s.to_string_lossy().into_owned())
-        });
+        let name = raw
+            .name
+            .clone()
+            .unwrap_or_else(|| path.file_stem().map_or_else(|| "problem".into(), |s| s.to_string_lossy().into_owned()));
         Ok(Problem {
             name,
             description: raw.description.unwrap_or_default(),
@@ -454,7 +493,8 @@ hidden = true
         assert!(p.tests[1].hidden);
         assert_eq!(p.tests[1].line, 13);
         assert_eq!(p.tests[0].args(&[Type::Str])[0].repr(), "'Ada Lovelace'");
-        assert_eq!(p.search, SearchSettings::default());
+        assert_eq!(p.search.seconds, 60.0);
+        assert_eq!(p.search.candidates, 1_000_000);
     }
 
     #[test]
@@ -489,7 +529,7 @@ hidden = true
         let e = load("program_file = 'does-not-exist.py'\n").unwrap_err();
         assert!(e.contains("cannot read program file") && e.contains("p.toml:1:16"), "{e}");
         let e = load(&GOOD.replace("args = [\"Ada Lovelace\"]", "args = [\"a\", \"b\"]")).unwrap_err();
-        assert!(e.contains("`f` takes 1 arguments, found 2"), "{e}");
+        assert!(e.contains("`f` takes 1 argument, found 2"), "{e}");
         let e = load(&GOOD.replace("expect = \"A.L.\"\n", "")).unwrap_err();
         assert!(e.contains("no `expect`"), "{e}");
     }

@@ -25,6 +25,8 @@ pub enum StopReason {
     /// The proposers have nothing more to propose (e.g. every expression up
     /// to the enumerator's size limit was tried).
     SearchExhausted,
+    /// The enumerator's store of expressions is full (its memory budget).
+    MemoryBudget,
     /// The user interrupted the search (Ctrl-C).
     Interrupted,
 }
@@ -37,6 +39,7 @@ impl StopReason {
             StopReason::TimeBudget => "time_budget",
             StopReason::CandidateBudget => "candidate_budget",
             StopReason::SearchExhausted => "search_exhausted",
+            StopReason::MemoryBudget => "memory_budget",
             StopReason::Interrupted => "interrupted",
         }
     }
@@ -104,10 +107,11 @@ pub struct Report {
     pub program: Option<String>,
     /// Why the search ended.
     pub stop_reason: StopReason,
-    /// Candidates tried (expressions evaluated by the enumerator, plus programs tested).
+    /// Candidates tried: distinct programs checked against the visible tests
+    /// (the enumerator keeps one per output vector), plus seeds.
     pub candidates: u64,
-    /// Distinct candidates (one per output vector on the visible tests).
-    pub distinct: u64,
+    /// Expressions the enumerator evaluated, equivalent ones included.
+    pub evaluated: u64,
     /// Candidates put in the sandbox.
     pub sandbox_runs: u64,
     /// Wall-clock seconds.
@@ -127,10 +131,10 @@ pub struct Report {
 /// Progress of a running search, for status lines.
 #[derive(Clone, Copy, Debug)]
 pub struct Progress {
-    /// Candidates so far.
+    /// Candidates (distinct programs) so far.
     pub candidates: u64,
-    /// Distinct candidates so far.
-    pub distinct: u64,
+    /// Expressions evaluated so far.
+    pub evaluated: u64,
     /// The enumerator's current expression size.
     pub size: u32,
     /// Best visible tests passed so far, and of how many.
@@ -144,7 +148,7 @@ pub struct Progress {
 pub fn sample_then_test(problem: &Problem, options: &SearchOptions, progress: &mut dyn FnMut(&Progress)) -> Report {
     let start = Instant::now();
     let mut candidates = 0u64;
-    let mut distinct = 0u64;
+    let mut evaluated = 0u64;
     let mut sandbox_runs = 0u64;
     let mut targets = Vec::new();
     let mut stop = StopReason::Solved;
@@ -163,9 +167,9 @@ pub fn sample_then_test(problem: &Problem, options: &SearchOptions, progress: &m
             progress,
             seen: std::collections::HashSet::new(),
         };
-        let (used, kept) = state.search();
-        candidates += used;
-        distinct += kept;
+        let (tried, n_evaluated) = state.search();
+        candidates += tried;
+        evaluated += n_evaluated;
         sandbox_runs += state.sandbox_runs;
         let visible_total = problem.tests_of(target.func, false).count();
         let hidden_total = problem.tests_of(target.func, true).count();
@@ -225,7 +229,7 @@ pub fn sample_then_test(problem: &Problem, options: &SearchOptions, progress: &m
         program,
         stop_reason: if solved { StopReason::Solved } else { stop },
         candidates,
-        distinct,
+        evaluated,
         sandbox_runs,
         seconds: start.elapsed().as_secs_f64(),
         visible_passed: targets.iter().map(|t| t.visible_passed).sum(),
@@ -255,7 +259,7 @@ struct TargetSearch<'a> {
 }
 
 impl TargetSearch<'_> {
-    /// Runs the proposers; returns (candidates tried, distinct).
+    /// Runs the proposers; returns (candidates tried, expressions evaluated).
     fn search(&mut self) -> (u64, u64) {
         let mut tried = 0;
         // A seed implementation is the first candidate.
@@ -275,7 +279,11 @@ impl TargetSearch<'_> {
                 }
             }
         }
-        let config = EnumConfig { max_size: self.options.max_size, ..EnumConfig::default() };
+        let config = EnumConfig {
+            max_size: self.options.max_size,
+            constants: self.problem.search.constants.clone(),
+            ..EnumConfig::default()
+        };
         let mut enumerator = match Enumerator::new(self.problem, self.target, config) {
             Ok(e) => e,
             Err(e) => {
@@ -285,11 +293,18 @@ impl TargetSearch<'_> {
             }
         };
         let end = enumerator.run(self);
-        if end != EnumEnd::Stopped {
-            tracing::info!(?end, size = enumerator.stats.size, "the enumerator is done");
-            self.stop.get_or_insert(StopReason::SearchExhausted);
+        match end {
+            EnumEnd::Stopped => {}
+            EnumEnd::Exhausted => {
+                tracing::info!(size = enumerator.stats.size, "every expression up to the size limit was tried");
+                self.stop.get_or_insert(StopReason::SearchExhausted);
+            }
+            EnumEnd::MemoryLimit => {
+                tracing::info!(size = enumerator.stats.size, "the enumerator's store is full");
+                self.stop.get_or_insert(StopReason::MemoryBudget);
+            }
         }
-        (tried + enumerator.stats.evaluated, tried + enumerator.stats.distinct)
+        (tried + enumerator.stats.distinct, tried + enumerator.stats.evaluated)
     }
 
     /// Tests a candidate in the sandbox on the visible tests.
@@ -325,16 +340,19 @@ impl TargetSearch<'_> {
             self.stop = Some(StopReason::TimeBudget);
             return Flow::Stop;
         }
-        if self.spent_before + stats.evaluated >= self.options.candidates {
+        if self.spent_before + stats.distinct >= self.options.candidates {
             self.stop = Some(StopReason::CandidateBudget);
             return Flow::Stop;
         }
         if self.last_progress.elapsed() >= Duration::from_millis(100) {
             self.last_progress = Instant::now();
-            let best = (self.best.as_ref().map_or(0, |(_, r, _)| r.passed), self.problem.tests_of(self.target.func, false).count());
+            let best = (
+                self.best.as_ref().map_or(0, |(_, r, _)| r.passed),
+                self.problem.tests_of(self.target.func, false).count(),
+            );
             (self.progress)(&Progress {
-                candidates: self.spent_before + stats.evaluated,
-                distinct: stats.distinct,
+                candidates: self.spent_before + stats.distinct,
+                evaluated: stats.evaluated,
                 size: stats.size + 1,
                 best,
                 elapsed,

@@ -62,7 +62,7 @@ problem(S, "phone-format", "Format ten digits as a US phone number: (555) 123-45
         ["5551234567", "8005550199"], ["2125550000", "9998887777"], solvable=False, seconds=5)
 problem(S, "date-to-dmy", "Turn an ISO date 2024-03-15 into 15/03/2024.", sig("s: str", "str"),
         lambda s: s[8:] + "/" + s[5:7] + "/" + s[:4],
-        ["2024-03-15", "1999-12-31"], ["2000-01-01", "1969-07-20"], solvable=False, seconds=5)
+        ["2024-03-15", "1999-12-31"], ["2000-01-01", "1969-07-20"])
 problem(S, "year-of-date", "The year of an ISO date, as an int.", sig("s: str", "int"), lambda s: int(s[:4]),
         ["2024-03-15", "1999-12-31", "1970-01-02"], ["2000-01-01", "1969-07-20", "0042-02-02"])
 problem(S, "month-of-date", "The month of an ISO date, as an int.", sig("s: str", "int"), lambda s: int(s[5:7]),
@@ -128,7 +128,7 @@ problem(I, "clear-lowest-bit", "Clear the lowest set bit.", sig("n: int", "int")
 problem(I, "is-power-of-two", "Is the integer a power of two?", sig("n: int", "bool"),
         lambda n: n > 0 and n & (n - 1) == 0, [1, 6, 8, 0, 12, -4, 3, 32, 64], [1024, 1023, -8, 2, 5])
 problem(I, "popcount", "The number of 1 bits of a non-negative integer.", sig("n: int", "int"),
-        lambda n: bin(n).count("1"), [5, 255, 8], [0, 1023, 12345], solvable=False, seconds=5)
+        lambda n: bin(n).count("1"), [5, 255, 8], [0, 1023, 12345])
 problem(I, "digit-sum", "The sum of the decimal digits of a non-negative integer.", sig("n: int", "int"),
         lambda n: sum(int(c) for c in str(n)), [123, 9999, 5], [0, 1000001, 987654321])
 problem(I, "clamp", "Clamp x to the range [lo, hi].", sig("x: int, lo: int, hi: int", "int"),
@@ -138,8 +138,7 @@ problem(I, "midpoint", "The integer midpoint of a and b, rounded down.", sig("a:
 problem(I, "sign", "The sign of an integer: -1, 0 or 1.", sig("n: int", "int"),
         lambda n: (n > 0) - (n < 0), [5, -3, 0, 1, -1, 100, -7], [1000, -2, 2])
 problem(I, "round-up", "Round n up to a multiple of k (k > 0, n >= 0).", sig("n: int, k: int", "int"),
-        lambda n, k: (n + k - 1) // k * k, [(7, 5), (10, 5), (1, 4), (0, 3), (13, 6)], [(11, 4), (12, 4), (99, 10)],
-        solvable=False, seconds=5)
+        lambda n, k: (n + k - 1) // k * k, [(7, 5), (10, 5), (1, 4), (0, 3), (13, 6)], [(11, 4), (12, 4), (99, 10)])
 problem(I, "last-digit", "The last decimal digit of a non-negative integer.", sig("n: int", "int"),
         lambda n: n % 10, [123, 9, 40], [0, 77, 123456789], constants=[10])
 problem(I, "square-plus-one", "n squared plus one.", sig("n: int", "int"), lambda n: n * n + 1,

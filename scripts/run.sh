@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The main job: set up, build synth (release), and run it on the shipped
+# The main job: set up, build synth (release), synthesize a shipped problem
+# (FlashFill's initials, with the problem file's own budget), then run the
 # examples: `synth check` reports diagnostics, `synth exec` evaluates calls
 # and prints their results as Python's repr would.
 set -euo pipefail
@@ -13,6 +14,9 @@ run() {
     "$synth" "$@"
 }
 
+echo "# Synthesis: find f from two examples; hidden tests check that it generalises"
+run run problems/strings/initials.toml
+echo
 run check examples/text.py examples/numbers.py && echo "(no diagnostics)"
 echo
 echo "# A file with mistakes: diagnostics and exit status 1"

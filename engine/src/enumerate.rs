@@ -15,7 +15,7 @@
 
 use crate::candidate::Candidate;
 use crate::problem::{Problem, Target};
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHasher};
 use std::hash::{Hash, Hasher};
 use synth_dsl::interp::{Interpreter, Limits, RunError};
 use synth_dsl::tir::{Expr, Program};
@@ -300,7 +300,7 @@ impl<'p> Enumerator<'p> {
             outer_leaf_specs: Vec::new(),
             param_values,
             const_leaves: Vec::new(),
-            iterable: HashMap::new(),
+            iterable: HashMap::default(),
             used_names: param_names.clone(),
             useful: Vec::new(),
             best_passed: 0,
@@ -380,7 +380,7 @@ impl<'p> Enumerator<'p> {
             templates.push((format!("{}({})", h.name, holes.join(", ")), vec![Kind::Any; h.params.len()]));
         }
 
-        let mut checked: HashMap<String, Option<Type>> = HashMap::new();
+        let mut checked: HashMap<String, Option<Type>> = HashMap::default();
         let mut candidates: Vec<(String, String, Vec<Type>, Expr)> = Vec::new();
         for _round in 0..2 {
             let snapshot = in_play.clone();
@@ -750,7 +750,7 @@ impl<'p> Enumerator<'p> {
         vals: Vec<Option<Value>>,
         sink: &mut dyn Sink,
     ) -> Result<(), EnumEnd> {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let mut h = FxHasher::default();
         for v in &vals {
             match v {
                 Some(v) => hash_value(v, &mut h),
@@ -885,8 +885,8 @@ impl Context {
             leaves,
             terms: Vec::new(),
             vals: Vec::new(),
-            bank: HashMap::new(),
-            seen: HashMap::new(),
+            bank: HashMap::default(),
+            seen: HashMap::default(),
             built: 0,
             origin,
         }

@@ -112,13 +112,22 @@ fn print_report(r: &Report) {
         }
     } else {
         for t in r.targets.iter().filter(|t| t.program.is_some()) {
-            println!("# best so far for `{}`: passes {}/{} visible tests", t.name, t.visible_passed, t.visible_total);
+            if t.solved {
+                println!("# `{}`: passes its {} visible tests", t.name, t.visible_total);
+            } else {
+                println!(
+                    "# best so far for `{}`: passes {}/{} visible tests",
+                    t.name, t.visible_passed, t.visible_total
+                );
+            }
             if let Some(p) = &t.program {
                 print!("{}", with_newline(p.clone()));
             }
         }
     }
-    let proposers: Vec<String> = r.targets.iter().filter_map(|t| t.proposer.clone()).collect();
+    let mut proposers: Vec<String> = r.targets.iter().filter_map(|t| t.proposer.clone()).collect();
+    proposers.sort();
+    proposers.dedup();
     eprintln!(
         "{} {} in {:.2} s ({}): {} candidates ({} evaluated), {} run in the sandbox; proposer {}; visible {}/{}, hidden {}/{}",
         if r.solved { "solved" } else { "not solved:" },

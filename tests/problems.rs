@@ -103,3 +103,36 @@ fn eval_solves_the_marked_shipped_problems_with_their_hidden_tests() {
     }
     assert!(marked >= 40, "{marked} marked");
 }
+
+#[test]
+fn ctrl_c_stops_the_search_and_prints_the_best_so_far() {
+    let child = Command::new(env!("CARGO_BIN_EXE_synth"))
+        .args(["run", "problems/strings/mask-card.toml", "--seconds", "60"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("synth runs");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let killed = Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill runs");
+    assert!(killed.success());
+    let out = child.wait_with_output().expect("synth ends");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("(interrupted)"), "{stderr}");
+    assert!(text(&out.stdout).contains("# best so far for `f`"), "{}", text(&out.stdout));
+}
+
+#[test]
+fn several_targets_tuples_floats_helpers_and_seeds() {
+    let out = synth(&["run", "tests/problems/several-targets.toml", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    let names: Vec<&str> = v["targets"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["f", "g", "h"]);
+    assert_eq!(v["visible_passed"], 6);
+    assert_eq!(v["hidden_passed"], v["hidden_total"]);
+    let program = v["program"].as_str().unwrap();
+    assert!(program.contains("def g(xs: list[str]) -> tuple[int, str]:"), "{program}");
+    assert!(!program.contains("@synthesize"), "{program}");
+}

@@ -380,6 +380,19 @@ impl<'p> Enumerator<'p> {
             templates.push((format!("{}({})", h.name, holes.join(", ")), vec![Kind::Any; h.params.len()]));
         }
 
+        // Tuple displays, for the fixed tuple types in play (a return type
+        // `tuple[int, str]` needs `(a, b)`); the checker keeps the right items.
+        for t in &in_play {
+            if let Type::Tuple(items) = t
+                && (2..=4).contains(&items.len())
+            {
+                let holes: Vec<String> = (0..items.len()).map(|i| format!("{{{i}}}")).collect();
+                let text = format!("({})", holes.join(", "));
+                if !templates.iter().any(|(x, _)| *x == text) {
+                    templates.push((text, vec![Kind::Any; items.len()]));
+                }
+            }
+        }
         let mut checked: HashMap<String, Option<Type>> = HashMap::default();
         let mut candidates: Vec<(String, String, Vec<Type>, Expr)> = Vec::new();
         for _round in 0..2 {
@@ -801,6 +814,17 @@ impl<'p> Enumerator<'p> {
     }
 
     fn new_inner_context(&mut self, src: TermId, src_size: u32, elem: TyId) {
+        // A source with the same value in every example (a constant) gives
+        // comprehensions that do not depend on the input.
+        let vals = &self.contexts[0].vals[src];
+        if vals.len() > 1
+            && vals.iter().all(|v| match (v, &vals[0]) {
+                (Some(a), Some(b)) => same(a, b),
+                _ => false,
+            })
+        {
+            return;
+        }
         let var = ["x", "c", "w", "y", "v", "item"]
             .iter()
             .map(|s| s.to_string())
@@ -1046,6 +1070,68 @@ fn same_vals(a: &[Option<Value>], b: &[Option<Value>]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Collects offers; stops at the first passing every visible test.
+    struct Collect(Vec<(String, usize)>, usize);
+
+    impl Sink for Collect {
+        fn offer(&mut self, offer: Offer, _: &EnumStats) -> Flow {
+            let done = offer.passed == self.1;
+            self.0.push((offer.candidate.body, offer.passed));
+            if done { Flow::Stop } else { Flow::Continue }
+        }
+        fn poll(&mut self, stats: &EnumStats) -> Flow {
+            if stats.distinct > 200_000 { Flow::Stop } else { Flow::Continue }
+        }
+    }
+
+    fn problem(sig: &str, tests: &[(&str, &str)]) -> Problem {
+        let mut text = format!("program = '''\n@synthesize\n{sig}:\n    ...\n'''\n");
+        for (args, expect) in tests {
+            text.push_str(&format!("[[tests]]\nargs = {args}\nexpect = {expect}\n"));
+        }
+        Problem::parse(std::path::Path::new("t.toml"), &text).expect("problem loads")
+    }
+
+    fn first_solution(p: &Problem) -> (String, Enumerator<'_>) {
+        let target = p.targets[0].clone();
+        let n = p.tests_of(target.func, false).count();
+        let mut e = Enumerator::new(p, &target, EnumConfig::default()).expect("no constants");
+        let mut sink = Collect(Vec::new(), n);
+        e.run(&mut sink);
+        let (body, passed) = sink.0.last().cloned().expect("an offer");
+        assert_eq!(passed, n, "{:?}", sink.0);
+        (body, e)
+    }
+
+    #[test]
+    fn finds_the_smallest_natural_program() {
+        let p = problem("def f(s: str) -> str", &[("[\"world hello\"]", "\"world\""), ("[\"a b c\"]", "\"a\"")]);
+        assert_eq!(first_solution(&p).0, "return s.split()[0]");
+        let p = problem(
+            "def f(xs: list[int]) -> list[int]",
+            &[("[[1, -2, 3]]", "[1, 3]"), ("[[0, 5]]", "[5]"), ("[[-1, 4, -3, 2]]", "[4, 2]")],
+        );
+        assert_eq!(first_solution(&p).0, "return [x for x in xs if 0 < x]");
+    }
+
+    #[test]
+    fn keeps_one_expression_per_output_vector() {
+        let p = problem("def f(a: int, b: int) -> int", &[("[3, 4]", "-1"), ("[10, 2]", "8"), ("[0, 0]", "0")]);
+        let (body, e) = first_solution(&p);
+        assert_eq!(body, "return a - b");
+        let c = &e.contexts[0];
+        for (i, t) in c.terms.iter().enumerate() {
+            for j in 0..i {
+                assert!(
+                    c.terms[j].ty != t.ty || !same_vals(&c.vals[i], &c.vals[j]),
+                    "{} and {} are equivalent",
+                    e.render(0, j),
+                    e.render(0, i)
+                );
+            }
+        }
+    }
 
     #[test]
     fn parts_cover_every_composition() {

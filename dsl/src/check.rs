@@ -25,20 +25,7 @@ pub fn check_module(module: &ast::Module) -> (tir::Program, Vec<Diagnostic>) {
 /// Checks one expression against a checked program's functions and
 /// constants, with no local variables (the `--call` argument of `synth exec`).
 pub fn check_expression(program: &tir::Program, expr: &ast::Expr) -> (Option<tir::Expr>, Vec<Diagnostic>) {
-    let mut ck = Checker::default();
-    for (id, f) in program.functions.iter().enumerate() {
-        ck.funcs.insert(f.name.clone(), id);
-        ck.sigs.push(Sig {
-            params: f.params.iter().map(|p| (p.name.clone(), p.ty.clone(), p.default.clone())).collect(),
-            ret: f.ret.clone(),
-        });
-    }
-    for (id, c) in program.consts.iter().enumerate() {
-        ck.consts.insert(c.name.clone(), (id, c.ty.clone()));
-    }
-    let mut cx = FnCtx::new(Type::None, HashMap::new(), HashSet::new(), false);
-    let e = ck.expr(&mut cx, expr, None);
-    (e, ck.diags)
+    check_expression_with_locals(program, expr, &[])
 }
 
 /// Checks one expression with local variables in scope: `locals[i]` is

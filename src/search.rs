@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
-use synth_engine::problem::{Problem, ProblemError};
+use synth_engine::problem::Problem;
 use synth_engine::strategy::{Progress, Report, SearchOptions, sample_then_test};
 
 /// Budget overrides shared by `run` and `eval`.
@@ -36,9 +36,9 @@ fn options(problem: &Problem, budget: &BudgetArgs, interrupt: &Arc<AtomicBool>) 
     if let Some(c) = budget.candidates {
         o.candidates = c;
     }
-    // The enumerator is deterministic; the seed is recorded for the
-    // proposers that sample.
-    let _ = budget.seed.unwrap_or(problem.search.seed);
+    if let Some(seed) = budget.seed {
+        o.seed = seed;
+    }
     o.interrupt = interrupt.clone();
     Ok(o)
 }
@@ -72,13 +72,9 @@ fn progress_message(name: &str, p: &Progress) -> String {
     )
 }
 
-fn load(path: &Path) -> Result<std::result::Result<Problem, ProblemError>> {
-    Ok(Problem::load(path))
-}
-
 /// `synth run`.
 pub fn run(path: &Path, budget: &BudgetArgs, json: bool) -> Result<ExitCode> {
-    let problem = match load(path)? {
+    let problem = match Problem::load(path) {
         Ok(p) => p,
         Err(e) => {
             eprint!("{}", with_newline(e.to_string()));
@@ -195,7 +191,7 @@ pub fn eval(paths: &[PathBuf], budget: &BudgetArgs, output: &Path) -> Result<Exi
         if interrupt.load(Ordering::Relaxed) {
             break;
         }
-        let problem = match load(file)? {
+        let problem = match Problem::load(file) {
             Ok(p) => p,
             Err(e) => {
                 eprint!("{}", with_newline(e.to_string()));

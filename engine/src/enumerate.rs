@@ -393,19 +393,17 @@ impl<'p> Enumerator<'p> {
                 }
             }
         }
-        let mut checked: HashMap<String, Option<Type>> = HashMap::default();
+        let mut checked: rustc_hash::FxHashSet<String> = Default::default();
         let mut candidates: Vec<(String, String, Vec<Type>, Expr)> = Vec::new();
         for _round in 0..2 {
             let snapshot = in_play.clone();
             for (text, kinds) in &templates {
                 for args in assignments(kinds, &snapshot) {
                     let key = format!("{text}|{args:?}");
-                    if checked.contains_key(&key) {
+                    if !checked.insert(key.clone()) {
                         continue;
                     }
-                    let checked_ty = check_template(program, text, &args);
-                    checked.insert(key.clone(), checked_ty.as_ref().map(|(t, _)| t.clone()));
-                    if let Some((ty, template)) = checked_ty {
+                    if let Some((ty, template)) = check_template(program, text, &args) {
                         add(&ty, &mut in_play);
                         if depth(&ty) <= 2 {
                             candidates.push((key, text.clone(), args, template));

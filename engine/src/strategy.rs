@@ -54,6 +54,8 @@ pub struct SearchOptions {
     pub candidates: u64,
     /// Largest expression the enumerator builds.
     pub max_size: u32,
+    /// Seed of the proposers that sample (the enumerator is deterministic).
+    pub seed: u64,
     /// Set (e.g. by a Ctrl-C handler) to stop the search; the best so far is reported.
     pub interrupt: Arc<AtomicBool>,
     /// Limits of each test run in the sandbox.
@@ -67,6 +69,7 @@ impl SearchOptions {
             time: Duration::from_secs_f64(problem.search.seconds),
             candidates: problem.search.candidates,
             max_size: problem.search.max_size,
+            seed: problem.search.seed,
             interrupt: Arc::new(AtomicBool::new(false)),
             test_limits: TestLimits::default(),
         }

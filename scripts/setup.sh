@@ -3,9 +3,11 @@
 # git-ignored folders of the repository. The machine has the Rust toolchain,
 # gcc, python3 with pip and apt; nothing else is assumed.
 #
-# Today synth needs: cargo (present) and python3 (the tests use CPython as
-# an outside oracle). Later issues add the ONNX Runtime and Z3 shared
-# libraries here, from their PyPI wheels, into .deps/.
+# synth needs cargo (present), python3 (the tests use CPython as an outside
+# oracle) and the ONNX Runtime shared library, which it loads at run time
+# (ort's `load-dynamic`): taken from the PyPI `onnxruntime` wheel into
+# .deps/onnxruntime/. `--python` also installs the Python packages that the
+# model benchmark and the test-model generator use, into .deps/python/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,3 +23,33 @@ import sys
 if sys.version_info < (3, 9):
     sys.exit(f"setup: python3 >= 3.9 is required for the tests, found {sys.version.split()[0]}")
 PY
+
+# ONNX Runtime: the wheel is a zip; its capi/ folder has the shared library
+# under a versioned name only. synth looks for .deps/onnxruntime/libonnxruntime.so
+# (or $ORT_DYLIB_PATH).
+ORT_VERSION=1.31.1
+ort_dir=.deps/onnxruntime
+if [ ! -f "$ort_dir/libonnxruntime.so.$ORT_VERSION" ]; then
+    echo "setup: fetching onnxruntime $ORT_VERSION from PyPI" >&2
+    rm -rf .deps/wheels && mkdir -p .deps/wheels "$ort_dir"
+    python3 -m pip download --quiet --no-deps --only-binary=:all: \
+        "onnxruntime==$ORT_VERSION" -d .deps/wheels
+    python3 - "$ort_dir" "$ORT_VERSION" .deps/wheels/onnxruntime-*.whl <<'PY'
+import sys, zipfile, os
+out, version, wheel = sys.argv[1], sys.argv[2], sys.argv[3]
+name = f"libonnxruntime.so.{version}"
+with zipfile.ZipFile(wheel) as z:
+    member = next(m for m in z.namelist() if m.endswith("/capi/" + name))
+    with z.open(member) as src, open(os.path.join(out, name + ".part"), "wb") as dst:
+        dst.write(src.read())
+os.replace(os.path.join(out, name + ".part"), os.path.join(out, name))
+PY
+    rm -rf .deps/wheels
+fi
+ln -sf "libonnxruntime.so.$ORT_VERSION" "$ort_dir/libonnxruntime.so"
+
+if [ "${1:-}" = "--python" ]; then
+    python3 -m pip install --quiet --target .deps/python \
+        "onnxruntime==$ORT_VERSION" "onnx==1.19.1" "numpy<3" "tokenizers==0.22.1"
+    echo "setup: Python packages in .deps/python (PYTHONPATH=.deps/python)" >&2
+fi

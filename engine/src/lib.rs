@@ -5,6 +5,7 @@
 
 pub mod candidate;
 pub mod enumerate;
+pub mod model;
 pub mod problem;
 pub mod strategy;
 pub mod tester;

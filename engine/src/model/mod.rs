@@ -1,0 +1,153 @@
+//! Language models on ONNX Runtime: a model directory (an exported
+//! decoder-only `model.onnx`, `tokenizer.json`, optional `synth-model.toml`)
+//! loaded into a [`Model`] that samples completions (see [`sample`]).
+
+mod config;
+mod decoder;
+pub mod runtime;
+mod sample;
+
+pub use config::{DEFAULT_PROMPT, ModelConfig, SETTINGS_FILE, SamplingSettings};
+pub use decoder::{Cache, Decoder, Layout, Output};
+pub use sample::{Finish, Sample, SamplingParams, stop_position};
+
+use std::path::{Path, PathBuf};
+use tokenizers::Tokenizer;
+
+/// Why a model could not be loaded or run.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    /// The ONNX Runtime library is missing or unusable.
+    #[error("{0}")]
+    Library(String),
+    /// The model file cannot be read or is not a valid ONNX model.
+    #[error("{}: cannot load the model: {message}", path.display())]
+    Load {
+        /// The file.
+        path: PathBuf,
+        /// ONNX Runtime's or the file system's message.
+        message: String,
+    },
+    /// The model is valid ONNX but not a decoder synth can drive.
+    #[error("{}: not a usable decoder-only language model: {message}", path.display())]
+    Incompatible {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// The tokenizer cannot be read or does not fit the model.
+    #[error("{}: {message}", path.display())]
+    Tokenizer {
+        /// The tokenizer file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// A settings file (`synth-model.toml`, `config.json`) is invalid.
+    #[error("{}: {message}", path.display())]
+    Config {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, with its line and column.
+        message: String,
+    },
+    /// A prompt with no room left in the context.
+    #[error("the prompt is {tokens} tokens, the model's context is {context}")]
+    PromptTooLong {
+        /// Prompt tokens.
+        tokens: usize,
+        /// The context length.
+        context: usize,
+    },
+    /// Inference failed.
+    #[error("model inference failed: {0}")]
+    Run(String),
+}
+
+/// A loaded language model.
+pub struct Model {
+    decoder: Decoder,
+    tokenizer: Tokenizer,
+    /// Tokens the tokenizer knows (the sampler never picks others).
+    tokenizer_vocab: usize,
+    /// The directory's settings.
+    pub config: ModelConfig,
+}
+
+impl Model {
+    /// Loads a model directory (or an `.onnx` file beside its tokenizer);
+    /// `threads` overrides the settings' intra-op thread count when given.
+    pub fn load(path: &Path, threads: Option<usize>) -> Result<Model, ModelError> {
+        let (mut config, tokenizer) = ModelConfig::read(path)?;
+        if let Some(t) = threads {
+            config.threads = t;
+        }
+        if !config.onnx.is_file() {
+            return Err(ModelError::Load { path: config.onnx.clone(), message: "no such file".into() });
+        }
+        let mut decoder = Decoder::load(&config.onnx, config.threads)?;
+        let tokenizer_vocab = tokenizer.get_vocab_size(true);
+        // One token through the model: it runs, and its logits say its vocabulary.
+        let probe = config.bos.or(config.eos.first().copied()).unwrap_or(0);
+        let vocab = decoder.forward(&[i64::from(probe)], 1, None)?.last_logits()?.0;
+        if tokenizer_vocab > vocab {
+            return Err(ModelError::Tokenizer {
+                path: config.tokenizer.clone(),
+                message: format!(
+                    "the tokenizer has {tokenizer_vocab} tokens but the model's logits cover {vocab}: \
+                     they do not belong together"
+                ),
+            });
+        }
+        if let Some(bad) = config.eos.iter().chain(&config.bos).find(|&&t| t as usize >= vocab) {
+            return Err(ModelError::Config {
+                path: config.tokenizer.clone(),
+                message: format!("special token id {bad} is outside the model's vocabulary of {vocab}"),
+            });
+        }
+        tracing::info!(
+            model = %config.onnx.display(),
+            layers = decoder.layout.layers,
+            kv_heads = decoder.layout.kv_heads,
+            head_dim = decoder.layout.head_dim,
+            vocab,
+            "loaded model"
+        );
+        Ok(Model { decoder, tokenizer, tokenizer_vocab, config })
+    }
+
+    /// The model's input/output layout.
+    pub fn decoder_layout(&self) -> &Layout {
+        &self.decoder.layout
+    }
+
+    /// The model's decoder (its layout; forward passes for tests).
+    pub fn decoder(&mut self) -> &mut Decoder {
+        &mut self.decoder
+    }
+
+    /// The token ids of `text` as a prompt (with the tokenizer's special
+    /// tokens, and `bos` first when the settings ask for it).
+    pub fn encode(&self, text: &str) -> Result<Vec<u32>, ModelError> {
+        let encoding = self.tokenizer.encode(text, true).map_err(|e| ModelError::Tokenizer {
+            path: self.config.tokenizer.clone(),
+            message: format!("cannot encode the prompt: {e}"),
+        })?;
+        let mut ids = encoding.get_ids().to_vec();
+        if let Some(bos) = self.config.bos
+            && ids.first() != Some(&bos)
+        {
+            ids.insert(0, bos);
+        }
+        Ok(ids)
+    }
+
+    /// The text of `ids`, special tokens left out.
+    pub fn decode(&self, ids: &[u32]) -> Result<String, ModelError> {
+        self.tokenizer.decode(ids, true).map_err(|e| ModelError::Tokenizer {
+            path: self.config.tokenizer.clone(),
+            message: format!("cannot decode: {e}"),
+        })
+    }
+}

@@ -1,0 +1,226 @@
+//! The model runtime on the committed fixture models (tests/models/, made by
+//! scripts/make-test-models.py): the KV-cache path against a full
+//! recompute, batched against one-by-one sampling, seeds, stop sequences,
+//! and errors for broken inputs. Needs the ONNX Runtime library
+//! (`bash scripts/setup.sh`).
+
+use std::path::{Path, PathBuf};
+use synth_engine::model::{Finish, Model, ModelError, SamplingParams};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/models").join(name)
+}
+
+fn load(name: &str) -> Model {
+    Model::load(&fixture(name), Some(1)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+const TEXT: &str = "def initials(s: str) -> str:\n    return '.'.join([w[0] for w in s.split()])\n";
+
+/// Logits of every position of `ids` from one pass with no cache.
+fn full_logits(model: &mut Model, ids: &[i64]) -> (usize, Vec<f32>) {
+    let out = model.decoder().forward(ids, 1, None).unwrap();
+    let (shape, data) = out.logits().unwrap();
+    assert_eq!(shape, vec![1, ids.len(), shape[2]]);
+    (shape[2], data.to_vec())
+}
+
+fn max_diff(a: &[f32], b: &[f32]) -> f32 {
+    assert_eq!(a.len(), b.len());
+    a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
+}
+
+#[test]
+fn kv_cache_logits_equal_a_full_recompute() {
+    for name in ["gpt2-tiny", "llama-tiny", "llama-tiny-merged"] {
+        let mut model = load(name);
+        let ids: Vec<i64> = model.encode(TEXT).unwrap().iter().map(|&t| i64::from(t)).collect();
+        assert!(ids.len() > 16, "{name}: {} tokens", ids.len());
+        let (vocab, full) = full_logits(&mut model, &ids);
+        // Prefill 8 tokens, then one token per step.
+        let out = model.decoder().forward(&ids[..8], 1, None).unwrap();
+        let (_, last) = out.last_logits().unwrap();
+        assert!(max_diff(&last, &full[7 * vocab..8 * vocab]) < 1e-4, "{name}: prefill");
+        let mut cache = out.cache;
+        for (pos, &token) in ids.iter().enumerate().skip(8) {
+            let out = model.decoder().forward(&[token], 1, cache.take()).unwrap();
+            let (_, last) = out.last_logits().unwrap();
+            let d = max_diff(&last, &full[pos * vocab..(pos + 1) * vocab]);
+            assert!(d < 1e-4, "{name}: step at position {pos} differs by {d}");
+            cache = out.cache;
+            assert_eq!(cache.as_ref().unwrap().len, pos + 1);
+        }
+    }
+}
+
+#[test]
+fn layouts_are_read_from_the_model() {
+    let gpt2 = load("gpt2-tiny");
+    assert_eq!((gpt2.decoder_layout().layers, gpt2.decoder_layout().kv_heads, gpt2.decoder_layout().head_dim), (2, 4, 16));
+    let llama = load("llama-tiny");
+    assert_eq!((llama.decoder_layout().layers, llama.decoder_layout().kv_heads), (2, 2), "grouped-query attention");
+    let nocache = load("gpt2-tiny-nocache");
+    assert!(!nocache.decoder_layout().has_cache());
+}
+
+#[test]
+fn the_model_without_a_cache_computes_the_same_logits() {
+    let mut cached = load("gpt2-tiny");
+    let mut plain = load("gpt2-tiny-nocache");
+    let ids: Vec<i64> = cached.encode(TEXT).unwrap().iter().map(|&t| i64::from(t)).collect();
+    let (_, a) = full_logits(&mut cached, &ids);
+    let (_, b) = full_logits(&mut plain, &ids);
+    assert!(max_diff(&a, &b) < 1e-4);
+}
+
+fn params(seed: u64) -> SamplingParams {
+    SamplingParams { temperature: 1.0, top_k: 0, top_p: 0.95, max_new_tokens: 24, seed, ..SamplingParams::default() }
+}
+
+#[test]
+fn batched_sampling_equals_one_by_one() {
+    for name in ["gpt2-tiny", "llama-tiny", "gpt2-tiny-nocache"] {
+        let mut model = load(name);
+        // Stops make rows finish at different steps, so the batch shrinks.
+        let p = SamplingParams { stop: vec!["(".into()], ..params(7) };
+        model.config.batch = 8;
+        let batched = model.sample("def f(x: int) -> int:\n", 8, &p).unwrap();
+        model.config.batch = 1;
+        let single = model.sample("def f(x: int) -> int:\n", 8, &p).unwrap();
+        assert_eq!(batched.len(), 8);
+        for (a, b) in batched.iter().zip(&single) {
+            assert_eq!((a.index, &a.tokens, &a.text, a.finish), (b.index, &b.tokens, &b.text, b.finish), "{name}");
+            assert!((a.logprob - b.logprob).abs() < 1e-3);
+        }
+        let lengths: std::collections::BTreeSet<usize> = batched.iter().map(|s| s.tokens.len()).collect();
+        assert!(lengths.len() > 1, "{name}: rows should finish at different steps: {lengths:?}");
+    }
+}
+
+#[test]
+fn seeded_sampling_is_reproducible() {
+    let mut model = load("llama-tiny");
+    let a = model.sample("def f(s: str) -> str:\n", 6, &params(1)).unwrap();
+    let b = model.sample("def f(s: str) -> str:\n", 6, &params(1)).unwrap();
+    let c = model.sample("def f(s: str) -> str:\n", 6, &params(2)).unwrap();
+    assert_eq!(a, b);
+    assert_ne!(a.iter().map(|s| &s.tokens).collect::<Vec<_>>(), c.iter().map(|s| &s.tokens).collect::<Vec<_>>());
+    // Different rows of one call differ too.
+    assert!(a.iter().any(|s| s.tokens != a[0].tokens));
+    for s in &a {
+        assert_eq!(s.token_logprobs.len(), s.tokens.len());
+        assert!(s.token_logprobs.iter().all(|&l| l <= 0.0 && l.is_finite()));
+        assert!((s.logprob - s.token_logprobs.iter().sum::<f32>()).abs() < 1e-4);
+    }
+}
+
+#[test]
+fn greedy_sampling_gives_one_completion() {
+    let mut model = load("gpt2-tiny");
+    let p = SamplingParams { temperature: 0.0, ..params(0) };
+    let samples = model.sample("def f(x: int) -> int:\n", 4, &p).unwrap();
+    assert!(samples.iter().all(|s| s.tokens == samples[0].tokens));
+}
+
+#[test]
+fn stop_sequences_cut_where_they_should() {
+    let mut model = load("gpt2-tiny");
+    let free = model.sample("def f(x: int) -> int:\n", 16, &SamplingParams { max_new_tokens: 40, ..params(3) }).unwrap();
+    // A stop that some of the free completions contain.
+    let stop = "e".to_string();
+    let p = SamplingParams { max_new_tokens: 40, stop: vec![stop.clone()], ..params(3) };
+    let cut = model.sample("def f(x: int) -> int:\n", 16, &p).unwrap();
+    let mut stopped = 0;
+    for (f, c) in free.iter().zip(&cut) {
+        assert!(!c.text.contains(&stop));
+        match f.text.find(&stop) {
+            Some(at) => {
+                assert_eq!(c.finish, Finish::Stop);
+                assert_eq!(c.text, f.text[..at], "cut at the first occurrence");
+                assert!(c.tokens.len() <= f.tokens.len());
+                stopped += 1;
+            }
+            None => assert_eq!((&c.text, c.finish), (&f.text, f.finish)),
+        }
+    }
+    assert!(stopped > 0, "no completion contained the stop sequence");
+}
+
+#[test]
+fn max_new_tokens_and_eos_end_completions() {
+    let mut model = load("llama-tiny");
+    let p = SamplingParams { max_new_tokens: 5, ..params(4) };
+    for s in model.sample("x = 1\n", 10, &p).unwrap() {
+        assert!(s.tokens.len() <= 5);
+        match s.finish {
+            Finish::Length => assert_eq!(s.tokens.len(), 5),
+            Finish::Eos => assert!(model.config.eos.contains(s.tokens.last().unwrap())),
+            Finish::Stop => panic!("no stop sequences were given"),
+        }
+    }
+}
+
+#[test]
+fn a_prompt_longer_than_the_context_is_an_error() {
+    let mut model = load("gpt2-tiny");
+    let long = "x = 1\n".repeat(200);
+    assert!(matches!(model.sample(&long, 1, &params(0)), Err(ModelError::PromptTooLong { context: 128, .. })));
+}
+
+fn copy_fixture(name: &str, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(fixture(name)).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    }
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("synth-model-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+#[test]
+fn broken_models_are_errors_not_panics() {
+    // Truncated model file.
+    let dir = scratch("truncated");
+    copy_fixture("gpt2-tiny", &dir);
+    let bytes = std::fs::read(dir.join("model.onnx")).unwrap();
+    std::fs::write(dir.join("model.onnx"), &bytes[..bytes.len() / 3]).unwrap();
+    let err = Model::load(&dir, Some(1)).err().expect("a truncated model must not load");
+    assert!(matches!(err, ModelError::Load { .. }), "{err}");
+    assert!(err.to_string().contains("model.onnx"), "{err}");
+
+    // Not a model at all.
+    std::fs::copy(dir.join("tokenizer.json"), dir.join("model.onnx")).unwrap();
+    assert!(matches!(Model::load(&dir, Some(1)), Err(ModelError::Load { .. })));
+
+    // A tokenizer with more tokens than the model's logits.
+    copy_fixture("gpt2-tiny", &dir);
+    let mut tokenizer = tokenizers::Tokenizer::from_file(dir.join("tokenizer.json")).unwrap();
+    let extra: Vec<_> = (0..10).map(|i| tokenizers::AddedToken::from(format!("<extra_{i}>"), true)).collect();
+    tokenizer.add_special_tokens(&extra);
+    tokenizer.save(dir.join("tokenizer.json"), false).unwrap();
+    let err = Model::load(&dir, Some(1)).err().expect("a mismatched tokenizer must be refused");
+    assert!(err.to_string().contains("522 tokens but the model's logits cover 512"), "{err}");
+
+    // No tokenizer; a bad settings file; no such directory.
+    copy_fixture("gpt2-tiny", &dir);
+    std::fs::remove_file(dir.join("tokenizer.json")).unwrap();
+    assert!(matches!(Model::load(&dir, Some(1)), Err(ModelError::Tokenizer { .. })));
+    copy_fixture("gpt2-tiny", &dir);
+    std::fs::write(dir.join("synth-model.toml"), "temperature = 'hot'\n").unwrap();
+    let err = Model::load(&dir, Some(1)).err().unwrap();
+    assert!(err.to_string().contains("synth-model.toml") && err.to_string().contains("line 1"), "{err}");
+    assert!(Model::load(&dir.join("missing"), Some(1)).is_err());
+
+    // A valid ONNX model that is not a language model.
+    copy_fixture("gpt2-tiny", &dir);
+    std::fs::copy(fixture("not-a-decoder.onnx"), dir.join("model.onnx")).unwrap();
+    let err = Model::load(&dir, Some(1)).err().expect("an Identity model is not a decoder");
+    assert!(matches!(err, ModelError::Incompatible { .. }), "{err}");
+    assert!(err.to_string().contains("unexpected input `x`"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+

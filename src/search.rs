@@ -4,13 +4,15 @@
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
+use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
-use synth_engine::problem::Problem;
+use synth_engine::model::{Model, SamplingSettings};
+use synth_engine::problem::{Problem, ProposerChoice};
 use synth_engine::strategy::{Progress, Report, SearchOptions, sample_then_test};
 
 /// Budget overrides shared by `run` and `eval`.
@@ -25,10 +27,95 @@ pub struct BudgetArgs {
     /// Seed of random choices (default: the problem's `[search] seed`, else 0).
     #[arg(long)]
     seed: Option<u64>,
+    #[command(flatten)]
+    model: ModelArgs,
+}
+
+/// The model proposer's settings (over the problem's `[model]` and the
+/// model's `synth-model.toml`).
+#[derive(clap::Args, Clone, Debug)]
+pub struct ModelArgs {
+    /// Which proposers run (default: the problem's `[search] proposer`, else
+    /// `all` when a model is given, else `enumerate`).
+    #[arg(long, value_parser = parse_proposer)]
+    proposer: Option<ProposerChoice>,
+    /// A model directory: model.onnx, tokenizer.json, optional synth-model.toml
+    /// (default: the problem's `[model] path`).
+    #[arg(long, value_name = "DIR")]
+    model: Option<PathBuf>,
+    /// Completions sampled per target (default 64).
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u64).range(1..))]
+    samples: Option<u64>,
+    /// Sampling temperature; 0 is greedy (default 0.8).
+    #[arg(long, value_name = "T")]
+    temperature: Option<f32>,
+    /// Sample from the k most likely tokens only (default: all).
+    #[arg(long, value_name = "K")]
+    top_k: Option<usize>,
+    /// Nucleus sampling: the most likely tokens up to this probability (default 0.95).
+    #[arg(long, value_name = "P")]
+    top_p: Option<f32>,
+    /// Most tokens per completion (default 128).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    max_new_tokens: Option<u64>,
+    /// ONNX Runtime intra-op threads (default: the model's setting, else one per core).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+}
+
+fn parse_proposer(s: &str) -> Result<ProposerChoice, String> {
+    s.parse()
+}
+
+/// Loaded models by directory, shared by the problems of one command.
+#[derive(Default)]
+struct Models {
+    loaded: HashMap<PathBuf, Model>,
+}
+
+impl Models {
+    /// The model a problem's search uses, loading it on first use; `None`
+    /// when its proposers do not include the model.
+    fn get(&mut self, options: &SearchOptions, problem: &Problem, args: &ModelArgs) -> Result<Option<&mut Model>> {
+        if options.proposer == ProposerChoice::Enumerate {
+            return Ok(None);
+        }
+        let Some(path) = args.model.clone().or_else(|| problem.model.path.clone()) else {
+            anyhow::bail!(
+                "{}: the model proposer needs a model: give --model DIR or `path` in the problem's [model] table",
+                problem.path.display()
+            );
+        };
+        if !self.loaded.contains_key(&path) {
+            let model = Model::load(&path, args.threads)?;
+            self.loaded.insert(path.clone(), model);
+        }
+        Ok(self.loaded.get_mut(&path))
+    }
 }
 
 fn options(problem: &Problem, budget: &BudgetArgs, interrupt: &Arc<AtomicBool>) -> Result<SearchOptions> {
     let mut o = SearchOptions::from_problem(problem);
+    let m = &budget.model;
+    if let Some(p) = m.proposer {
+        o.proposer = p;
+    } else if problem.search.proposer.is_none() && m.model.is_some() {
+        o.proposer = ProposerChoice::All;
+    }
+    if let Some(t) = m.temperature {
+        anyhow::ensure!(t.is_finite() && t >= 0.0, "--temperature must be a number >= 0, found {t}");
+    }
+    if let Some(p) = m.top_p {
+        anyhow::ensure!(p > 0.0 && p <= 1.0, "--top-p must be in (0, 1], found {p}");
+    }
+    let cli = SamplingSettings {
+        temperature: m.temperature,
+        top_k: m.top_k,
+        top_p: m.top_p,
+        max_new_tokens: m.max_new_tokens.map(|n| n as usize),
+        samples: m.samples.map(|n| n as usize),
+    };
+    o.sampling = cli.or(&problem.model.sampling);
     if let Some(s) = budget.seconds {
         anyhow::ensure!(s.is_finite() && s > 0.0, "--seconds must be a positive number, found {s}");
         o.time = Duration::from_secs_f64(s);
@@ -66,8 +153,9 @@ fn spinner(show: bool) -> ProgressBar {
 }
 
 fn progress_message(name: &str, p: &Progress) -> String {
+    let model = p.model.map_or(String::new(), |(done, all)| format!(", model {done}/{all} samples"));
     format!(
-        "{name}: {} candidates ({} evaluated), size {}, best {}/{} visible tests",
+        "{name}: {} candidates ({} evaluated), size {}{model}, best {}/{} visible tests",
         p.candidates, p.evaluated, p.size, p.best.0, p.best.1
     )
 }
@@ -83,8 +171,17 @@ pub fn run(path: &Path, budget: &BudgetArgs, json: bool) -> Result<ExitCode> {
     };
     let interrupt = interrupt_flag();
     let options = options(&problem, budget, &interrupt)?;
+    let mut models = Models::default();
+    let model = match models.get(&options, &problem, &budget.model) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return Ok(ExitCode::from(2));
+        }
+    };
     let bar = spinner(!json);
-    let report = sample_then_test(&problem, &options, &mut |p| bar.set_message(progress_message(&problem.name, p)));
+    let report =
+        sample_then_test(&problem, &options, model, &mut |p| bar.set_message(progress_message(&problem.name, p)));
     bar.finish_and_clear();
     if json {
         println!("{}", serde_json::to_string(&report).context("cannot print the report")?);
@@ -144,6 +241,24 @@ fn print_report(r: &Report) {
             eprintln!("  hidden test failed: {f}");
         }
     }
+    if let Some(m) = &r.model {
+        let pct = |n: u64| if m.completions == 0 { 0.0 } else { 100.0 * n as f64 / m.completions as f64 };
+        eprintln!(
+            "model: {} completions ({} tokens in {:.2} s, {:.0} tokens/s): {:.0}% syntax errors, {:.0}% type errors, \
+             {} duplicates, {} tested",
+            m.completions,
+            m.tokens,
+            m.seconds,
+            if m.seconds > 0.0 { m.tokens as f64 / m.seconds } else { 0.0 },
+            pct(m.syntax_errors),
+            pct(m.type_errors),
+            m.duplicates,
+            m.tested
+        );
+        if let Some(e) = &m.error {
+            eprintln!("model failed: {e}");
+        }
+    }
 }
 
 /// Every `*.toml` under the paths, sorted.
@@ -185,6 +300,7 @@ struct EvalRow {
 pub fn eval(paths: &[PathBuf], budget: &BudgetArgs, output: &Path) -> Result<ExitCode> {
     let files = problem_files(paths)?;
     let interrupt = interrupt_flag();
+    let mut models = Models::default();
     let mut rows = Vec::new();
     println!("{:<28} {:>8} {:>8} {:>12} {:>8}  stop", "problem", "solved", "seconds", "candidates", "hidden");
     for file in &files {
@@ -206,8 +322,10 @@ pub fn eval(paths: &[PathBuf], budget: &BudgetArgs, output: &Path) -> Result<Exi
             }
         };
         let options = options(&problem, budget, &interrupt)?;
+        let model = models.get(&options, &problem, &budget.model)?;
         let bar = spinner(true);
-        let report = sample_then_test(&problem, &options, &mut |p| bar.set_message(progress_message(&problem.name, p)));
+        let report =
+            sample_then_test(&problem, &options, model, &mut |p| bar.set_message(progress_message(&problem.name, p)));
         bar.finish_and_clear();
         let hidden = if report.hidden_total == 0 {
             "-".to_string()

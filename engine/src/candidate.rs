@@ -26,11 +26,25 @@ pub struct Placed {
     pub def: String,
 }
 
+/// Why a candidate was not put in place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rejection {
+    /// The body does not parse.
+    Syntax,
+    /// The program with the body does not type-check.
+    Type,
+}
+
 impl Candidate {
     /// Puts the candidate in place of `target`'s body; `None` when the body
     /// does not parse or the program does not type-check.
     pub fn place(&self, problem: &Problem, target: &Target) -> Option<Placed> {
-        let body = parse_body(&self.body)?;
+        self.check(problem, target).ok()
+    }
+
+    /// Puts the candidate in place of `target`'s body, or says why not.
+    pub fn check(&self, problem: &Problem, target: &Target) -> Result<Placed, Rejection> {
+        let body = parse_body(&self.body).ok_or(Rejection::Syntax)?;
         let mut module: Module = problem.module.clone();
         let mut def = None;
         for item in &mut module.items {
@@ -45,9 +59,9 @@ impl Candidate {
         }
         let compiled = synth_dsl::compile(&printer::module(&module));
         if compiled.has_errors() {
-            return None;
+            return Err(Rejection::Type);
         }
-        Some(Placed { program: compiled.program, def: def? })
+        Ok(Placed { program: compiled.program, def: def.ok_or(Rejection::Type)? })
     }
 }
 

@@ -7,6 +7,7 @@ pub mod candidate;
 pub mod enumerate;
 pub mod model;
 pub mod problem;
+pub mod prompt;
 pub mod strategy;
 pub mod tester;
 

@@ -45,11 +45,54 @@ pub struct SearchSettings {
     /// Extra constants for the enumerator (ints, floats, strings, bools);
     /// none by default.
     pub constants: Vec<Value>,
+    /// Which proposers to run (`proposer = "enumerate" | "model" | "all"`);
+    /// unset: every proposer that is available.
+    pub proposer: Option<ProposerChoice>,
+}
+
+/// Which proposers a search runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProposerChoice {
+    /// The grammar enumerator only.
+    Enumerate,
+    /// The language model only.
+    Model,
+    /// Both, interleaved under one budget.
+    All,
+}
+
+impl std::str::FromStr for ProposerChoice {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "enumerate" => Ok(ProposerChoice::Enumerate),
+            "model" => Ok(ProposerChoice::Model),
+            "all" => Ok(ProposerChoice::All),
+            _ => Err(format!("unknown proposer `{s}`: expected enumerate, model or all")),
+        }
+    }
+}
+
+/// The language model settings of `[model]`.
+#[derive(Clone, Debug, Default)]
+pub struct ModelSettings {
+    /// The model directory (relative paths are relative to the problem file).
+    pub path: Option<PathBuf>,
+    /// Sampling settings (samples, temperature, top_k, top_p, max_new_tokens).
+    pub sampling: crate::model::SamplingSettings,
 }
 
 impl Default for SearchSettings {
     fn default() -> SearchSettings {
-        SearchSettings { seconds: 60.0, candidates: 1_000_000, seed: 0, max_size: 14, constants: Vec::new() }
+        SearchSettings {
+            seconds: 60.0,
+            candidates: 1_000_000,
+            seed: 0,
+            max_size: 14,
+            constants: Vec::new(),
+            proposer: None,
+        }
     }
 }
 
@@ -106,6 +149,8 @@ pub struct Problem {
     pub search: SearchSettings,
     /// Which proposers are expected to solve it (`solvable_by`), e.g. `["enumerate"]`.
     pub solvable_by: Vec<String>,
+    /// `[model]`: the language model and how to sample it.
+    pub model: ModelSettings,
 }
 
 #[derive(Deserialize)]
@@ -120,6 +165,18 @@ struct RawProblem {
     search: Option<Spanned<RawSearch>>,
     #[serde(default)]
     solvable_by: Vec<String>,
+    model: Option<RawModel>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawModel {
+    path: Option<String>,
+    samples: Option<Spanned<usize>>,
+    temperature: Option<Spanned<f32>>,
+    top_k: Option<usize>,
+    top_p: Option<Spanned<f32>>,
+    max_new_tokens: Option<Spanned<usize>>,
 }
 
 #[derive(Deserialize)]
@@ -141,6 +198,7 @@ struct RawSearch {
     max_size: Option<u32>,
     #[serde(default)]
     constants: Vec<Spanned<toml::Value>>,
+    proposer: Option<Spanned<String>>,
 }
 
 impl Test {
@@ -362,6 +420,34 @@ impl Problem {
                 };
                 search.constants.push(v);
             }
+            if let Some(p) = &s.proposer {
+                search.proposer = Some(p.get_ref().parse().map_err(|e| fail(p.span(), e, "proposer"))?);
+            }
+        }
+        let mut model = ModelSettings::default();
+        if let Some(m) = &raw.model {
+            let dir = path.parent().unwrap_or(Path::new("."));
+            model.path = m.path.as_ref().map(|p| dir.join(p));
+            let check = |value: Option<f64>, span: Option<Range<usize>>, ok: bool, expected: &str| match (value, span) {
+                (Some(v), Some(span)) if !ok => Err(fail(span, format!("expected {expected}, found {v}"), "here")),
+                _ => Ok(()),
+            };
+            let num = |v: &Option<Spanned<f32>>| v.as_ref().map(|v| f64::from(*v.get_ref()));
+            let span_f = |v: &Option<Spanned<f32>>| v.as_ref().map(|v| v.span());
+            let t = num(&m.temperature);
+            check(t, span_f(&m.temperature), t.is_some_and(|t| t.is_finite() && t >= 0.0), "a temperature >= 0")?;
+            let p = num(&m.top_p);
+            check(p, span_f(&m.top_p), p.is_some_and(|p| p > 0.0 && p <= 1.0), "a top_p in (0, 1]")?;
+            for v in [&m.samples, &m.max_new_tokens].into_iter().flatten() {
+                check(Some(*v.get_ref() as f64), Some(v.span()), *v.get_ref() > 0, "a positive count")?;
+            }
+            model.sampling = crate::model::SamplingSettings {
+                temperature: m.temperature.as_ref().map(|v| *v.get_ref()),
+                top_k: m.top_k,
+                top_p: m.top_p.as_ref().map(|v| *v.get_ref()),
+                max_new_tokens: m.max_new_tokens.as_ref().map(|v| *v.get_ref()),
+                samples: m.samples.as_ref().map(|v| *v.get_ref()),
+            };
         }
         let name = raw
             .name
@@ -378,6 +464,7 @@ impl Problem {
             tests,
             search,
             solvable_by: raw.solvable_by,
+            model,
         })
     }
 

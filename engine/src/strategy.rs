@@ -3,9 +3,11 @@
 //! hidden tests and report them. Running out of budget is a result (a
 //! [`StopReason`]), not an error; the best candidate so far is kept.
 
-use crate::candidate::{Candidate, Placed};
+use crate::candidate::{Candidate, Placed, Rejection};
 use crate::enumerate::{EnumConfig, EnumEnd, EnumStats, Enumerator, Flow, Offer, Sink};
-use crate::problem::{Problem, Target};
+use crate::model::{Model, SamplingParams, SamplingSettings};
+use crate::problem::{Problem, ProposerChoice, Target};
+use crate::prompt::{PromptParts, body_of_completion};
 use crate::tester::{TestLimits, TestReport, run_tests};
 use serde::Serialize;
 use std::sync::Arc;
@@ -60,6 +62,10 @@ pub struct SearchOptions {
     pub interrupt: Arc<AtomicBool>,
     /// Limits of each test run in the sandbox.
     pub test_limits: TestLimits,
+    /// Which proposers run.
+    pub proposer: ProposerChoice,
+    /// Sampling settings for the model proposer (over the model's own).
+    pub sampling: SamplingSettings,
 }
 
 impl SearchOptions {
@@ -72,6 +78,12 @@ impl SearchOptions {
             seed: problem.search.seed,
             interrupt: Arc::new(AtomicBool::new(false)),
             test_limits: TestLimits::default(),
+            proposer: problem.search.proposer.unwrap_or(if problem.model.path.is_some() {
+                ProposerChoice::All
+            } else {
+                ProposerChoice::Enumerate
+            }),
+            sampling: problem.model.sampling.clone(),
         }
     }
 }
@@ -129,6 +141,44 @@ pub struct Report {
     pub hidden_total: usize,
     /// Per target.
     pub targets: Vec<TargetReport>,
+    /// What the model proposer did (when it ran).
+    pub model: Option<ModelStats>,
+}
+
+/// What the model proposer did, over all targets.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ModelStats {
+    /// Completions sampled.
+    pub completions: u64,
+    /// Completions that do not parse as a function body.
+    pub syntax_errors: u64,
+    /// Completions that parse but do not type-check.
+    pub type_errors: u64,
+    /// Completions identical to a body already tried.
+    pub duplicates: u64,
+    /// Completions run in the sandbox.
+    pub tested: u64,
+    /// Tokens sampled.
+    pub tokens: u64,
+    /// Seconds spent sampling.
+    pub seconds: f64,
+    /// Why the model stopped proposing early, if it failed.
+    pub error: Option<String>,
+}
+
+impl ModelStats {
+    fn add(&mut self, other: &ModelStats) {
+        self.completions += other.completions;
+        self.syntax_errors += other.syntax_errors;
+        self.type_errors += other.type_errors;
+        self.duplicates += other.duplicates;
+        self.tested += other.tested;
+        self.tokens += other.tokens;
+        self.seconds += other.seconds;
+        if self.error.is_none() {
+            self.error.clone_from(&other.error);
+        }
+    }
 }
 
 /// Progress of a running search, for status lines.
@@ -144,18 +194,35 @@ pub struct Progress {
     pub best: (usize, usize),
     /// Time since the start.
     pub elapsed: Duration,
+    /// Model completions sampled so far (for this target), of how many.
+    pub model: Option<(usize, usize)>,
 }
 
 /// Runs sample-then-test on every target of `problem`, one after the other
-/// under one budget. `progress` is called a few times a second.
-pub fn sample_then_test(problem: &Problem, options: &SearchOptions, progress: &mut dyn FnMut(&Progress)) -> Report {
+/// under one budget. `model` serves the model proposer (when
+/// `options.proposer` asks for it). `progress` is called a few times a second.
+pub fn sample_then_test(
+    problem: &Problem,
+    options: &SearchOptions,
+    mut model: Option<&mut Model>,
+    progress: &mut dyn FnMut(&Progress),
+) -> Report {
     let start = Instant::now();
+    let use_model = options.proposer != ProposerChoice::Enumerate;
+    if use_model && model.is_none() {
+        tracing::warn!("the model proposer was asked for but no model is loaded");
+    }
+    let mut model_stats = (use_model && model.is_some()).then(ModelStats::default);
     let mut candidates = 0u64;
     let mut evaluated = 0u64;
     let mut sandbox_runs = 0u64;
     let mut targets = Vec::new();
     let mut stop = StopReason::Solved;
-    for target in &problem.targets {
+    for (index, target) in problem.targets.iter().enumerate() {
+        let model_run = match model.as_deref_mut() {
+            Some(m) if use_model => ModelRun::new(m, problem, target, index, options),
+            _ => None,
+        };
         let mut state = TargetSearch {
             problem,
             target,
@@ -169,8 +236,13 @@ pub fn sample_then_test(problem: &Problem, options: &SearchOptions, progress: &m
             last_progress: Instant::now(),
             progress,
             seen: std::collections::HashSet::new(),
+            model: model_run,
+            model_tested: 0,
         };
         let (tried, n_evaluated) = state.search();
+        if let (Some(total), Some(run)) = (&mut model_stats, &state.model) {
+            total.add(&run.stats);
+        }
         candidates += tried;
         evaluated += n_evaluated;
         sandbox_runs += state.sandbox_runs;
@@ -240,6 +312,91 @@ pub fn sample_then_test(problem: &Problem, options: &SearchOptions, progress: &m
         hidden_passed: targets.iter().map(|t| t.hidden_passed).sum(),
         hidden_total: targets.iter().map(|t| t.hidden_total).sum(),
         targets,
+        model: model_stats,
+    }
+}
+
+/// The model proposer for one target: its prompt, and samples drawn in
+/// rounds of the model's batch size.
+struct ModelRun<'m> {
+    model: &'m mut Model,
+    prompt: String,
+    params: SamplingParams,
+    /// Completions to draw in all.
+    samples: usize,
+    /// Completions drawn so far (the next sample's index).
+    next: usize,
+    /// How long the last round took: the enumerator gets as long between rounds.
+    last_round: Duration,
+    /// When the last round ended.
+    round_end: Instant,
+    stats: ModelStats,
+}
+
+impl<'m> ModelRun<'m> {
+    fn new(
+        model: &'m mut Model,
+        problem: &Problem,
+        target: &Target,
+        index: usize,
+        options: &SearchOptions,
+    ) -> Option<Self> {
+        let prompt = match PromptParts::new(problem, target).render(&model.config.prompt) {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::error!(error = %e, "the model's prompt template is invalid; the model proposer is off");
+                return None;
+            }
+        };
+        let s = options.sampling.or(&model.config.sampling);
+        let params = SamplingParams {
+            temperature: s.temperature.unwrap_or(0.8),
+            top_k: s.top_k.unwrap_or(0),
+            top_p: s.top_p.unwrap_or(0.95),
+            max_new_tokens: s.max_new_tokens.unwrap_or(128),
+            stop: model.config.stop.clone(),
+            stop_at_dedent: true,
+            // Targets get different streams.
+            seed: options.seed.wrapping_add((index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)),
+        };
+        tracing::debug!(%prompt, "model prompt");
+        Some(ModelRun {
+            model,
+            prompt,
+            params,
+            samples: s.samples.unwrap_or(64),
+            next: 0,
+            last_round: Duration::ZERO,
+            round_end: Instant::now(),
+            stats: ModelStats::default(),
+        })
+    }
+
+    fn remaining(&self) -> usize {
+        if self.stats.error.is_some() { 0 } else { self.samples - self.next }
+    }
+
+    /// Draws the next round of completions; their bodies (None: not a body).
+    fn round(&mut self) -> Vec<Option<String>> {
+        let n = self.remaining().min(self.model.config.batch);
+        let t0 = Instant::now();
+        let result = self.model.sample_range(&self.prompt, self.next..self.next + n, &self.params);
+        self.next += n;
+        self.last_round = t0.elapsed();
+        self.stats.seconds += self.last_round.as_secs_f64();
+        self.round_end = Instant::now();
+        match result {
+            Ok(samples) => {
+                self.stats.completions += samples.len() as u64;
+                self.stats.tokens += samples.iter().map(|s| s.tokens.len() as u64).sum::<u64>();
+                samples.iter().map(|s| body_of_completion(&s.text)).collect()
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "the model failed; the model proposer is off");
+                self.stats.error = Some(e.to_string());
+                Vec::new()
+            }
+        }
     }
 }
 
@@ -259,6 +416,17 @@ struct TargetSearch<'a> {
     progress: &'a mut dyn FnMut(&Progress),
     /// Bodies already tested.
     seen: std::collections::HashSet<String>,
+    model: Option<ModelRun<'a>>,
+    /// Model candidates run in the sandbox (they count against the budget).
+    model_tested: u64,
+}
+
+/// What became of one candidate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Outcome {
+    Duplicate,
+    Rejected(Rejection),
+    Tested(Flow),
 }
 
 impl TargetSearch<'_> {
@@ -277,9 +445,24 @@ impl TargetSearch<'_> {
                     synth_dsl::printer::stmt(&mut body, s, 0);
                 }
                 tried += 1;
-                if self.test(Candidate { body, proposer: "seed" }) == Flow::Stop {
+                if self.test(Candidate { body, proposer: "seed" }) == Outcome::Tested(Flow::Stop) {
                     return (tried, tried);
                 }
+            }
+        }
+        if self.model.is_some() {
+            // A model round first: its candidates are few and often good.
+            if self.model_round() == Flow::Stop {
+                return (tried + self.model_tested, tried + self.model_tested);
+            }
+            if self.options.proposer == ProposerChoice::Model {
+                while self.model.as_ref().is_some_and(|m| m.remaining() > 0) {
+                    if self.check_budget(&EnumStats::default()) == Flow::Stop || self.model_round() == Flow::Stop {
+                        return (tried + self.model_tested, tried + self.model_tested);
+                    }
+                }
+                self.stop.get_or_insert(StopReason::SearchExhausted);
+                return (tried + self.model_tested, tried + self.model_tested);
             }
         }
         let config = EnumConfig {
@@ -296,6 +479,15 @@ impl TargetSearch<'_> {
             }
         };
         let end = enumerator.run(self);
+        // The enumerator is done; the model may still have samples to draw.
+        if end != EnumEnd::Stopped {
+            while self.model.as_ref().is_some_and(|m| m.remaining() > 0) {
+                if self.check_budget(&enumerator.stats) == Flow::Stop || self.model_round() == Flow::Stop {
+                    let n = tried + self.model_tested;
+                    return (n + enumerator.stats.distinct, n + enumerator.stats.evaluated);
+                }
+            }
+        }
         match end {
             EnumEnd::Stopped => {}
             EnumEnd::Exhausted => {
@@ -307,17 +499,53 @@ impl TargetSearch<'_> {
                 self.stop.get_or_insert(StopReason::MemoryBudget);
             }
         }
-        (tried + enumerator.stats.distinct, tried + enumerator.stats.evaluated)
+        let n = tried + self.model_tested;
+        (n + enumerator.stats.distinct, n + enumerator.stats.evaluated)
+    }
+
+    /// Draws a round of model completions and tests them.
+    fn model_round(&mut self) -> Flow {
+        let Some(run) = &mut self.model else { return Flow::Continue };
+        let bodies = run.round();
+        for body in bodies {
+            let outcome = match body {
+                Some(body) => self.test(Candidate { body, proposer: "model" }),
+                None => Outcome::Rejected(Rejection::Syntax),
+            };
+            let Some(stats) = self.model.as_mut().map(|m| &mut m.stats) else { break };
+            match outcome {
+                Outcome::Duplicate => stats.duplicates += 1,
+                Outcome::Rejected(Rejection::Syntax) => stats.syntax_errors += 1,
+                Outcome::Rejected(Rejection::Type) => stats.type_errors += 1,
+                Outcome::Tested(flow) => {
+                    stats.tested += 1;
+                    self.model_tested += 1;
+                    if flow == Flow::Stop {
+                        return Flow::Stop;
+                    }
+                }
+            }
+        }
+        Flow::Continue
+    }
+
+    /// Whether the model is due another round: it has samples left and the
+    /// enumerator has had as long as the model's last round took.
+    fn model_due(&self) -> bool {
+        self.model.as_ref().is_some_and(|m| m.remaining() > 0 && m.round_end.elapsed() >= m.last_round)
     }
 
     /// Tests a candidate in the sandbox on the visible tests.
-    fn test(&mut self, candidate: Candidate) -> Flow {
+    fn test(&mut self, candidate: Candidate) -> Outcome {
         if !self.seen.insert(candidate.body.clone()) {
-            return Flow::Continue;
+            return Outcome::Duplicate;
         }
-        let Some(placed) = candidate.place(self.problem, self.target) else {
-            tracing::debug!(body = %candidate.body, "candidate does not check");
-            return Flow::Continue;
+        let placed = match candidate.check(self.problem, self.target) {
+            Ok(placed) => placed,
+            Err(rejection) => {
+                tracing::debug!(body = %candidate.body, ?rejection, "candidate does not check");
+                return Outcome::Rejected(rejection);
+            }
         };
         self.sandbox_runs += 1;
         let report = run_tests(self.problem, self.target, &placed, false, self.options.test_limits);
@@ -325,12 +553,12 @@ impl TargetSearch<'_> {
         if report.passed == report.total && report.total > 0 {
             self.solution = Some((placed, candidate.proposer));
             self.stop = Some(StopReason::Solved);
-            return Flow::Stop;
+            return Outcome::Tested(Flow::Stop);
         }
         if self.best.as_ref().is_none_or(|(_, b, _)| report.passed > b.passed) {
             self.best = Some((placed, report, candidate.proposer));
         }
-        Flow::Continue
+        Outcome::Tested(Flow::Continue)
     }
 
     fn check_budget(&mut self, stats: &EnumStats) -> Flow {
@@ -343,7 +571,7 @@ impl TargetSearch<'_> {
             self.stop = Some(StopReason::TimeBudget);
             return Flow::Stop;
         }
-        if self.spent_before + stats.distinct >= self.options.candidates {
+        if self.spent_before + stats.distinct + self.model_tested >= self.options.candidates {
             self.stop = Some(StopReason::CandidateBudget);
             return Flow::Stop;
         }
@@ -354,12 +582,16 @@ impl TargetSearch<'_> {
                 self.problem.tests_of(self.target.func, false).count(),
             );
             (self.progress)(&Progress {
-                candidates: self.spent_before + stats.distinct,
+                candidates: self.spent_before + stats.distinct + self.model_tested,
                 evaluated: stats.evaluated,
                 size: stats.size + 1,
                 best,
                 elapsed,
+                model: self.model.as_ref().map(|m| (m.next, m.samples)),
             });
+        }
+        if self.model_due() {
+            return self.model_round();
         }
         Flow::Continue
     }
@@ -367,7 +599,7 @@ impl TargetSearch<'_> {
 
 impl Sink for TargetSearch<'_> {
     fn offer(&mut self, offer: Offer, stats: &EnumStats) -> Flow {
-        if self.test(offer.candidate) == Flow::Stop {
+        if self.test(offer.candidate) == Outcome::Tested(Flow::Stop) {
             return Flow::Stop;
         }
         self.check_budget(stats)

@@ -56,7 +56,10 @@ fn kv_cache_logits_equal_a_full_recompute() {
 #[test]
 fn layouts_are_read_from_the_model() {
     let gpt2 = load("gpt2-tiny");
-    assert_eq!((gpt2.decoder_layout().layers, gpt2.decoder_layout().kv_heads, gpt2.decoder_layout().head_dim), (2, 4, 16));
+    assert_eq!(
+        (gpt2.decoder_layout().layers, gpt2.decoder_layout().kv_heads, gpt2.decoder_layout().head_dim),
+        (2, 4, 16)
+    );
     let llama = load("llama-tiny");
     assert_eq!((llama.decoder_layout().layers, llama.decoder_layout().kv_heads), (2, 2), "grouped-query attention");
     let nocache = load("gpt2-tiny-nocache");
@@ -125,7 +128,8 @@ fn greedy_sampling_gives_one_completion() {
 #[test]
 fn stop_sequences_cut_where_they_should() {
     let mut model = load("gpt2-tiny");
-    let free = model.sample("def f(x: int) -> int:\n", 16, &SamplingParams { max_new_tokens: 40, ..params(3) }).unwrap();
+    let free =
+        model.sample("def f(x: int) -> int:\n", 16, &SamplingParams { max_new_tokens: 40, ..params(3) }).unwrap();
     // A stop that some of the free completions contain.
     let stop = "e".to_string();
     let p = SamplingParams { max_new_tokens: 40, stop: vec![stop.clone()], ..params(3) };
@@ -223,4 +227,3 @@ fn broken_models_are_errors_not_panics() {
     assert!(err.to_string().contains("unexpected input `x`"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
-

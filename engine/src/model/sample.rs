@@ -85,6 +85,18 @@ struct Row {
 impl Model {
     /// Samples `n` completions of `prompt`, `batch` rows at a time.
     pub fn sample(&mut self, prompt: &str, n: usize, params: &SamplingParams) -> Result<Vec<Sample>, ModelError> {
+        self.sample_range(prompt, 0..n, params)
+    }
+
+    /// Samples the completions with indices `range` (their random streams):
+    /// drawing 0..8 then 8..16 gives the same samples as 0..16.
+    pub fn sample_range(
+        &mut self,
+        prompt: &str,
+        range: std::ops::Range<usize>,
+        params: &SamplingParams,
+    ) -> Result<Vec<Sample>, ModelError> {
+        let n = range.len();
         let prompt_ids = self.encode(prompt)?;
         let room = self.config.context_length.saturating_sub(prompt_ids.len());
         if room == 0 {
@@ -101,8 +113,8 @@ impl Model {
         let mut scratch = Vec::new();
         let mut out = Vec::with_capacity(n);
         let batch = self.config.batch.max(1);
-        for start in (0..n).step_by(batch) {
-            let mut rows: Vec<Row> = (start..(start + batch).min(n))
+        for start in range.clone().step_by(batch) {
+            let mut rows: Vec<Row> = (start..(start + batch).min(range.end))
                 .map(|index| {
                     let mut rng = ChaCha8Rng::seed_from_u64(params.seed);
                     rng.set_stream(index as u64);

@@ -1,0 +1,116 @@
+//! `synth run` with the model proposer, on the fixture models in
+//! tests/models/: the model alone, interleaved with the enumerator, set from
+//! a problem file's `[model]`, and the errors when the model or the ONNX
+//! Runtime library is missing or broken.
+
+use std::process::{Command, Output};
+
+fn synth(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_synth"));
+    cmd.args(args).current_dir(env!("CARGO_MANIFEST_DIR"));
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("synth runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out.stderr)))
+}
+
+fn count(v: &serde_json::Value, key: &str) -> u64 {
+    v["model"][key].as_u64().unwrap_or_else(|| panic!("no model.{key} in {v}"))
+}
+
+#[test]
+fn the_model_proposer_alone_samples_and_accounts_for_every_completion() {
+    for model in ["tests/models/gpt2-tiny", "tests/models/llama-tiny", "tests/models/gpt2-tiny-nocache"] {
+        let args = [
+            "run",
+            "problems/strings/initials.toml",
+            "--proposer",
+            "model",
+            "--model",
+            model,
+            "--samples",
+            "20",
+            "--json",
+        ];
+        let out = synth(&args, &[]);
+        assert_eq!(out.status.code(), Some(1), "{model}: {}", text(&out.stderr));
+        let v = json(&out);
+        assert_eq!(v["stop_reason"], "search_exhausted", "{model}: every sample drawn, none passed");
+        assert_eq!(count(&v, "completions"), 20);
+        let accounted =
+            ["syntax_errors", "type_errors", "duplicates", "tested"].iter().map(|k| count(&v, k)).sum::<u64>();
+        assert_eq!(accounted, 20, "{model}: {v}");
+        assert_eq!(v["candidates"].as_u64(), Some(count(&v, "tested")));
+        assert!(count(&v, "tokens") >= 20);
+        // The same seed gives the same report.
+        let again = json(&synth(&args, &[]));
+        assert_eq!(again["model"]["tokens"], v["model"]["tokens"]);
+        assert_eq!(again["model"]["syntax_errors"], v["model"]["syntax_errors"]);
+    }
+}
+
+#[test]
+fn model_and_enumerator_together_solve_under_one_budget() {
+    let out =
+        synth(&["run", "problems/integers/clamp.toml", "--model", "tests/models/gpt2-tiny", "--samples", "40"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("solved clamp"), "{stderr}");
+    assert!(
+        stderr.contains("model: ") && stderr.contains("syntax errors"),
+        "the summary shows the model's error rates: {stderr}"
+    );
+}
+
+#[test]
+fn a_problem_file_sets_the_model_and_its_sampling() {
+    let out = synth(&["run", "tests/problems/with-model.toml", "--json"], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let v = json(&out);
+    assert_eq!(count(&v, "completions"), 12);
+    assert!(count(&v, "tokens") <= 12 * 16, "max_new_tokens = 16");
+    // The command line overrides the file.
+    let v = json(&synth(&["run", "tests/problems/with-model.toml", "--json", "--samples", "3"], &[]));
+    assert_eq!(count(&v, "completions"), 3);
+    let v = json(&synth(&["run", "tests/problems/with-model.toml", "--json", "--proposer", "enumerate"], &[]));
+    assert_eq!(v["solved"], true);
+    assert!(v["model"].is_null());
+}
+
+#[test]
+fn missing_models_and_libraries_are_clear_errors() {
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let out = synth(args, env);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        stderr
+    };
+    let initials = "problems/strings/initials.toml";
+    let e = run(
+        &["run", initials, "--model", "tests/models/gpt2-tiny"],
+        &[("ORT_DYLIB_PATH", "/nonexistent/libonnxruntime.so")],
+    );
+    assert!(e.contains("ONNX Runtime library was not found") && e.contains("scripts/setup.sh"), "{e}");
+    let e = run(
+        &["run", initials, "--model", "tests/models/gpt2-tiny"],
+        &[("ORT_DYLIB_PATH", "tests/models/not-a-decoder.onnx")],
+    );
+    assert!(e.contains("cannot load ONNX Runtime"), "{e}");
+    let e = run(&["run", initials, "--proposer", "model"], &[]);
+    assert!(e.contains("needs a model"), "{e}");
+    let e = run(&["run", initials, "--model", "tests/models/missing"], &[]);
+    assert!(e.contains("tests/models/missing") && e.contains("no such model directory"), "{e}");
+    let e = run(&["run", initials, "--model", "tests/models/not-a-decoder.onnx"], &[]);
+    assert!(e.contains("tests/models/tokenizer.json") && e.contains("No such file"), "{e}");
+    let e = run(&["run", initials, "--proposer", "llm"], &[]);
+    assert!(e.contains("unknown proposer `llm`"), "{e}");
+}

@@ -48,8 +48,11 @@ PY
 fi
 ln -sf "libonnxruntime.so.$ORT_VERSION" "$ort_dir/libonnxruntime.so"
 
-if [ "${1:-}" = "--python" ]; then
-    python3 -m pip install --quiet --target .deps/python \
-        "onnxruntime==$ORT_VERSION" "onnx==1.19.1" "numpy<3" "tokenizers==0.22.1"
+python_packages="onnxruntime==$ORT_VERSION onnx==1.19.1 numpy<3 tokenizers==0.22.1"
+if [ "${1:-}" = "--python" ] && [ "$(cat .deps/python/.installed 2>/dev/null)" != "$python_packages" ]; then
+    rm -rf .deps/python
+    # shellcheck disable=SC2086 # one argument per package
+    python3 -m pip install --quiet --disable-pip-version-check --target .deps/python $python_packages
+    echo "$python_packages" > .deps/python/.installed
     echo "setup: Python packages in .deps/python (PYTHONPATH=.deps/python)" >&2
 fi

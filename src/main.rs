@@ -1,9 +1,10 @@
 //! The `synth` command line: `check` reports diagnostics for program files,
 //! `exec` evaluates a call of a function in a file and prints its result as
 //! Python's `repr` would, `run` synthesizes the targets of a problem file and
-//! `eval` runs many problems. Exit codes: 0 success (solved), 1 a diagnostic
+//! `eval` runs many problems, `sample` samples a language model. Exit codes: 0 success (solved), 1 a diagnostic
 //! or runtime error in the program (not solved), 2 bad usage or bad input.
 
+mod sample;
 mod search;
 
 use anyhow::{Context, Result};
@@ -69,6 +70,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Sample completions from a model (a prompt, or a problem's first target) and report the throughput.
+    Sample(sample::SampleArgs),
     /// Run many problems (files, or folders searched for `*.toml`) and print a table.
     Eval {
         /// Problem files or folders.
@@ -102,6 +105,7 @@ fn main() -> ExitCode {
         }
         Command::Run { problem, budget, json } => search::run(&problem, &budget, json),
         Command::Eval { paths, budget, output } => search::eval(&paths, &budget, &output),
+        Command::Sample(args) => sample::sample(&args),
     };
     match result {
         Ok(code) => code,

@@ -43,6 +43,16 @@ pub struct ModelArgs {
     /// (default: the problem's `[model] path`).
     #[arg(long, value_name = "DIR")]
     model: Option<PathBuf>,
+    /// ONNX Runtime intra-op threads (default: the model's setting, else one per core).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    #[command(flatten)]
+    sampling: SamplingArgs,
+}
+
+/// How completions are sampled.
+#[derive(clap::Args, Clone, Debug)]
+pub struct SamplingArgs {
     /// Completions sampled per target (default 64).
     #[arg(long, value_name = "K", value_parser = clap::value_parser!(u64).range(1..))]
     samples: Option<u64>,
@@ -58,9 +68,25 @@ pub struct ModelArgs {
     /// Most tokens per completion (default 128).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     max_new_tokens: Option<u64>,
-    /// ONNX Runtime intra-op threads (default: the model's setting, else one per core).
-    #[arg(long, value_name = "N")]
-    threads: Option<usize>,
+}
+
+impl SamplingArgs {
+    /// The settings given, checked.
+    pub fn settings(&self) -> Result<SamplingSettings> {
+        if let Some(t) = self.temperature {
+            anyhow::ensure!(t.is_finite() && t >= 0.0, "--temperature must be a number >= 0, found {t}");
+        }
+        if let Some(p) = self.top_p {
+            anyhow::ensure!(p > 0.0 && p <= 1.0, "--top-p must be in (0, 1], found {p}");
+        }
+        Ok(SamplingSettings {
+            temperature: self.temperature,
+            top_k: self.top_k,
+            top_p: self.top_p,
+            max_new_tokens: self.max_new_tokens.map(|n| n as usize),
+            samples: self.samples.map(|n| n as usize),
+        })
+    }
 }
 
 fn parse_proposer(s: &str) -> Result<ProposerChoice, String> {
@@ -102,20 +128,7 @@ fn options(problem: &Problem, budget: &BudgetArgs, interrupt: &Arc<AtomicBool>) 
     } else if problem.search.proposer.is_none() && m.model.is_some() {
         o.proposer = ProposerChoice::All;
     }
-    if let Some(t) = m.temperature {
-        anyhow::ensure!(t.is_finite() && t >= 0.0, "--temperature must be a number >= 0, found {t}");
-    }
-    if let Some(p) = m.top_p {
-        anyhow::ensure!(p > 0.0 && p <= 1.0, "--top-p must be in (0, 1], found {p}");
-    }
-    let cli = SamplingSettings {
-        temperature: m.temperature,
-        top_k: m.top_k,
-        top_p: m.top_p,
-        max_new_tokens: m.max_new_tokens.map(|n| n as usize),
-        samples: m.samples.map(|n| n as usize),
-    };
-    o.sampling = cli.or(&problem.model.sampling);
+    o.sampling = m.sampling.settings()?.or(&problem.model.sampling);
     if let Some(s) = budget.seconds {
         anyhow::ensure!(s.is_finite() && s > 0.0, "--seconds must be a positive number, found {s}");
         o.time = Duration::from_secs_f64(s);

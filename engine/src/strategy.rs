@@ -350,21 +350,18 @@ impl<'m> ModelRun<'m> {
         };
         let s = options.sampling.or(&model.config.sampling);
         let params = SamplingParams {
-            temperature: s.temperature.unwrap_or(0.8),
-            top_k: s.top_k.unwrap_or(0),
-            top_p: s.top_p.unwrap_or(0.95),
-            max_new_tokens: s.max_new_tokens.unwrap_or(128),
             stop: model.config.stop.clone(),
             stop_at_dedent: true,
             // Targets get different streams.
             seed: options.seed.wrapping_add((index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)),
+            ..SamplingParams::from_settings(&s)
         };
         tracing::debug!(%prompt, "model prompt");
         Some(ModelRun {
             model,
             prompt,
             params,
-            samples: s.samples.unwrap_or(64),
+            samples: s.samples.unwrap_or(crate::model::DEFAULT_SAMPLES),
             next: 0,
             last_round: Duration::ZERO,
             round_end: Instant::now(),

@@ -231,7 +231,7 @@ impl Decoder {
         let load = |e: ort::Error| ModelError::Load { path: path.to_path_buf(), message: e.to_string() };
         let mut builder = Session::builder(env)
             .map_err(load)?
-            .with_optimization_level(GraphOptimizationLevel::Level3)
+            .with_optimization_level(GraphOptimizationLevel::All)
             .map_err(|e| load(e.into()))?;
         if threads > 0 {
             builder = builder.with_intra_threads(threads).map_err(|e| load(e.into()))?;

@@ -9,7 +9,7 @@ mod sample;
 
 pub use config::{DEFAULT_PROMPT, ModelConfig, SETTINGS_FILE, SamplingSettings};
 pub use decoder::{Cache, Decoder, Layout, Output};
-pub use sample::{Finish, Sample, SamplingParams, stop_position};
+pub use sample::{DEFAULT_SAMPLES, Finish, Sample, SamplingParams, stop_position};
 
 use std::path::{Path, PathBuf};
 use tokenizers::Tokenizer;

@@ -28,6 +28,9 @@ pub struct SamplingParams {
     pub stop_at_dedent: bool,
     /// Seed of the random streams.
     pub seed: u64,
+    /// Keep sampling after an end-of-sequence token (for benchmarks: every
+    /// completion gets `max_new_tokens`).
+    pub ignore_eos: bool,
 }
 
 impl Default for SamplingParams {
@@ -40,6 +43,24 @@ impl Default for SamplingParams {
             stop: Vec::new(),
             stop_at_dedent: false,
             seed: 0,
+            ignore_eos: false,
+        }
+    }
+}
+
+/// Completions per target when nothing says otherwise.
+pub const DEFAULT_SAMPLES: usize = 64;
+
+impl SamplingParams {
+    /// The settings given, defaults for the rest (no stops, seed 0).
+    pub fn from_settings(s: &super::SamplingSettings) -> SamplingParams {
+        let d = SamplingParams::default();
+        SamplingParams {
+            temperature: s.temperature.unwrap_or(d.temperature),
+            top_k: s.top_k.unwrap_or(d.top_k),
+            top_p: s.top_p.unwrap_or(d.top_p),
+            max_new_tokens: s.max_new_tokens.unwrap_or(d.max_new_tokens),
+            ..d
         }
     }
 }
@@ -181,7 +202,7 @@ impl Model {
         let (token, logprob) = pick(logits, params, &mut row.rng, scratch);
         row.tokens.push(token);
         row.logprobs.push(logprob);
-        if self.config.eos.contains(&token) {
+        if !params.ignore_eos && self.config.eos.contains(&token) {
             row.finish = Some(Finish::Eos);
             return Ok(());
         }

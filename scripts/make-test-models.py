@@ -17,6 +17,9 @@ Hugging Face Optimum I/O layout (`input_ids`, `attention_mask`, `position_ids`,
                                     cache and without position_ids
     tests/models/llama-tiny-merged  llama-tiny's weights with the legacy merged
                                     decoder's `use_cache_branch` input
+    tests/models/llama-tiny-int32   llama-tiny's weights with int32 ids, masks and
+                                    positions, a `logits_to_keep` input, and the
+                                    model in onnx/ (the transformers.js layout)
     tests/models/not-a-decoder.onnx an Identity model (for error tests)
 
 `--bench DIR` instead writes a ~5M-parameter GPT-2-like model (6 layers,
@@ -214,7 +217,7 @@ class Graph:
         return out
 
 
-def build_model(cfg, W, cache, merged=False, position_ids=True):
+def build_model(cfg, W, cache, merged=False, position_ids=True, int32=False, keep=False):
     g = Graph()
     d, h, kvh, L, v = cfg["d"], cfg["heads"], cfg["kv_heads"], cfg["layers"], cfg["vocab"]
     dh, groups = d // h, cfg["heads"] // cfg["kv_heads"]
@@ -222,14 +225,15 @@ def build_model(cfg, W, cache, merged=False, position_ids=True):
         g.const(value, np.float32, name=name)
 
     total = "past_sequence_length + sequence_length" if cache else "sequence_length"
+    ints = TensorProto.INT32 if int32 else TensorProto.INT64
     inputs = [
-        helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch_size", "sequence_length"]),
-        helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch_size", total]),
+        helper.make_tensor_value_info("input_ids", ints, ["batch_size", "sequence_length"]),
+        helper.make_tensor_value_info("attention_mask", ints, ["batch_size", total]),
     ]
     if position_ids:
-        inputs.append(
-            helper.make_tensor_value_info("position_ids", TensorProto.INT64, ["batch_size", "sequence_length"])
-        )
+        inputs.append(helper.make_tensor_value_info("position_ids", ints, ["batch_size", "sequence_length"]))
+    if keep:
+        inputs.append(helper.make_tensor_value_info("logits_to_keep", TensorProto.INT64, []))
     outputs = [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch_size", "sequence_length", v])]
     if cache:
         for i in range(L):
@@ -247,21 +251,27 @@ def build_model(cfg, W, cache, merged=False, position_ids=True):
     if merged:
         inputs.append(helper.make_tensor_value_info("use_cache_branch", TensorProto.BOOL, [1]))
 
+    ids, mask, pos_in = "input_ids", "attention_mask", "position_ids"
+    if int32:  # some exports take int32 ids and masks
+        ids = g.op("Cast", ids, to=TensorProto.INT64)
+        mask = g.op("Cast", mask, to=TensorProto.INT64)
+        if position_ids:
+            pos_in = g.op("Cast", pos_in, to=TensorProto.INT64)
     # Lengths: T keys (past + new), S queries; queries sit at positions T-S..T-1.
-    T = g.op("Squeeze", g.op("Shape", "attention_mask", start=1, end=2), g.const([0]))
-    S = g.op("Squeeze", g.op("Shape", "input_ids", start=1, end=2), g.const([0]))
+    T = g.op("Squeeze", g.op("Shape", mask, start=1, end=2), g.const([0]))
+    S = g.op("Squeeze", g.op("Shape", ids, start=1, end=2), g.const([0]))
     kpos = g.op("Range", g.const(0), T, g.const(1))
     qpos = g.op("Range", g.op("Sub", T, S), T, g.const(1))
     causal = g.op("LessOrEqual", g.op("Unsqueeze", kpos, g.const([0])), g.op("Unsqueeze", qpos, g.const([1])))
-    pad = g.op("Unsqueeze", g.op("Cast", "attention_mask", to=TensorProto.BOOL), g.const([1, 2, 3]))
+    pad = g.op("Unsqueeze", g.op("Cast", mask, to=TensorProto.BOOL), g.const([1, 2, 3]))
     bias = g.op("Where", g.op("And", causal, pad), g.const(0.0, np.float32), g.const(-1e9, np.float32))
     if position_ids:
-        pos = "position_ids"
+        pos = pos_in
     else:  # as Hugging Face derives them: cumulative sum of the mask, minus one
-        pos = g.op("Sub", g.op("CumSum", "attention_mask", g.const(1)), g.const(1))
+        pos = g.op("Sub", g.op("CumSum", mask, g.const(1)), g.const(1))
         pos = g.op("Max", pos, g.const(0))
 
-    x = g.op("Gather", "wte", "input_ids")
+    x = g.op("Gather", "wte", ids)
     if cfg["arch"] == "gpt2":
         x = g.op("Add", x, g.op("Gather", "wpe", pos))
     else:
@@ -321,6 +331,9 @@ def build_model(cfg, W, cache, merged=False, position_ids=True):
             act = g.op("Mul", gate, g.op("Sigmoid", gate))
             x = g.op("Add", x, linear(g.op("Mul", act, linear(a, p + "up")), p + "down"))
     x = norm(x, "lnf", "lnfb" if gpt2 else None)
+    if keep:  # only the last `logits_to_keep` positions (0: all), as recent exports do
+        start = g.op("Neg", g.op("Unsqueeze", "logits_to_keep", g.const([0])))
+        x = g.op("Slice", x, start, g.const([2**62]), g.const([1]))
     head = g.op("Transpose", "wte", perm=[1, 0]) if gpt2 else "lm_head"
     g.op("MatMul", x, head, out="logits")
 
@@ -336,13 +349,16 @@ def build_model(cfg, W, cache, merged=False, position_ids=True):
 
 def run(sess, ids, past=None, past_len=0, batch=1):
     names = {i.name for i in sess.get_inputs()}
+    ints = np.int32 if sess.get_inputs()[0].type == "tensor(int32)" else np.int64
     n = len(ids[0])
     feed = {
-        "input_ids": np.array(ids, dtype=np.int64),
-        "attention_mask": np.ones((batch, past_len + n), dtype=np.int64),
+        "input_ids": np.array(ids, dtype=ints),
+        "attention_mask": np.ones((batch, past_len + n), dtype=ints),
     }
     if "position_ids" in names:
-        feed["position_ids"] = np.tile(np.arange(past_len, past_len + n, dtype=np.int64), (batch, 1))
+        feed["position_ids"] = np.tile(np.arange(past_len, past_len + n, dtype=ints), (batch, 1))
+    if "logits_to_keep" in names:
+        feed["logits_to_keep"] = np.array(0, dtype=np.int64)
     if "use_cache_branch" in names:
         feed["use_cache_branch"] = np.array([past_len > 0])
     for i in sess.get_inputs():
@@ -417,11 +433,11 @@ max_new_tokens = 48
 """
 
 
-def write(dirname, cfg, W, tok, **kind):
+def write(dirname, cfg, W, tok, subdir="", **kind):
     out = os.path.join(ROOT, "tests", "models", dirname) if not os.path.isabs(dirname) else dirname
-    os.makedirs(out, exist_ok=True)
+    os.makedirs(os.path.join(out, subdir), exist_ok=True)
     model = build_model(cfg, W, **kind)
-    path = os.path.join(out, "model.onnx")
+    path = os.path.join(out, subdir, "model.onnx")
     onnx.save(model, path)
     tok.save(os.path.join(out, "tokenizer.json"))
     with open(os.path.join(out, "config.json"), "w") as f:
@@ -464,6 +480,7 @@ def main():
     metaspace = metaspace_tokenizer(TINY["vocab"])
     write("llama-tiny", llama, w, metaspace, cache=True)
     write("llama-tiny-merged", llama, w, metaspace, cache=True, merged=True)
+    write("llama-tiny-int32", llama, w, metaspace, subdir="onnx", cache=True, int32=True, keep=True)
 
 
 if __name__ == "__main__":

@@ -76,6 +76,21 @@ fn the_model_without_a_cache_computes_the_same_logits() {
     assert!(max_diff(&a, &b) < 1e-4);
 }
 
+#[test]
+fn every_export_layout_of_the_same_weights_samples_the_same_completions() {
+    let p = SamplingParams { stop: vec!["\n".into()], ..params(11) };
+    for (base, others) in
+        [("gpt2-tiny", &["gpt2-tiny-nocache"][..]), ("llama-tiny", &["llama-tiny-merged", "llama-tiny-int32"][..])]
+    {
+        let expected = load(base).sample("def f(xs: list[int]) -> int:\n", 6, &p).unwrap();
+        for other in others {
+            let got = load(other).sample("def f(xs: list[int]) -> int:\n", 6, &p).unwrap();
+            let tokens = |s: &[synth_engine::model::Sample]| s.iter().map(|s| s.tokens.clone()).collect::<Vec<_>>();
+            assert_eq!(tokens(&got), tokens(&expected), "{other} vs {base}");
+        }
+    }
+}
+
 fn params(seed: u64) -> SamplingParams {
     SamplingParams { temperature: 1.0, top_k: 0, top_p: 0.95, max_new_tokens: 24, seed, ..SamplingParams::default() }
 }

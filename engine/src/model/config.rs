@@ -102,11 +102,13 @@ pub struct ModelConfig {
 }
 
 /// The ONNX file of a model directory: `model.onnx`, or the names Optimum
-/// used before it (the merged decoder first: it has a cache).
+/// used before it (the merged decoder first: it has a cache), in the
+/// directory or its `onnx/` folder (the transformers.js layout).
 fn find_onnx(dir: &Path) -> Option<PathBuf> {
-    ["model.onnx", "decoder_model_merged.onnx", "decoder_with_past_model.onnx", "decoder_model.onnx"]
+    let names = ["model.onnx", "decoder_model_merged.onnx", "decoder_with_past_model.onnx", "decoder_model.onnx"];
+    [dir.to_path_buf(), dir.join("onnx")]
         .iter()
-        .map(|name| dir.join(name))
+        .flat_map(|d| names.iter().map(move |name| d.join(name)))
         .find(|p| p.is_file())
 }
 

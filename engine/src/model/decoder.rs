@@ -23,12 +23,19 @@ enum Input {
     Past(usize),
     /// The legacy merged decoder's `use_cache_branch` bool [1].
     UseCacheBranch,
+    /// `cache_position` [seq]: the new tokens' positions.
+    CachePosition,
+    /// `logits_to_keep` / `num_logits_to_keep` scalar: 1 (the last position
+    /// is all the sampler reads).
+    LogitsToKeep,
 }
 
 /// How a model's inputs and outputs are laid out, read from the model.
 #[derive(Clone, Debug)]
 pub struct Layout {
-    inputs: Vec<(String, Input)>,
+    /// Each input, what it is fed, and whether its integers are int32
+    /// (some exports) rather than int64.
+    inputs: Vec<(String, Input, bool)>,
     /// Output names of the cache, by slot.
     present: Vec<String>,
     logits: String,
@@ -60,6 +67,8 @@ impl Layout {
                 "attention_mask" => Input::Mask,
                 "position_ids" => Input::Positions,
                 "use_cache_branch" => Input::UseCacheBranch,
+                "cache_position" => Input::CachePosition,
+                "logits_to_keep" | "num_logits_to_keep" => Input::LogitsToKeep,
                 _ => match cache_slot(name, "past_key_values.") {
                     Some(slot) => {
                         let (ty, shape) = tensor_info(outlet.dtype());
@@ -93,9 +102,10 @@ impl Layout {
                     }
                 },
             };
-            inputs.push((name.to_string(), input));
+            let int32 = outlet.dtype().tensor_type() == Some(TensorElementType::Int32);
+            inputs.push((name.to_string(), input, int32));
         }
-        if !inputs.iter().any(|(_, i)| *i == Input::Ids) {
+        if !inputs.iter().any(|(_, i, _)| *i == Input::Ids) {
             return Err(bad("the model has no `input_ids` input: not a decoder-only language model".into()));
         }
         slots.sort_unstable();
@@ -261,14 +271,14 @@ impl Decoder {
         };
         let layout = &self.layout;
         let mut feed: Vec<(Cow<'_, str>, SessionInputValue<'_>)> = Vec::with_capacity(layout.inputs.len());
-        for (name, input) in &layout.inputs {
+        let positions: Vec<i64> = (past as i64..(past + seq) as i64).collect();
+        for (name, input, int32) in &layout.inputs {
             let value: DynValue = match input {
-                Input::Ids => tensor([batch, seq], tokens.to_vec())?,
-                Input::Mask => tensor([batch, past + seq], vec![1i64; batch * (past + seq)])?,
-                Input::Positions => {
-                    let row: Vec<i64> = (past as i64..(past + seq) as i64).collect();
-                    tensor([batch, seq], row.repeat(batch))?
-                }
+                Input::Ids => ints(&[batch, seq], tokens.to_vec(), *int32)?,
+                Input::Mask => ints(&[batch, past + seq], vec![1; batch * (past + seq)], *int32)?,
+                Input::Positions => ints(&[batch, seq], positions.repeat(batch), *int32)?,
+                Input::CachePosition => ints(&[seq], positions.clone(), *int32)?,
+                Input::LogitsToKeep => ints(&[], vec![1], *int32)?,
                 Input::UseCacheBranch => Tensor::from_array(([1usize], vec![past > 0])).map_err(run_error)?.into_dyn(),
                 Input::Past(slot) => match cached.get_mut(*slot).and_then(Option::take) {
                     Some(v) => v,
@@ -291,6 +301,17 @@ impl Decoder {
             None
         };
         Ok(Output { logits, cache })
+    }
+}
+
+/// An int64 (or int32) tensor.
+fn ints(shape: &[usize], data: Vec<i64>, int32: bool) -> Result<DynValue, ModelError> {
+    let shape = shape.to_vec();
+    if int32 {
+        let data: Vec<i32> = data.into_iter().map(|v| v as i32).collect();
+        Ok(Tensor::from_array((shape, data)).map_err(run_error)?.into_dyn())
+    } else {
+        Ok(Tensor::from_array((shape, data)).map_err(run_error)?.into_dyn())
     }
 }
 

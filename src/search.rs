@@ -167,9 +167,10 @@ fn spinner(show: bool) -> ProgressBar {
 
 fn progress_message(name: &str, p: &Progress) -> String {
     let model = p.model.map_or(String::new(), |(done, all)| format!(", model {done}/{all} samples"));
+    let size = if p.evaluated > 0 { format!(", size {}", p.size) } else { String::new() };
     format!(
-        "{name}: {} candidates ({} evaluated), size {}{model}, best {}/{} visible tests",
-        p.candidates, p.evaluated, p.size, p.best.0, p.best.1
+        "{name}: {} candidates ({} evaluated){size}{model}, best {}/{} visible tests",
+        p.candidates, p.evaluated, p.best.0, p.best.1
     )
 }
 

@@ -47,6 +47,8 @@ pub struct Layout {
     pub head_dim: usize,
     /// The logits' last dimension when the model states it.
     pub vocab: Option<usize>,
+    /// The batch size when the model fixes it (some exports fix it at 1).
+    pub fixed_batch: Option<usize>,
 }
 
 impl Layout {
@@ -140,6 +142,14 @@ impl Layout {
         }
         let vocab = shape.and_then(|s| s.last().copied()).filter(|v| *v > 0).map(|v| v as usize);
         let (kv_heads, head_dim) = dims.unwrap_or((0, 0));
+        let fixed_batch = session
+            .inputs()
+            .iter()
+            .find(|o| o.name() == "input_ids")
+            .and_then(|o| tensor_info(o.dtype()).1)
+            .and_then(|s| s.first().copied())
+            .filter(|&b| b > 0)
+            .map(|b| b as usize);
         Ok(Layout {
             inputs,
             present,
@@ -148,6 +158,7 @@ impl Layout {
             kv_heads: kv_heads as usize,
             head_dim: head_dim as usize,
             vocab,
+            fixed_batch,
         })
     }
 }
@@ -185,6 +196,12 @@ impl Cache {
         for value in &self.values {
             let (shape, data) = value.try_extract_tensor::<f32>().map_err(run_error)?;
             let dims: Vec<i64> = shape.to_vec();
+            if dims.first().is_none_or(|&b| b as usize != self.batch) {
+                return Err(ModelError::Run(format!(
+                    "a cache tensor has shape {dims:?}, expected {} rows",
+                    self.batch
+                )));
+            }
             let row = data.len() / self.batch.max(1);
             let mut out = Vec::with_capacity(row * rows.len());
             for &r in rows {
@@ -218,6 +235,9 @@ impl Output {
         let [batch, seq, vocab] = shape[..] else {
             return Err(ModelError::Run(format!("logits have shape {shape:?}, expected [batch, seq, vocab]")));
         };
+        if seq == 0 || data.len() != batch * seq * vocab {
+            return Err(ModelError::Run(format!("logits of shape {shape:?} hold {} values", data.len())));
+        }
         let mut out = Vec::with_capacity(batch * vocab);
         for b in 0..batch {
             let start = (b * seq + seq - 1) * vocab;

@@ -87,6 +87,9 @@ impl Model {
             return Err(ModelError::Load { path: config.onnx.clone(), message: "no such file".into() });
         }
         let mut decoder = Decoder::load(&config.onnx, config.threads)?;
+        if let Some(b) = decoder.layout.fixed_batch {
+            config.batch = config.batch.min(b);
+        }
         let tokenizer_vocab = tokenizer.get_vocab_size(true);
         // One token through the model: it runs, and its logits say its vocabulary.
         let probe = config.bos.or(config.eos.first().copied()).unwrap_or(0);
@@ -135,6 +138,11 @@ impl Model {
             message: format!("cannot encode the prompt: {e}"),
         })?;
         let mut ids = encoding.get_ids().to_vec();
+        // A tokenizer that ends every sequence with eos would end the
+        // completion before it starts.
+        while ids.len() > 1 && ids.last().is_some_and(|t| self.config.eos.contains(t)) {
+            ids.pop();
+        }
         if let Some(bos) = self.config.bos
             && ids.first() != Some(&bos)
         {

@@ -130,10 +130,13 @@ impl Model {
         let prefill = self.decoder.forward(&ids, 1, None)?;
         let (vocab, first) = prefill.last_logits()?;
         let allowed = vocab.min(self.tokenizer_vocab);
+        if allowed == 0 {
+            return Err(ModelError::Run("the model returned no logits".into()));
+        }
         let prefilled = prefill.cache;
         let mut scratch = Vec::new();
         let mut out = Vec::with_capacity(n);
-        let batch = self.config.batch.max(1);
+        let batch = self.config.batch.max(1).min(self.decoder.layout.fixed_batch.unwrap_or(usize::MAX));
         for start in range.clone().step_by(batch) {
             let mut rows: Vec<Row> = (start..(start + batch).min(range.end))
                 .map(|index| {
@@ -163,6 +166,13 @@ impl Model {
                 };
                 let output = self.decoder.forward(&tokens, order.len(), cache.take())?;
                 let (vocab, logits) = output.last_logits()?;
+                if logits.len() != order.len() * vocab || vocab < allowed {
+                    return Err(ModelError::Run(format!(
+                        "the model returned {} logits for {} rows of {allowed} tokens",
+                        logits.len(),
+                        order.len()
+                    )));
+                }
                 for (i, &r) in order.iter().enumerate() {
                     let l = &logits[i * vocab..i * vocab + allowed];
                     self.advance(&mut rows[r], l, params, max_new, anchor, &anchor_text, &mut scratch)?;
@@ -262,8 +272,23 @@ fn pick(logits: &[f32], params: &SamplingParams, rng: &mut ChaCha8Rng, scratch: 
             c.1 = ((c.1 - max) / t).exp();
         }
         if params.top_p < 1.0 {
-            scratch.sort_unstable_by(order);
             let total: f32 = scratch.iter().map(|c| c.1).sum();
+            // The nucleus is usually a few tokens of a large vocabulary: find
+            // a top-k that holds it (linear time) and sort only that.
+            let mut k = 64;
+            loop {
+                if k >= scratch.len() {
+                    scratch.sort_unstable_by(order);
+                    break;
+                }
+                scratch.select_nth_unstable_by(k - 1, order);
+                if scratch[..k].iter().map(|c| c.1).sum::<f32>() >= params.top_p * total {
+                    scratch.truncate(k);
+                    scratch.sort_unstable_by(order);
+                    break;
+                }
+                k *= 4;
+            }
             let mut acc = 0.0;
             let keep = scratch
                 .iter()
@@ -319,6 +344,23 @@ mod tests {
         assert!(p.iter().all(|t| [0, 4].contains(t)));
         let all = draws(&logits, &params(1.0, 0, 1.0), 2000);
         assert!((0..5).all(|t| all.contains(&t)));
+    }
+
+    #[test]
+    fn top_p_over_a_large_vocabulary_keeps_the_nucleus() {
+        // Five likely tokens among 50,000: the nucleus (top-p 0.9) is them.
+        let mut logits = vec![0.0f32; 50_000];
+        for (i, t) in [17usize, 4_000, 23_456, 40_001, 49_999].iter().enumerate() {
+            logits[*t] = 14.0 - i as f32 * 0.1;
+        }
+        let got: std::collections::BTreeSet<u32> = draws(&logits, &params(1.0, 0, 0.9), 3000).into_iter().collect();
+        assert_eq!(got, [17, 4_000, 23_456, 40_001, 49_999].into_iter().collect());
+        // Flat: the nucleus is half the vocabulary, the lowest ids (ties by id);
+        // the search for it widens several times.
+        let flat = vec![1.0f32; 5_000];
+        let got = draws(&flat, &params(1.0, 0, 0.5), 3000);
+        assert!(got.iter().all(|&t| t < 2_500), "{:?}", got.iter().max());
+        assert!(got.iter().any(|&t| t > 2_000));
     }
 
     #[test]

@@ -217,12 +217,27 @@ fn broken_models_are_errors_not_panics() {
 
     // A tokenizer with more tokens than the model's logits.
     copy_fixture("gpt2-tiny", &dir);
-    let mut tokenizer = tokenizers::Tokenizer::from_file(dir.join("tokenizer.json")).unwrap();
-    let extra: Vec<_> = (0..10).map(|i| tokenizers::AddedToken::from(format!("<extra_{i}>"), true)).collect();
-    tokenizer.add_special_tokens(&extra);
-    tokenizer.save(dir.join("tokenizer.json"), false).unwrap();
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("tokenizer.json")).unwrap()).unwrap();
+    let vocab = json["model"]["vocab"].as_object_mut().unwrap();
+    for i in 0..10 {
+        vocab.insert(format!("extra{i}"), serde_json::json!(512 + i));
+    }
+    std::fs::write(dir.join("tokenizer.json"), json.to_string()).unwrap();
     let err = Model::load(&dir, Some(1)).err().expect("a mismatched tokenizer must be refused");
     assert!(err.to_string().contains("522 tokens but the model's logits cover 512"), "{err}");
+
+    // Special tokens added past the logits are never sampled, and a prompt
+    // that uses one is refused.
+    copy_fixture("gpt2-tiny", &dir);
+    let mut tokenizer = tokenizers::Tokenizer::from_file(dir.join("tokenizer.json")).unwrap();
+    tokenizer.add_special_tokens(&[tokenizers::AddedToken::from("<pad>", true)]);
+    tokenizer.save(dir.join("tokenizer.json"), false).unwrap();
+    let mut model = Model::load(&dir, Some(1)).unwrap();
+    let samples = model.sample("def f():\n", 8, &params(0)).unwrap();
+    assert!(samples.iter().flat_map(|s| &s.tokens).all(|&t| t < 512));
+    let err = model.sample("x = '<pad>'", 1, &params(0)).unwrap_err();
+    assert!(err.to_string().contains("outside the model's vocabulary of 512"), "{err}");
 
     // No tokenizer; a bad settings file; no such directory.
     copy_fixture("gpt2-tiny", &dir);

@@ -71,6 +71,8 @@ pub struct Model {
     tokenizer: Tokenizer,
     /// Tokens the tokenizer knows (the sampler never picks others).
     tokenizer_vocab: usize,
+    /// The model's logits per position.
+    vocab: usize,
     /// The directory's settings.
     pub config: ModelConfig,
 }
@@ -92,16 +94,26 @@ impl Model {
         }
         let tokenizer_vocab = tokenizer.get_vocab_size(true);
         // One token through the model: it runs, and its logits say its vocabulary.
-        let probe = config.bos.or(config.eos.first().copied()).unwrap_or(0);
-        let vocab = decoder.forward(&[i64::from(probe)], 1, None)?.last_logits()?.0;
-        if tokenizer_vocab > vocab {
+        let vocab = decoder.forward(&[0], 1, None)?.last_logits()?.0;
+        // The tokenizer's own vocabulary must fit the model's; tokens added
+        // on top of it (special tokens) beyond the logits are never sampled.
+        let base =
+            tokenizers::Model::get_vocab(tokenizer.get_model()).into_values().max().map_or(0, |m| m as usize + 1);
+        if base > vocab {
             return Err(ModelError::Tokenizer {
                 path: config.tokenizer.clone(),
                 message: format!(
-                    "the tokenizer has {tokenizer_vocab} tokens but the model's logits cover {vocab}: \
+                    "the tokenizer has {base} tokens but the model's logits cover {vocab}: \
                      they do not belong together"
                 ),
             });
+        }
+        if tokenizer_vocab > vocab {
+            tracing::warn!(
+                tokenizer = tokenizer_vocab,
+                model = vocab,
+                "the tokenizer's added tokens go past the model's vocabulary; they are never sampled"
+            );
         }
         if let Some(bad) = config.eos.iter().chain(&config.bos).find(|&&t| t as usize >= vocab) {
             return Err(ModelError::Config {
@@ -117,7 +129,7 @@ impl Model {
             vocab,
             "loaded model"
         );
-        Ok(Model { decoder, tokenizer, tokenizer_vocab, config })
+        Ok(Model { decoder, tokenizer, tokenizer_vocab, vocab, config })
     }
 
     /// The model's input/output layout.
@@ -147,6 +159,16 @@ impl Model {
             && ids.first() != Some(&bos)
         {
             ids.insert(0, bos);
+        }
+        if let Some(&bad) = ids.iter().find(|&&t| t as usize >= self.vocab) {
+            return Err(ModelError::Tokenizer {
+                path: self.config.tokenizer.clone(),
+                message: format!(
+                    "the prompt has token {bad} ({:?}), outside the model's vocabulary of {}",
+                    self.tokenizer.id_to_token(bad).unwrap_or_default(),
+                    self.vocab
+                ),
+            });
         }
         Ok(ids)
     }

@@ -171,7 +171,9 @@ struct RawProblem {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawModel {
+    #[serde(alias = "dir", alias = "model")]
     path: Option<String>,
+    proposer: Option<Spanned<String>>,
     samples: Option<Spanned<usize>>,
     temperature: Option<Spanned<f32>>,
     top_k: Option<usize>,
@@ -426,6 +428,14 @@ impl Problem {
         }
         let mut model = ModelSettings::default();
         if let Some(m) = &raw.model {
+            // `proposer` may sit here too, beside the model it concerns.
+            if let Some(p) = &m.proposer {
+                let choice: ProposerChoice = p.get_ref().parse().map_err(|e| fail(p.span(), e, "proposer"))?;
+                if search.proposer.is_some_and(|c| c != choice) {
+                    return Err(fail(p.span(), "[search] names another proposer".into(), "proposer"));
+                }
+                search.proposer = Some(choice);
+            }
             let dir = path.parent().unwrap_or(Path::new("."));
             model.path = m.path.as_ref().map(|p| dir.join(p));
             let check = |value: Option<f64>, span: Option<Range<usize>>, ok: bool, expected: &str| match (value, span) {
@@ -605,6 +615,25 @@ hidden = true
         assert!(e.contains("unknown field `hiden`") && e.contains("p.toml:16:1"), "{e}");
         let e = load(&GOOD.replace("expect = \"A.L.\"", "expect = \"A.L.")).unwrap_err();
         assert!(e.contains("p.toml:11:"), "{e}");
+    }
+
+    #[test]
+    fn the_model_table_sets_the_model_and_its_sampling() {
+        let p =
+            load(&format!("{GOOD}\n[model]\ndir = 'models/m'\nsamples = 8\ntemperature = 0.5\nproposer = 'model'\n"))
+                .expect("loads");
+        assert_eq!(p.model.path.as_deref(), Some(Path::new("models/m")));
+        assert_eq!(p.model.sampling.samples, Some(8));
+        assert_eq!(p.model.sampling.temperature, Some(0.5));
+        assert_eq!(p.search.proposer, Some(ProposerChoice::Model));
+        let e = load(&format!("{GOOD}\n[search]\nproposer = 'all'\n[model]\nproposer = 'model'\n")).unwrap_err();
+        assert!(e.contains("[search] names another proposer"), "{e}");
+        let e = load(&format!("{GOOD}\n[model]\ntop_p = 1.5\n")).unwrap_err();
+        assert!(e.contains("expected a top_p in (0, 1], found 1.5"), "{e}");
+        let e = load(&format!("{GOOD}\n[model]\nsamples = 0\n")).unwrap_err();
+        assert!(e.contains("expected a positive count, found 0"), "{e}");
+        let e = load(&format!("{GOOD}\n[model]\nbatch_size = 3\n")).unwrap_err();
+        assert!(e.contains("unknown field `batch_size`"), "{e}");
     }
 
     #[test]

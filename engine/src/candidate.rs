@@ -8,13 +8,15 @@ use synth_dsl::tir::Program;
 use synth_dsl::{parser, printer};
 
 /// A proposed implementation of one target.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Candidate {
     /// The function's body, as source lines without indentation of the
     /// `def` (e.g. `return s[:s.find(" ")]`).
     pub body: String,
     /// The proposer that made it (`enumerate`, `seed`, `model`, ...).
     pub proposer: &'static str,
+    /// A language model's log-probability of the completion it came from.
+    pub logprob: Option<f32>,
 }
 
 /// A candidate put in place: the whole program, checked.

@@ -801,7 +801,7 @@ impl<'p> Enumerator<'p> {
                 if passed == self.expected.len() || passed > self.best_passed {
                     self.best_passed = self.best_passed.max(passed);
                     let body = format!("return {}", self.render(0, id));
-                    let offer = Offer { candidate: Candidate { body, proposer: "enumerate" }, passed };
+                    let offer = Offer { candidate: Candidate { body, proposer: "enumerate", logprob: None }, passed };
                     if sink.offer(offer, &self.stats) == Flow::Stop {
                         return Err(EnumEnd::Stopped);
                     }

@@ -99,6 +99,8 @@ pub struct TargetReport {
     pub program: Option<String>,
     /// The proposer that made it.
     pub proposer: Option<String>,
+    /// The model's log-probability of the solution's completion (model proposer).
+    pub logprob: Option<f32>,
     /// Visible tests the program passes, of how many.
     pub visible_passed: usize,
     /// Visible tests.
@@ -249,13 +251,14 @@ pub fn sample_then_test(
         let visible_total = problem.tests_of(target.func, false).count();
         let hidden_total = problem.tests_of(target.func, true).count();
         let report = match (&state.solution, &state.best) {
-            (Some((placed, proposer)), _) => {
+            (Some((placed, proposer, logprob)), _) => {
                 let hidden = run_tests(problem, target, placed, true, options.test_limits);
                 TargetReport {
                     name: target.name.clone(),
                     solved: true,
                     program: Some(placed.def.clone()),
                     proposer: Some(proposer.to_string()),
+                    logprob: *logprob,
                     visible_passed: visible_total,
                     visible_total,
                     hidden_passed: hidden.passed,
@@ -268,6 +271,7 @@ pub fn sample_then_test(
                 solved: false,
                 program: best.as_ref().map(|(p, ..)| p.def.clone()),
                 proposer: best.as_ref().map(|(_, _, proposer)| proposer.to_string()),
+                logprob: None,
                 visible_passed: best.as_ref().map_or(0, |(_, r, _)| r.passed),
                 visible_total,
                 hidden_passed: 0,
@@ -289,6 +293,7 @@ pub fn sample_then_test(
             solved: false,
             program: None,
             proposer: None,
+            logprob: None,
             visible_passed: 0,
             visible_total: problem.tests_of(target.func, false).count(),
             hidden_passed: 0,
@@ -373,8 +378,9 @@ impl<'m> ModelRun<'m> {
         if self.stats.error.is_some() { 0 } else { self.samples - self.next }
     }
 
-    /// Draws the next round of completions; their bodies (None: not a body).
-    fn round(&mut self) -> Vec<Option<String>> {
+    /// Draws the next round of completions: their bodies (None: not a
+    /// body) and log-probabilities.
+    fn round(&mut self) -> Vec<(Option<String>, f32)> {
         let n = self.remaining().min(self.model.config.batch);
         let t0 = Instant::now();
         let result = self.model.sample_range(&self.prompt, self.next..self.next + n, &self.params);
@@ -386,7 +392,7 @@ impl<'m> ModelRun<'m> {
             Ok(samples) => {
                 self.stats.completions += samples.len() as u64;
                 self.stats.tokens += samples.iter().map(|s| s.tokens.len() as u64).sum::<u64>();
-                samples.iter().map(|s| body_of_completion(&s.text)).collect()
+                samples.iter().map(|s| (body_of_completion(&s.text), s.logprob)).collect()
             }
             Err(e) => {
                 tracing::error!(error = %e, "the model failed; the model proposer is off");
@@ -406,7 +412,8 @@ struct TargetSearch<'a> {
     /// Candidates used by earlier targets.
     spent_before: u64,
     best: Option<(Placed, TestReport, &'static str)>,
-    solution: Option<(Placed, &'static str)>,
+    /// The solution, its proposer and (from a model) its log-probability.
+    solution: Option<(Placed, &'static str, Option<f32>)>,
     stop: Option<StopReason>,
     sandbox_runs: u64,
     last_progress: Instant,
@@ -442,7 +449,7 @@ impl TargetSearch<'_> {
                     synth_dsl::printer::stmt(&mut body, s, 0);
                 }
                 tried += 1;
-                if self.test(Candidate { body, proposer: "seed" }) == Outcome::Tested(Flow::Stop) {
+                if self.test(Candidate { body, proposer: "seed", logprob: None }) == Outcome::Tested(Flow::Stop) {
                     return (tried, tried);
                 }
             }
@@ -504,9 +511,9 @@ impl TargetSearch<'_> {
     fn model_round(&mut self) -> Flow {
         let Some(run) = &mut self.model else { return Flow::Continue };
         let bodies = run.round();
-        for body in bodies {
+        for (body, logprob) in bodies {
             let outcome = match body {
-                Some(body) => self.test(Candidate { body, proposer: "model" }),
+                Some(body) => self.test(Candidate { body, proposer: "model", logprob: Some(logprob) }),
                 None => Outcome::Rejected(Rejection::Syntax),
             };
             let Some(stats) = self.model.as_mut().map(|m| &mut m.stats) else { break };
@@ -548,7 +555,7 @@ impl TargetSearch<'_> {
         let report = run_tests(self.problem, self.target, &placed, false, self.options.test_limits);
         tracing::debug!(body = %candidate.body, passed = report.passed, total = report.total, "tested");
         if report.passed == report.total && report.total > 0 {
-            self.solution = Some((placed, candidate.proposer));
+            self.solution = Some((placed, candidate.proposer, candidate.logprob));
             self.stop = Some(StopReason::Solved);
             return Outcome::Tested(Flow::Stop);
         }

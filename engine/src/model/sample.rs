@@ -237,11 +237,15 @@ impl Model {
 pub fn stop_position(text: &str, params: &SamplingParams) -> Option<usize> {
     let mut cut = params.stop.iter().filter(|s| !s.is_empty()).filter_map(|s| text.find(s.as_str())).min();
     if params.stop_at_dedent {
+        // The text starts a line (the prompt ends with one): a first line in
+        // column 0 is not part of the body either.
         let bytes = text.as_bytes();
-        let dedent = text
-            .match_indices('\n')
-            .map(|(i, _)| i)
-            .find(|&i| bytes.get(i + 1).is_some_and(|c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r')));
+        let code = |c: &u8| !matches!(c, b' ' | b'\t' | b'\n' | b'\r');
+        let dedent = if bytes.first().is_some_and(code) {
+            Some(0)
+        } else {
+            text.match_indices('\n').map(|(i, _)| i).find(|&i| bytes.get(i + 1).is_some_and(code))
+        };
         cut = match (cut, dedent) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -387,6 +391,8 @@ mod tests {
         assert_eq!(stop_position("    return x  # done", &p), Some(14));
         assert_eq!(stop_position("    a = 1\n    return a\ndef g():", &p), Some(22));
         assert_eq!(stop_position("    a = 1\n    return a\n", &p), None);
+        assert_eq!(stop_position("def g():\n", &p), Some(0), "a first line in column 0 is no body");
+        assert_eq!(stop_position("\n    return 1", &p), None);
         let none = SamplingParams::default();
         assert_eq!(stop_position("x\ny", &none), None);
     }

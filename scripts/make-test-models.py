@@ -21,6 +21,11 @@ Hugging Face Optimum I/O layout (`input_ids`, `attention_mask`, `position_ids`,
                                     positions, a `logits_to_keep` input, and the
                                     model in onnx/ (the transformers.js layout)
     tests/models/not-a-decoder.onnx an Identity model (for error tests)
+    tests/models/bigram-add-one     a one-layer bigram model (next token = a table
+                                    of the previous one) fitted to one completion:
+                                    after tests/problems/model-solves.toml's prompt
+                                    it writes `    return x + 1` then eos. It lets the
+                                    tests see a model candidate solve a problem.
 
 `--bench DIR` instead writes a ~5M-parameter GPT-2-like model (6 layers,
 d=256) for the throughput benchmark.
@@ -449,6 +454,62 @@ def write(dirname, cfg, W, tok, subdir="", **kind):
     return out
 
 
+BIGRAM_PROMPT = '''def f(x: int) -> int:
+    """Add one to x.
+
+    >>> f(1)
+    2
+    >>> f(5)
+    6
+    """
+'''
+BIGRAM_COMPLETION = "    return x + 1"
+
+
+def bigram_model(tok):
+    """Logits = table[previous token]: the chain prompt → completion → eos."""
+    v = TINY["vocab"]
+    eos = tok.token_to_id("<|endoftext|>")
+    chain = [tok.encode(BIGRAM_PROMPT).ids[-1]] + tok.encode(BIGRAM_COMPLETION).ids + [eos]
+    assert tok.decode(chain[1:-1]) == BIGRAM_COMPLETION
+    table = np.zeros((v, v), dtype=np.float32)
+    for prev, nxt in zip(chain, chain[1:]):
+        assert table[prev].max() == 0 or table[prev, nxt] > 0, f"token {prev} has two successors"
+        table[prev, nxt] = 20.0
+    g = Graph()
+    g.const(table, np.float32, name="table")
+    ints = lambda name, dims: helper.make_tensor_value_info(name, TensorProto.INT64, dims)  # noqa: E731
+    cache = lambda name, dims: helper.make_tensor_value_info(name, TensorProto.FLOAT, dims)  # noqa: E731
+    inputs = [
+        ints("input_ids", ["batch_size", "sequence_length"]),
+        ints("attention_mask", ["batch_size", "total_sequence_length"]),
+        ints("position_ids", ["batch_size", "sequence_length"]),
+        cache("past_key_values.0.key", ["batch_size", 1, "past_sequence_length", 1]),
+        cache("past_key_values.0.value", ["batch_size", 1, "past_sequence_length", 1]),
+    ]
+    outputs = [
+        cache("logits", ["batch_size", "sequence_length", v]),
+        cache("present.0.key", ["batch_size", 1, "total_sequence_length", 1]),
+        cache("present.0.value", ["batch_size", 1, "total_sequence_length", 1]),
+    ]
+    g.op("Gather", "table", "input_ids", out="logits")
+    new = g.op("Unsqueeze", g.op("Cast", "input_ids", to=TensorProto.FLOAT), g.const([1, 3]))
+    g.op("Concat", "past_key_values.0.key", new, axis=2, out="present.0.key")
+    g.op("Concat", "past_key_values.0.value", new, axis=2, out="present.0.value")
+    graph = helper.make_graph(g.nodes, "bigram", inputs, outputs, g.inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="synth make-test-models")
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    out = os.path.join(ROOT, "tests", "models", "bigram-add-one")
+    os.makedirs(out, exist_ok=True)
+    onnx.save(model, os.path.join(out, "model.onnx"))
+    tok.save(os.path.join(out, "tokenizer.json"))
+    with open(os.path.join(out, "config.json"), "w") as f:
+        json.dump({"model_type": "bigram", "vocab_size": v, "n_positions": 256, "eos_token_id": eos}, f, indent=2)
+        f.write("\n")
+    print(f"{out}: chain of {len(chain)} tokens")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bench", metavar="DIR", help="write the ~5M-parameter benchmark model to DIR instead")
@@ -481,6 +542,7 @@ def main():
     write("llama-tiny", llama, w, metaspace, cache=True)
     write("llama-tiny-merged", llama, w, metaspace, cache=True, merged=True)
     write("llama-tiny-int32", llama, w, metaspace, subdir="onnx", cache=True, int32=True, keep=True)
+    bigram_model(byte_level)
 
 
 if __name__ == "__main__":

@@ -259,7 +259,7 @@ fn print_report(r: &Report) {
         let pct = |n: u64| if m.completions == 0 { 0.0 } else { 100.0 * n as f64 / m.completions as f64 };
         eprintln!(
             "model: {} completions ({} tokens in {:.2} s, {:.0} tokens/s): {:.0}% syntax errors, {:.0}% type errors, \
-             {} duplicates, {} tested",
+             {} duplicates, {} tested, {} not needed",
             m.completions,
             m.tokens,
             m.seconds,
@@ -267,7 +267,8 @@ fn print_report(r: &Report) {
             pct(m.syntax_errors),
             pct(m.type_errors),
             m.duplicates,
-            m.tested
+            m.tested,
+            m.skipped
         );
         if let Some(e) = &m.error {
             eprintln!("model failed: {e}");

@@ -58,6 +58,46 @@ fn the_model_proposer_alone_samples_and_accounts_for_every_completion() {
 }
 
 #[test]
+fn a_model_candidate_is_tested_and_solves() {
+    // The bigram fixture writes `    return x + 1` after this problem's prompt.
+    let out = synth(&["run", "tests/problems/model-solves.toml", "--json"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v = json(&out);
+    assert_eq!(v["program"], "def f(x: int) -> int:\n    return x + 1\n");
+    assert_eq!(v["targets"][0]["proposer"], "model");
+    assert!(v["targets"][0]["logprob"].as_f64().unwrap() <= 0.0);
+    assert_eq!((v["hidden_passed"].as_u64(), v["hidden_total"].as_u64()), (Some(1), Some(1)));
+    assert_eq!((count(&v, "completions"), count(&v, "tested"), count(&v, "skipped")), (4, 1, 3));
+    // With the enumerator too, the model's first round comes first.
+    let out = synth(&["run", "tests/problems/model-solves.toml", "--proposer", "all", "--json"], &[]);
+    assert_eq!(json(&out)["targets"][0]["proposer"], "model");
+    // On another problem the same body fails: tested once, then duplicates;
+    // a body with a name the target lacks is a type error.
+    let args = ["run", "problems/integers/clamp.toml", "--proposer", "model", "--samples", "4", "--json"];
+    let out = synth(&[&args[..], &["--model", "tests/models/bigram-add-one"]].concat(), &[]);
+    let v = json(&out);
+    assert_eq!(v["solved"], false);
+    assert_eq!((count(&v, "tested"), count(&v, "duplicates")), (1, 3));
+    assert_eq!(v["targets"][0]["visible_passed"].as_u64(), Some(0));
+    let out = synth(
+        &[
+            "run",
+            "problems/strings/initials.toml",
+            "--proposer",
+            "model",
+            "--samples",
+            "2",
+            "--json",
+            "--model",
+            "tests/models/bigram-add-one",
+        ],
+        &[],
+    );
+    let v = json(&out);
+    assert_eq!((count(&v, "type_errors"), count(&v, "duplicates")), (1, 1), "`x` is not a parameter of initials' f(s)");
+}
+
+#[test]
 fn model_and_enumerator_together_solve_under_one_budget() {
     let out =
         synth(&["run", "problems/integers/clamp.toml", "--model", "tests/models/gpt2-tiny", "--samples", "40"], &[]);

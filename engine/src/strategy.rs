@@ -160,6 +160,8 @@ pub struct ModelStats {
     pub duplicates: u64,
     /// Completions run in the sandbox.
     pub tested: u64,
+    /// Completions left unexamined because one of their round solved the target.
+    pub skipped: u64,
     /// Tokens sampled.
     pub tokens: u64,
     /// Seconds spent sampling.
@@ -175,6 +177,7 @@ impl ModelStats {
         self.type_errors += other.type_errors;
         self.duplicates += other.duplicates;
         self.tested += other.tested;
+        self.skipped += other.skipped;
         self.tokens += other.tokens;
         self.seconds += other.seconds;
         if self.error.is_none() {
@@ -511,7 +514,8 @@ impl TargetSearch<'_> {
     fn model_round(&mut self) -> Flow {
         let Some(run) = &mut self.model else { return Flow::Continue };
         let bodies = run.round();
-        for (body, logprob) in bodies {
+        let n = bodies.len() as u64;
+        for (i, (body, logprob)) in bodies.into_iter().enumerate() {
             let outcome = match body {
                 Some(body) => self.test(Candidate { body, proposer: "model", logprob: Some(logprob) }),
                 None => Outcome::Rejected(Rejection::Syntax),
@@ -525,6 +529,7 @@ impl TargetSearch<'_> {
                     stats.tested += 1;
                     self.model_tested += 1;
                     if flow == Flow::Stop {
+                        stats.skipped += n - i as u64 - 1;
                         return Flow::Stop;
                     }
                 }

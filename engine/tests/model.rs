@@ -133,6 +133,23 @@ fn seeded_sampling_is_reproducible() {
 }
 
 #[test]
+fn rounds_of_samples_continue_the_same_streams() {
+    let mut model = load("gpt2-tiny");
+    let p = SamplingParams { stop: vec!["(".into()], ..params(9) };
+    model.config.batch = 5;
+    let all = model.sample("def f(x: int) -> int:\n", 16, &p).unwrap();
+    // Rounds reuse the prompt's pass; another prompt in between replaces it.
+    let mut rounds = model.sample_range("def f(x: int) -> int:\n", 0..8, &p).unwrap();
+    model.sample("x = 1\n", 2, &p).unwrap();
+    rounds.extend(model.sample_range("def f(x: int) -> int:\n", 8..16, &p).unwrap());
+    assert_eq!(rounds.len(), all.len());
+    for (a, b) in rounds.iter().zip(&all) {
+        assert_eq!((a.index, &a.tokens, &a.text, a.finish), (b.index, &b.tokens, &b.text, b.finish));
+        assert!((a.logprob - b.logprob).abs() < 1e-3);
+    }
+}
+
+#[test]
 fn greedy_sampling_gives_one_completion() {
     let mut model = load("gpt2-tiny");
     let p = SamplingParams { temperature: 0.0, ..params(0) };

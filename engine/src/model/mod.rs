@@ -73,6 +73,8 @@ pub struct Model {
     tokenizer_vocab: usize,
     /// The model's logits per position.
     vocab: usize,
+    /// The last prompt's pass (see [`Model::sample_range`]).
+    prefilled: Option<sample::Prefilled>,
     /// The directory's settings.
     pub config: ModelConfig,
 }
@@ -129,7 +131,7 @@ impl Model {
             vocab,
             "loaded model"
         );
-        Ok(Model { decoder, tokenizer, tokenizer_vocab, vocab, config })
+        Ok(Model { decoder, tokenizer, tokenizer_vocab, vocab, prefilled: None, config })
     }
 
     /// The model's input/output layout.

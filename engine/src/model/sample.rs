@@ -94,6 +94,14 @@ pub struct Sample {
     pub finish: Finish,
 }
 
+/// A prompt's forward pass at batch 1, kept for the next round.
+pub(super) struct Prefilled {
+    prompt: Vec<u32>,
+    vocab: usize,
+    logits: Vec<f32>,
+    cache: Option<Cache>,
+}
+
 struct Row {
     index: usize,
     rng: ChaCha8Rng,
@@ -117,23 +125,48 @@ impl Model {
         range: std::ops::Range<usize>,
         params: &SamplingParams,
     ) -> Result<Vec<Sample>, ModelError> {
-        let n = range.len();
         let prompt_ids = self.encode(prompt)?;
         let room = self.config.context_length.saturating_sub(prompt_ids.len());
         if room == 0 {
             return Err(ModelError::PromptTooLong { tokens: prompt_ids.len(), context: self.config.context_length });
         }
         let max_new = params.max_new_tokens.min(room);
+        let ids: Vec<i64> = prompt_ids.iter().map(|&t| i64::from(t)).collect();
+        // The prompt's pass is kept: the next round of the same prompt reuses it.
+        if self.prefilled.as_ref().is_none_or(|p| p.prompt != prompt_ids) {
+            self.prefilled = None;
+            let output = self.decoder.forward(&ids, 1, None)?;
+            let (vocab, logits) = output.last_logits()?;
+            self.prefilled = Some(Prefilled { prompt: prompt_ids.clone(), vocab, logits, cache: output.cache });
+        }
+        let Some(Prefilled { vocab, logits: first, cache: prefilled, .. }) = self.prefilled.take() else {
+            return Err(ModelError::Run("the prompt's pass was lost".into()));
+        };
+        let result = self.decode_rows(&ids, &prompt_ids, range, params, max_new, vocab, &first, prefilled.as_ref());
+        self.prefilled = Some(Prefilled { prompt: prompt_ids, vocab, logits: first, cache: prefilled });
+        result
+    }
+
+    /// Decodes the rows of `range` after the prompt's pass (`first` logits, `prefilled` cache).
+    #[allow(clippy::too_many_arguments)]
+    fn decode_rows(
+        &mut self,
+        ids: &[i64],
+        prompt_ids: &[u32],
+        range: std::ops::Range<usize>,
+        params: &SamplingParams,
+        max_new: usize,
+        vocab: usize,
+        first: &[f32],
+        prefilled: Option<&Cache>,
+    ) -> Result<Vec<Sample>, ModelError> {
+        let n = range.len();
         let anchor = &prompt_ids[prompt_ids.len().saturating_sub(4)..];
         let anchor_text = self.decode(anchor)?;
-        let ids: Vec<i64> = prompt_ids.iter().map(|&t| i64::from(t)).collect();
-        let prefill = self.decoder.forward(&ids, 1, None)?;
-        let (vocab, first) = prefill.last_logits()?;
         let allowed = vocab.min(self.tokenizer_vocab);
         if allowed == 0 {
             return Err(ModelError::Run("the model returned no logits".into()));
         }
-        let prefilled = prefill.cache;
         let mut scratch = Vec::new();
         let mut out = Vec::with_capacity(n);
         let batch = self.config.batch.max(1).min(self.decoder.layout.fixed_batch.unwrap_or(usize::MAX));
@@ -150,7 +183,7 @@ impl Model {
             }
             // `order`: the rows (indices into `rows`) the cache holds, in order.
             let mut order: Vec<usize> = (0..rows.len()).filter(|&r| rows[r].finish.is_none()).collect();
-            let mut cache: Option<Cache> = match &prefilled {
+            let mut cache: Option<Cache> = match prefilled {
                 Some(c) if !order.is_empty() => Some(c.select(&vec![0; order.len()])?),
                 _ => None,
             };

@@ -18,8 +18,9 @@ Hugging Face Optimum I/O layout (`input_ids`, `attention_mask`, `position_ids`,
     tests/models/llama-tiny-merged  llama-tiny's weights with the legacy merged
                                     decoder's `use_cache_branch` input
     tests/models/llama-tiny-int32   llama-tiny's weights with int32 ids, masks and
-                                    positions, a `logits_to_keep` input, and the
-                                    model in onnx/ (the transformers.js layout)
+                                    positions, a `logits_to_keep` input, cache head
+                                    dimensions left symbolic (config.json has them),
+                                    and the model in onnx/ (the transformers.js layout)
     tests/models/not-a-decoder.onnx an Identity model (for error tests)
     tests/models/bigram-add-one     a one-layer bigram model (next token = a table
                                     of the previous one) fitted to one completion:
@@ -222,7 +223,7 @@ class Graph:
         return out
 
 
-def build_model(cfg, W, cache, merged=False, position_ids=True, int32=False, keep=False):
+def build_model(cfg, W, cache, merged=False, position_ids=True, int32=False, keep=False, symbolic_cache=False):
     g = Graph()
     d, h, kvh, L, v = cfg["d"], cfg["heads"], cfg["kv_heads"], cfg["layers"], cfg["vocab"]
     dh, groups = d // h, cfg["heads"] // cfg["kv_heads"]
@@ -241,17 +242,21 @@ def build_model(cfg, W, cache, merged=False, position_ids=True, int32=False, kee
         inputs.append(helper.make_tensor_value_info("logits_to_keep", TensorProto.INT64, []))
     outputs = [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch_size", "sequence_length", v])]
     if cache:
+        # Some exports leave the head dimensions symbolic; config.json has them.
+        heads_dim, width_dim = ("num_key_value_heads", "head_dim") if symbolic_cache else (kvh, dh)
         for i in range(L):
             for kind in ("key", "value"):
                 inputs.append(
                     helper.make_tensor_value_info(
                         f"past_key_values.{i}.{kind}",
                         TensorProto.FLOAT,
-                        ["batch_size", kvh, "past_sequence_length", dh],
+                        ["batch_size", heads_dim, "past_sequence_length", width_dim],
                     )
                 )
                 outputs.append(
-                    helper.make_tensor_value_info(f"present.{i}.{kind}", TensorProto.FLOAT, ["batch_size", kvh, total, dh])
+                    helper.make_tensor_value_info(
+                        f"present.{i}.{kind}", TensorProto.FLOAT, ["batch_size", heads_dim, total, width_dim]
+                    )
                 )
     if merged:
         inputs.append(helper.make_tensor_value_info("use_cache_branch", TensorProto.BOOL, [1]))
@@ -352,7 +357,7 @@ def build_model(cfg, W, cache, merged=False, position_ids=True, int32=False, kee
 # --- checks with onnxruntime ------------------------------------------------
 
 
-def run(sess, ids, past=None, past_len=0, batch=1):
+def run(sess, cfg, ids, past=None, past_len=0, batch=1):
     names = {i.name for i in sess.get_inputs()}
     ints = np.int32 if sess.get_inputs()[0].type == "tensor(int32)" else np.int64
     n = len(ids[0])
@@ -368,7 +373,9 @@ def run(sess, ids, past=None, past_len=0, batch=1):
         feed["use_cache_branch"] = np.array([past_len > 0])
     for i in sess.get_inputs():
         if i.name.startswith("past_key_values."):
-            feed[i.name] = past[i.name] if past else np.zeros((batch, i.shape[1], 0, i.shape[3]), np.float32)
+            kvh = cfg["kv_heads"]
+            dh = cfg["d"] // cfg["heads"]
+            feed[i.name] = past[i.name] if past else np.zeros((batch, kvh, 0, dh), np.float32)
     outs = sess.run(None, feed)
     named = dict(zip([o.name for o in sess.get_outputs()], outs))
     present = {k.replace("present.", "past_key_values."): a for k, a in named.items() if k.startswith("present.")}
@@ -381,16 +388,16 @@ def check(cfg, W, path):
     sess = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
     rng = np.random.RandomState(7)
     ids = list(rng.randint(0, cfg["vocab"], size=12))
-    full, _ = run(sess, [ids])
+    full, _ = run(sess, cfg, [ids])
     ref = reference_logits(cfg, W, ids)
     err = np.abs(full[0] - ref).max()
     assert err < 1e-3, f"{path}: ONNX vs NumPy max error {err}"
     cached = "past_key_values.0.key" in {i.name for i in sess.get_inputs()}
     if cached:  # prefill 8, then one token at a time
-        logits, past = run(sess, [ids[:8]])
+        logits, past = run(sess, cfg, [ids[:8]])
         steps = [logits[0]]
         for t in range(8, 12):
-            logits, past = run(sess, [[ids[t]]], past, t)
+            logits, past = run(sess, cfg, [[ids[t]]], past, t)
             steps.append(logits[0])
         got = np.concatenate(steps)
         err = np.abs(got - full[0]).max()
@@ -541,7 +548,9 @@ def main():
     metaspace = metaspace_tokenizer(TINY["vocab"])
     write("llama-tiny", llama, w, metaspace, cache=True)
     write("llama-tiny-merged", llama, w, metaspace, cache=True, merged=True)
-    write("llama-tiny-int32", llama, w, metaspace, subdir="onnx", cache=True, int32=True, keep=True)
+    write(
+        "llama-tiny-int32", llama, w, metaspace, subdir="onnx", cache=True, int32=True, keep=True, symbolic_cache=True
+    )
     bigram_model(byte_level)
 
 

@@ -62,6 +62,9 @@ fn layouts_are_read_from_the_model() {
     );
     let llama = load("llama-tiny");
     assert_eq!((llama.decoder_layout().layers, llama.decoder_layout().kv_heads), (2, 2), "grouped-query attention");
+    // Its cache shapes say only `num_key_value_heads` and `head_dim`: config.json says how many.
+    let symbolic = load("llama-tiny-int32");
+    assert_eq!((symbolic.decoder_layout().kv_heads, symbolic.decoder_layout().head_dim), (2, 16));
     let nocache = load("gpt2-tiny-nocache");
     assert!(!nocache.decoder_layout().has_cache());
 }

@@ -97,6 +97,9 @@ pub struct ModelConfig {
     pub threads: usize,
     /// Most rows decoded together.
     pub batch: usize,
+    /// Key/value heads and head width from config.json (for exports whose
+    /// cache shapes leave them symbolic).
+    pub cache_dims: Option<(usize, usize)>,
     /// The model's sampling defaults.
     pub sampling: SamplingSettings,
 }
@@ -179,6 +182,11 @@ impl ModelConfig {
                     .map(|n| n as usize)
             })
             .unwrap_or(2048);
+        let int = |keys: &[&str]| keys.iter().find_map(|k| hf.get(*k).and_then(serde_json::Value::as_u64));
+        let heads = int(&["num_attention_heads", "n_head", "num_heads"]).filter(|&h| h > 0);
+        let kv_heads = int(&["num_key_value_heads", "multi_query_group_num"]).or(heads);
+        let head_dim = int(&["head_dim"]).or_else(|| Some(int(&["hidden_size", "n_embd", "d_model"])? / heads?));
+        let cache_dims = kv_heads.zip(head_dim).map(|(h, d)| (h as usize, d as usize)).filter(|&(h, d)| h > 0 && d > 0);
         let from_generation = SamplingSettings {
             temperature: generation.get("temperature").and_then(|v| v.as_f64()).map(|t| t as f32),
             top_k: generation.get("top_k").and_then(|v| v.as_u64()).map(|k| k as usize),
@@ -195,6 +203,7 @@ impl ModelConfig {
             context_length,
             threads: settings.threads.unwrap_or(0),
             batch: settings.batch.unwrap_or(32).max(1),
+            cache_dims,
             sampling: settings.sampling.or(&from_generation),
         };
         Ok((config, tokenizer))

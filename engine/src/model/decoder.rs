@@ -57,7 +57,9 @@ impl Layout {
         self.layers > 0
     }
 
-    fn read(session: &Session, path: &Path) -> Result<Layout, ModelError> {
+    /// `cache_dims`: (kv_heads, head_dim) from the model's config.json, for
+    /// exports that leave those dimensions symbolic.
+    fn read(session: &Session, path: &Path, cache_dims: Option<(usize, usize)>) -> Result<Layout, ModelError> {
         let bad = |message: String| ModelError::Incompatible { path: path.to_path_buf(), message };
         let mut inputs = Vec::new();
         let mut slots = Vec::new();
@@ -80,11 +82,21 @@ impl Layout {
                                 outlet.dtype()
                             )));
                         }
-                        let shape = shape.unwrap_or_default();
+                        let mut shape = shape.unwrap_or_default();
+                        if shape.len() == 4
+                            && let Some((heads, dim)) = cache_dims
+                        {
+                            if shape[1] < 1 {
+                                shape[1] = heads as i64;
+                            }
+                            if shape[3] < 1 {
+                                shape[3] = dim as i64;
+                            }
+                        }
                         if shape.len() != 4 || shape[1] < 1 || shape[3] < 1 {
                             return Err(bad(format!(
                                 "input `{name}` has shape {shape:?}; expected [batch, kv_heads, past, head_dim] \
-                                 with fixed kv_heads and head_dim"
+                                 with kv_heads and head_dim fixed in the model or given by config.json"
                             )));
                         }
                         let d = (shape[1], shape[3]);
@@ -255,8 +267,9 @@ pub struct Decoder {
 }
 
 impl Decoder {
-    /// Loads `path` with `threads` intra-op threads (0: ONNX Runtime's default).
-    pub fn load(path: &Path, threads: usize) -> Result<Decoder, ModelError> {
+    /// Loads `path` with `threads` intra-op threads (0: ONNX Runtime's
+    /// default); `cache_dims` as for [`Layout`]'s reading.
+    pub fn load(path: &Path, threads: usize, cache_dims: Option<(usize, usize)>) -> Result<Decoder, ModelError> {
         let env = super::runtime::environment()?;
         let load = |e: ort::Error| ModelError::Load { path: path.to_path_buf(), message: e.to_string() };
         let mut builder = Session::builder(env)
@@ -267,7 +280,7 @@ impl Decoder {
             builder = builder.with_intra_threads(threads).map_err(|e| load(e.into()))?;
         }
         let session = builder.commit_from_file(path).map_err(load)?;
-        let layout = Layout::read(&session, path)?;
+        let layout = Layout::read(&session, path, cache_dims)?;
         Ok(Decoder { session, layout })
     }
 

@@ -90,7 +90,7 @@ impl Model {
         if !config.onnx.is_file() {
             return Err(ModelError::Load { path: config.onnx.clone(), message: "no such file".into() });
         }
-        let mut decoder = Decoder::load(&config.onnx, config.threads)?;
+        let mut decoder = Decoder::load(&config.onnx, config.threads, config.cache_dims)?;
         if let Some(b) = decoder.layout.fixed_batch {
             config.batch = config.batch.min(b);
         }

@@ -123,11 +123,10 @@ impl Models {
 fn options(problem: &Problem, budget: &BudgetArgs, interrupt: &Arc<AtomicBool>) -> Result<SearchOptions> {
     let mut o = SearchOptions::from_problem(problem);
     let m = &budget.model;
-    if let Some(p) = m.proposer {
-        o.proposer = p;
-    } else if problem.search.proposer.is_none() && m.model.is_some() {
-        o.proposer = ProposerChoice::All;
-    }
+    o.proposer = m
+        .proposer
+        .or(problem.search.proposer)
+        .unwrap_or(ProposerChoice::default_for(m.model.is_some() || problem.model.path.is_some()));
     o.sampling = m.sampling.settings()?.or(&problem.model.sampling);
     if let Some(s) = budget.seconds {
         anyhow::ensure!(s.is_finite() && s > 0.0, "--seconds must be a positive number, found {s}");

@@ -62,6 +62,13 @@ pub enum ProposerChoice {
     All,
 }
 
+impl ProposerChoice {
+    /// When nothing names the proposers: the model too when there is one.
+    pub fn default_for(has_model: bool) -> ProposerChoice {
+        if has_model { ProposerChoice::All } else { ProposerChoice::Enumerate }
+    }
+}
+
 impl std::str::FromStr for ProposerChoice {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {

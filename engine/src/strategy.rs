@@ -78,11 +78,7 @@ impl SearchOptions {
             seed: problem.search.seed,
             interrupt: Arc::new(AtomicBool::new(false)),
             test_limits: TestLimits::default(),
-            proposer: problem.search.proposer.unwrap_or(if problem.model.path.is_some() {
-                ProposerChoice::All
-            } else {
-                ProposerChoice::Enumerate
-            }),
+            proposer: problem.search.proposer.unwrap_or(ProposerChoice::default_for(problem.model.path.is_some())),
             sampling: problem.model.sampling.clone(),
         }
     }
@@ -459,16 +455,14 @@ impl TargetSearch<'_> {
         }
         if self.model.is_some() {
             // A model round first: its candidates are few and often good.
-            if self.model_round() == Flow::Stop {
-                return (tried + self.model_tested, tried + self.model_tested);
-            }
-            if self.options.proposer == ProposerChoice::Model {
-                while self.model.as_ref().is_some_and(|m| m.remaining() > 0) {
-                    if self.check_budget(&EnumStats::default()) == Flow::Stop || self.model_round() == Flow::Stop {
-                        return (tried + self.model_tested, tried + self.model_tested);
-                    }
+            let mut flow = self.model_round();
+            if flow == Flow::Continue && self.options.proposer == ProposerChoice::Model {
+                flow = self.drain_model(&EnumStats::default());
+                if flow == Flow::Continue {
+                    self.stop.get_or_insert(StopReason::SearchExhausted);
                 }
-                self.stop.get_or_insert(StopReason::SearchExhausted);
+            }
+            if flow == Flow::Stop || self.options.proposer == ProposerChoice::Model {
                 return (tried + self.model_tested, tried + self.model_tested);
             }
         }
@@ -487,13 +481,9 @@ impl TargetSearch<'_> {
         };
         let end = enumerator.run(self);
         // The enumerator is done; the model may still have samples to draw.
-        if end != EnumEnd::Stopped {
-            while self.model.as_ref().is_some_and(|m| m.remaining() > 0) {
-                if self.check_budget(&enumerator.stats) == Flow::Stop || self.model_round() == Flow::Stop {
-                    let n = tried + self.model_tested;
-                    return (n + enumerator.stats.distinct, n + enumerator.stats.evaluated);
-                }
-            }
+        if end != EnumEnd::Stopped && self.drain_model(&enumerator.stats) == Flow::Stop {
+            let n = tried + self.model_tested;
+            return (n + enumerator.stats.distinct, n + enumerator.stats.evaluated);
         }
         match end {
             EnumEnd::Stopped => {}
@@ -533,6 +523,16 @@ impl TargetSearch<'_> {
                         return Flow::Stop;
                     }
                 }
+            }
+        }
+        Flow::Continue
+    }
+
+    /// Draws the model's remaining rounds (the budget permitting).
+    fn drain_model(&mut self, stats: &EnumStats) -> Flow {
+        while self.model.as_ref().is_some_and(|m| m.remaining() > 0) {
+            if self.check_budget(stats) == Flow::Stop || self.model_round() == Flow::Stop {
+                return Flow::Stop;
             }
         }
         Flow::Continue
@@ -599,10 +599,16 @@ impl TargetSearch<'_> {
                 model: self.model.as_ref().map(|m| (m.next, m.samples)),
             });
         }
-        if self.model_due() {
-            return self.model_round();
-        }
         Flow::Continue
+    }
+
+    /// The budget, then the model's turn if it is due (between the
+    /// enumerator's offers and polls).
+    fn between_offers(&mut self, stats: &EnumStats) -> Flow {
+        if self.check_budget(stats) == Flow::Stop {
+            return Flow::Stop;
+        }
+        if self.model_due() { self.model_round() } else { Flow::Continue }
     }
 }
 
@@ -611,10 +617,10 @@ impl Sink for TargetSearch<'_> {
         if self.test(offer.candidate) == Outcome::Tested(Flow::Stop) {
             return Flow::Stop;
         }
-        self.check_budget(stats)
+        self.between_offers(stats)
     }
 
     fn poll(&mut self, stats: &EnumStats) -> Flow {
-        self.check_budget(stats)
+        self.between_offers(stats)
     }
 }

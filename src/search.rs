@@ -73,19 +73,17 @@ pub struct SamplingArgs {
 impl SamplingArgs {
     /// The settings given, checked.
     pub fn settings(&self) -> Result<SamplingSettings> {
-        if let Some(t) = self.temperature {
-            anyhow::ensure!(t.is_finite() && t >= 0.0, "--temperature must be a number >= 0, found {t}");
-        }
-        if let Some(p) = self.top_p {
-            anyhow::ensure!(p > 0.0 && p <= 1.0, "--top-p must be in (0, 1], found {p}");
-        }
-        Ok(SamplingSettings {
+        let settings = SamplingSettings {
             temperature: self.temperature,
             top_k: self.top_k,
             top_p: self.top_p,
             max_new_tokens: self.max_new_tokens.map(|n| n as usize),
             samples: self.samples.map(|n| n as usize),
-        })
+        };
+        if let Some((field, message)) = settings.invalid() {
+            anyhow::bail!("--{}: {message}", field.replace('_', "-"));
+        }
+        Ok(settings)
     }
 }
 

@@ -151,6 +151,8 @@ fn missing_models_and_libraries_are_clear_errors() {
     assert!(e.contains("tests/models/missing") && e.contains("no such model directory"), "{e}");
     let e = run(&["run", initials, "--model", "tests/models/not-a-decoder.onnx"], &[]);
     assert!(e.contains("tests/models/tokenizer.json") && e.contains("No such file"), "{e}");
+    let e = run(&["run", initials, "--model", "tests/models/gpt2-tiny", "--temperature=-1"], &[]);
+    assert!(e.contains("--temperature: expected a temperature >= 0, found -1"), "{e}");
     let e = run(&["run", initials, "--proposer", "llm"], &[]);
     assert!(e.contains("unknown proposer `llm`"), "{e}");
 }

@@ -445,19 +445,6 @@ impl Problem {
             }
             let dir = path.parent().unwrap_or(Path::new("."));
             model.path = m.path.as_ref().map(|p| dir.join(p));
-            let check = |value: Option<f64>, span: Option<Range<usize>>, ok: bool, expected: &str| match (value, span) {
-                (Some(v), Some(span)) if !ok => Err(fail(span, format!("expected {expected}, found {v}"), "here")),
-                _ => Ok(()),
-            };
-            let num = |v: &Option<Spanned<f32>>| v.as_ref().map(|v| f64::from(*v.get_ref()));
-            let span_f = |v: &Option<Spanned<f32>>| v.as_ref().map(|v| v.span());
-            let t = num(&m.temperature);
-            check(t, span_f(&m.temperature), t.is_some_and(|t| t.is_finite() && t >= 0.0), "a temperature >= 0")?;
-            let p = num(&m.top_p);
-            check(p, span_f(&m.top_p), p.is_some_and(|p| p > 0.0 && p <= 1.0), "a top_p in (0, 1]")?;
-            for v in [&m.samples, &m.max_new_tokens].into_iter().flatten() {
-                check(Some(*v.get_ref() as f64), Some(v.span()), *v.get_ref() > 0, "a positive count")?;
-            }
             model.sampling = crate::model::SamplingSettings {
                 temperature: m.temperature.as_ref().map(|v| *v.get_ref()),
                 top_k: m.top_k,
@@ -465,6 +452,15 @@ impl Problem {
                 max_new_tokens: m.max_new_tokens.as_ref().map(|v| *v.get_ref()),
                 samples: m.samples.as_ref().map(|v| *v.get_ref()),
             };
+            if let Some((field, message)) = model.sampling.invalid() {
+                let span = match field {
+                    "temperature" => m.temperature.as_ref().map(Spanned::span),
+                    "top_p" => m.top_p.as_ref().map(Spanned::span),
+                    "samples" => m.samples.as_ref().map(Spanned::span),
+                    _ => m.max_new_tokens.as_ref().map(Spanned::span),
+                };
+                return Err(fail(span.unwrap_or(0..0), message, "here"));
+            }
         }
         let name = raw
             .name

@@ -267,6 +267,9 @@ fn broken_models_are_errors_not_panics() {
     std::fs::write(dir.join("synth-model.toml"), "temperature = 'hot'\n").unwrap();
     let err = Model::load(&dir, Some(1)).err().unwrap();
     assert!(err.to_string().contains("synth-model.toml") && err.to_string().contains("line 1"), "{err}");
+    std::fs::write(dir.join("synth-model.toml"), "[sampling]\ntop_p = 0.0\n").unwrap();
+    let err = Model::load(&dir, Some(1)).err().unwrap();
+    assert!(err.to_string().contains("[sampling] top_p: expected a top_p in (0, 1], found 0"), "{err}");
     assert!(Model::load(&dir.join("missing"), Some(1)).is_err());
 
     // A valid ONNX model that is not a language model.

@@ -49,6 +49,23 @@ pub struct SamplingSettings {
 }
 
 impl SamplingSettings {
+    /// The first setting out of range, by field name, with what was
+    /// expected (`expected a top_p in (0, 1], found 1.5`).
+    pub fn invalid(&self) -> Option<(&'static str, String)> {
+        let bad = |field, expected: &str, found: String| Some((field, format!("expected {expected}, found {found}")));
+        match *self {
+            SamplingSettings { temperature: Some(t), .. } if !(t.is_finite() && t >= 0.0) => {
+                bad("temperature", "a temperature >= 0", t.to_string())
+            }
+            SamplingSettings { top_p: Some(p), .. } if !(p > 0.0 && p <= 1.0) => {
+                bad("top_p", "a top_p in (0, 1]", p.to_string())
+            }
+            SamplingSettings { samples: Some(0), .. } => bad("samples", "a positive count", "0".into()),
+            SamplingSettings { max_new_tokens: Some(0), .. } => bad("max_new_tokens", "a positive count", "0".into()),
+            _ => None,
+        }
+    }
+
     /// `self`, with unset fields taken from `other`.
     pub fn or(&self, other: &SamplingSettings) -> SamplingSettings {
         SamplingSettings {
@@ -193,6 +210,9 @@ impl ModelConfig {
             top_p: generation.get("top_p").and_then(|v| v.as_f64()).map(|p| p as f32),
             ..SamplingSettings::default()
         };
+        if let Some((field, message)) = settings.sampling.invalid() {
+            return Err(ModelError::Config { path: settings_path, message: format!("[sampling] {field}: {message}") });
+        }
         let config = ModelConfig {
             onnx,
             tokenizer: tokenizer_path,

@@ -157,8 +157,10 @@ impl ResourceLimiter for StoreState {
 const MAX_CONCURRENT: u32 = 256;
 /// Epoch ticker period: the granularity of deadlines.
 const TICK: Duration = Duration::from_millis(1);
-/// Compiled modules kept before the cache is cleared.
-const CACHE_CAPACITY: usize = 4096;
+/// Compiled modules kept; the oldest goes first. A search compiles each
+/// candidate once, so the cache serves modules run again (an evaluator, a
+/// harness) and stays small: every entry holds code and a memory image.
+const CACHE_CAPACITY: usize = 256;
 
 /// Cranelift's incremental cache, in memory: compiled functions by the
 /// hash of their IR. Every candidate links the same runtime functions, so
@@ -190,8 +192,12 @@ impl wasmtime::CacheStore for FunctionCache {
     }
 }
 
-/// Compiled modules by content hash, with their bytes.
-type ModuleCache = HashMap<u64, (Arc<[u8]>, Arc<SandboxModule>)>;
+/// Compiled modules by content hash, with their bytes, and the order they came in.
+#[derive(Default)]
+struct ModuleCache {
+    modules: HashMap<u64, (Arc<[u8]>, Arc<SandboxModule>)>,
+    order: std::collections::VecDeque<u64>,
+}
 
 /// The sandbox: one engine, one ticker, a cache of compiled modules.
 pub struct Sandbox {
@@ -235,7 +241,7 @@ impl Sandbox {
                 })
                 .map_err(|e| SandboxError::Engine(e.to_string()))?
         };
-        Ok(Sandbox { engine, limits, cache: Mutex::new(HashMap::new()), ticker_stop, ticker: Some(ticker) })
+        Ok(Sandbox { engine, limits, cache: Mutex::new(ModuleCache::default()), ticker_stop, ticker: Some(ticker) })
     }
 
     /// The limits runs use.
@@ -247,19 +253,31 @@ impl Sandbox {
     pub fn compile(&self, wasm: &[u8]) -> Result<Arc<SandboxModule>, SandboxError> {
         let key = hash_bytes(wasm);
         if let Some((bytes, m)) =
-            self.cache.lock().map_err(|_| SandboxError::Engine("cache poisoned".into()))?.get(&key)
+            self.cache.lock().map_err(|_| SandboxError::Engine("cache poisoned".into()))?.modules.get(&key)
             && **bytes == *wasm
         {
             return Ok(m.clone());
         }
         let compiled = self.compile_uncached(wasm)?;
         let mut cache = self.cache.lock().map_err(|_| SandboxError::Engine("cache poisoned".into()))?;
-        if cache.len() >= CACHE_CAPACITY {
-            cache.clear();
+        if cache.modules.insert(key, (Arc::from(wasm), compiled.clone())).is_none() {
+            cache.order.push_back(key);
         }
-        cache.insert(key, (Arc::from(wasm), compiled.clone()));
+        while cache.order.len() > CACHE_CAPACITY {
+            if let Some(old) = cache.order.pop_front() {
+                cache.modules.remove(&old);
+            }
+        }
         Ok(compiled)
     }
+
+    /// How many compiled modules the cache holds (at most [`Sandbox::CACHE_CAPACITY`]).
+    pub fn cached_modules(&self) -> usize {
+        self.cache.lock().map(|c| c.modules.len()).unwrap_or(0)
+    }
+
+    /// Compiled modules the cache keeps; the oldest goes first.
+    pub const CACHE_CAPACITY: usize = CACHE_CAPACITY;
 
     /// Compiles a module with cranelift, bypassing the cache (for measuring).
     pub fn compile_uncached(&self, wasm: &[u8]) -> Result<Arc<SandboxModule>, SandboxError> {

@@ -71,3 +71,36 @@ fn only_reachable_runtime_functions_are_linked() {
     let all = Linker::new().expect("runtime").runtime().len();
     assert!(n_funcs < 20 && all > 100, "{n_funcs} of {all} runtime functions linked");
 }
+
+#[test]
+fn only_used_function_types_are_linked_once_each() {
+    // wasmtime compiles a trampoline per function type, so the module keeps
+    // just the types its functions and indirect calls name, each once.
+    let bytes = build();
+    let mut sigs = Vec::new();
+    let mut used = std::collections::BTreeSet::new();
+    for payload in wasmparser::Parser::new(0).parse_all(&bytes) {
+        match payload.expect("parses") {
+            wasmparser::Payload::TypeSection(s) => {
+                for ty in s.into_iter_err_on_gc_types() {
+                    let ty = ty.expect("func type");
+                    sigs.push((ty.params().to_vec(), ty.results().to_vec()));
+                }
+            }
+            wasmparser::Payload::FunctionSection(s) => used.extend(s.into_iter().map(|t| t.expect("type"))),
+            wasmparser::Payload::CodeSectionEntry(body) => {
+                let mut ops = body.get_operators_reader().expect("ops");
+                while !ops.eof() {
+                    if let wasmparser::Operator::CallIndirect { type_index, .. } = ops.read().expect("op") {
+                        used.insert(type_index);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let all: std::collections::BTreeSet<u32> = (0..sigs.len() as u32).collect();
+    assert_eq!(used, all, "every type is used");
+    let distinct: std::collections::HashSet<_> = sigs.iter().collect();
+    assert_eq!(distinct.len(), sigs.len(), "no signature twice: {sigs:?}");
+}

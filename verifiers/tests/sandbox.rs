@@ -164,3 +164,22 @@ fn ten_thousand_hostile_runs_leave_memory_flat() {
     let after = rss_bytes();
     assert!(after < before + (32 << 20), "RSS grew from {before} to {after} bytes");
 }
+
+#[test]
+fn the_module_cache_is_bounded_and_keeps_the_newest() {
+    // A search compiles each candidate once: the cache must not grow with
+    // the search, and a module compiled again is served from it.
+    let sb = sandbox(SandboxLimits::default());
+    let module =
+        |k: usize| wat::parse_str(format!(r#"(module (func (export "k") (result i64) i64.const {k}))"#)).expect("wat");
+    let n = Sandbox::CACHE_CAPACITY + 20;
+    for k in 0..n {
+        sb.compile(&module(k)).expect("compiles");
+    }
+    assert_eq!(sb.cached_modules(), Sandbox::CACHE_CAPACITY);
+    let newest = sb.compile(&module(n - 1)).expect("cached");
+    assert!(std::sync::Arc::ptr_eq(&newest, &sb.compile(&module(n - 1)).expect("cached")));
+    assert_eq!(sb.cached_modules(), Sandbox::CACHE_CAPACITY);
+    let k = sb.run(&newest, |g| Ok(g.call("k", &[], 1)?[0].unwrap_i64()));
+    assert_eq!(k, Outcome::Ok((n - 1) as i64));
+}

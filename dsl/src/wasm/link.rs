@@ -32,14 +32,19 @@ fn bad(e: impl std::fmt::Display) -> LinkError {
     LinkError::Runtime(e.to_string())
 }
 
+/// A function type: parameters and results.
+type Signature = (Vec<ValType>, Vec<ValType>);
+
 /// The parsed runtime, shared by every compilation.
 pub struct Runtime {
-    types: TypeSection,
-    n_types: u32,
+    /// The runtime's function types (clang emits nothing else).
+    types: Vec<Signature>,
     func_types: Vec<u32>,
     bodies: Vec<FunctionBody<'static>>,
     /// Direct callees of each runtime function.
     callees: Vec<Vec<u32>>,
+    /// Type indices each runtime function's code names (`call_indirect`, block types).
+    body_types: Vec<Vec<u32>>,
     tables: TableSection,
     memory: MemoryType,
     globals: GlobalSection,
@@ -67,11 +72,11 @@ impl Runtime {
     fn parse(bytes: &'static [u8]) -> Result<Runtime, LinkError> {
         let mut re = RoundtripReencoder;
         let mut rt = Runtime {
-            types: TypeSection::new(),
-            n_types: 0,
+            types: Vec::new(),
             func_types: Vec::new(),
             bodies: Vec::new(),
             callees: Vec::new(),
+            body_types: Vec::new(),
             tables: TableSection::new(),
             memory: MemoryType { minimum: 1, maximum: None, memory64: false, shared: false, page_size_log2: None },
             globals: GlobalSection::new(),
@@ -87,8 +92,13 @@ impl Runtime {
         for payload in Parser::new(0).parse_all(bytes) {
             match payload.map_err(bad)? {
                 Payload::TypeSection(s) => {
-                    rt.n_types = s.count();
-                    re.parse_type_section(&mut rt.types, s).map_err(bad)?;
+                    for ty in s.into_iter_err_on_gc_types() {
+                        let ty = ty.map_err(bad)?;
+                        let mut vals = |ts: &[wasmparser::ValType]| -> Result<Vec<ValType>, LinkError> {
+                            ts.iter().map(|t| re.val_type(*t).map_err(bad)).collect()
+                        };
+                        rt.types.push((vals(ty.params())?, vals(ty.results())?));
+                    }
                 }
                 Payload::ImportSection(s) if s.count() > 0 => {
                     return Err(LinkError::Runtime("the runtime must not import anything".into()));
@@ -144,6 +154,7 @@ impl Runtime {
                 }
                 Payload::CodeSectionEntry(body) => {
                     let mut calls = Vec::new();
+                    let mut types = Vec::new();
                     let mut ops = body.get_operators_reader().map_err(bad)?;
                     while !ops.eof() {
                         match ops.read().map_err(bad)? {
@@ -151,10 +162,18 @@ impl Runtime {
                                 calls.push(function_index)
                             }
                             Operator::ReturnCall { function_index } => calls.push(function_index),
+                            Operator::CallIndirect { type_index, .. }
+                            | Operator::ReturnCallIndirect { type_index, .. }
+                            | Operator::Block { blockty: wasmparser::BlockType::FuncType(type_index) }
+                            | Operator::Loop { blockty: wasmparser::BlockType::FuncType(type_index) }
+                            | Operator::If { blockty: wasmparser::BlockType::FuncType(type_index) } => {
+                                types.push(type_index)
+                            }
                             _ => {}
                         }
                     }
                     rt.callees.push(calls);
+                    rt.body_types.push(types);
                     rt.bodies.push(body);
                 }
                 Payload::DataSection(s) => re.parse_data_section(&mut rt.data, s).map_err(bad)?,
@@ -239,9 +258,9 @@ pub struct GenFunction {
 /// One module being assembled from the runtime and generated items.
 pub struct Linker {
     rt: &'static Runtime,
-    types: TypeSection,
-    n_new_types: u32,
-    type_ids: HashMap<(Vec<ValType>, Vec<ValType>), u32>,
+    /// Generated function types; generated type `k` is `rt.types.len() + k` before linking.
+    new_types: Vec<Signature>,
+    type_ids: HashMap<Signature, u32>,
     globals: GlobalSection,
     n_new_globals: u32,
     functions: Vec<GenFunction>,
@@ -250,13 +269,19 @@ pub struct Linker {
     names: Vec<(u32, String)>,
 }
 
-/// Renumbers function indices while re-encoding runtime code.
-struct Renumber<'a>(&'a [u32]);
+/// Renumbers function and type indices while re-encoding runtime code.
+struct Renumber<'a> {
+    funcs: &'a [u32],
+    types: &'a [u32],
+}
 
 impl Reencode for Renumber<'_> {
     type Error = std::convert::Infallible;
     fn function_index(&mut self, func: u32) -> Result<u32, ReencodeError<Self::Error>> {
-        Ok(self.0.get(func as usize).copied().unwrap_or(u32::MAX))
+        Ok(self.funcs.get(func as usize).copied().unwrap_or(u32::MAX))
+    }
+    fn type_index(&mut self, ty: u32) -> Result<u32, ReencodeError<Self::Error>> {
+        Ok(self.types.get(ty as usize).copied().unwrap_or(u32::MAX))
     }
 }
 
@@ -266,8 +291,7 @@ impl Linker {
         let rt = Runtime::get()?;
         Ok(Linker {
             rt,
-            types: rt.types.clone(),
-            n_new_types: 0,
+            new_types: Vec::new(),
             type_ids: HashMap::new(),
             globals: rt.globals.clone(),
             n_new_globals: 0,
@@ -289,9 +313,8 @@ impl Linker {
         if let Some(i) = self.type_ids.get(&key) {
             return *i;
         }
-        self.types.ty().function(key.0.iter().copied(), key.1.iter().copied());
-        let i = self.rt.n_types + self.n_new_types;
-        self.n_new_types += 1;
+        let i = (self.rt.types.len() + self.new_types.len()) as u32;
+        self.new_types.push(key.clone());
         self.type_ids.insert(key, i);
         i
     }
@@ -368,17 +391,48 @@ impl Linker {
         }
         let renumber = |i: u32| if i < n_rt { map[i as usize] } else { i - n_rt + n_kept };
 
+        // Types: only those the kept code names, each signature once.
+        // (wasmtime compiles a trampoline per function type of a module,
+        // so the runtime's unused types would cost compile time.)
+        let mut type_map = vec![u32::MAX; rt.types.len() + self.new_types.len()];
+        let mut types = TypeSection::new();
+        let mut signatures: HashMap<&Signature, u32> = HashMap::new();
+        let mut use_type = |t: u32, type_map: &mut Vec<u32>| {
+            let Some(slot) = type_map.get_mut(t as usize) else { return };
+            if *slot != u32::MAX {
+                return;
+            }
+            let sig = rt.types.get(t as usize).or_else(|| self.new_types.get(t as usize - rt.types.len()));
+            let Some(sig) = sig else { return };
+            let next = signatures.len() as u32;
+            *slot = *signatures.entry(sig).or_insert_with(|| {
+                types.ty().function(sig.0.iter().copied(), sig.1.iter().copied());
+                next
+            });
+        };
+        for (i, k) in keep.iter().enumerate() {
+            if *k {
+                use_type(rt.func_types[i], &mut type_map);
+                for t in &rt.body_types[i] {
+                    use_type(*t, &mut type_map);
+                }
+            }
+        }
+        for f in &self.functions {
+            use_type(f.ty, &mut type_map);
+        }
+
         let mut functions = FunctionSection::new();
         let mut code = CodeSection::new();
-        let mut re = Renumber(&map);
+        let mut re = Renumber { funcs: &map, types: &type_map };
         for (i, body) in rt.bodies.iter().enumerate() {
             if keep[i] {
-                functions.function(rt.func_types[i]);
+                functions.function(type_map[rt.func_types[i] as usize]);
                 re.parse_function_body(&mut code, body.clone()).map_err(bad)?;
             }
         }
         for f in &self.functions {
-            functions.function(f.ty);
+            functions.function(type_map[f.ty as usize]);
             let mut body = Function::new(f.locals.iter().map(|vt| (1, *vt)));
             for ins in &f.code {
                 match ins {
@@ -425,7 +479,7 @@ impl Linker {
         name_section.functions(&names);
 
         let mut m = Module::new();
-        m.section(&self.types);
+        m.section(&types);
         m.section(&functions);
         m.section(&rt.tables);
         m.section(&memories);

@@ -183,3 +183,25 @@ fn the_module_cache_is_bounded_and_keeps_the_newest() {
     let k = sb.run(&newest, |g| Ok(g.call("k", &[], 1)?[0].unwrap_i64()));
     assert_eq!(k, Outcome::Ok((n - 1) as i64));
 }
+
+#[test]
+fn every_run_starts_from_fresh_memory() {
+    // Pool slots are reused and their first pages kept resident between
+    // runs: a run must still see only zeros and its data segments, below and
+    // above the part kept resident.
+    const DIRTY: &str = r#"(module (memory (export "memory") 1)
+      (data (i32.const 8) "\07")
+      (func (export "dirty") (param i64) (result i64) (local $a i32) (local $seen i64)
+        (drop (memory.grow (i32.const 160)))
+        (local.set $a (i32.wrap_i64 (local.get 0)))
+        (local.set $seen (i64.add (i64.load (local.get $a)) (i64.load8_u (i32.const 8))))
+        (i64.store (local.get $a) (i64.const 42))
+        (i32.store8 (i32.const 8) (i32.const 99))
+        (local.get $seen)))"#;
+    let sb = sandbox(SandboxLimits::default());
+    for addr in [64i64, 3 << 20, 9 << 20] {
+        for _ in 0..3 {
+            assert_eq!(run_i64(&sb, DIRTY, "dirty", &[Val::I64(addr)]), Outcome::Ok(7), "address {addr}");
+        }
+    }
+}

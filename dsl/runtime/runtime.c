@@ -95,7 +95,14 @@ void raise_text(u32 kind, const u8 *msg, u32 len) {
 void raise(u32 kind, const char *msg) { raise_text(kind, (const u8 *)msg, (u32)strlen(msg)); }
 
 /* Allocation beyond 2 GiB (or beyond what memory.grow grants). */
-void oom(void) { raise(E_OUT_OF_MEMORY, "memory cap exceeded"); }
+/* Every allocation can reach this, so it calls rt_raise directly: each
+ * module links (and wasmtime compiles) two functions fewer than through
+ * raise() and strlen(). */
+void oom(void) {
+    static const char msg[] = "memory cap exceeded";
+    rt_raise(E_OUT_OF_MEMORY, (u32)rt_site, (u32)(rt_site >> 32), msg, sizeof msg - 1);
+    __builtin_unreachable();
+}
 
 /* Python's index normalisation: k = i (+ len when negative); 0 when out of range. */
 int norm_index(i64 i, u32 len, u32 *k) {

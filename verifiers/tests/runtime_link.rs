@@ -104,3 +104,30 @@ fn only_used_function_types_are_linked_once_each() {
     let distinct: std::collections::HashSet<_> = sigs.iter().collect();
     assert_eq!(distinct.len(), sigs.len(), "no signature twice: {sigs:?}");
 }
+
+#[test]
+fn generated_functions_nothing_reaches_are_dropped() {
+    // `helper` is called by the exported `main`; `unused` is neither
+    // exported nor called, so it is not compiled.
+    let mut l = Linker::new().expect("runtime parses");
+    let ty = l.func_type(vec![], vec![ValType::I64]);
+    let helper = l.function(GenFunction { ty, locals: vec![], code: vec![I::I64Const(41)] });
+    let unused = l.function(GenFunction { ty, locals: vec![], code: vec![I::I64Const(0)] });
+    let main = l.function(GenFunction { ty, locals: vec![], code: vec![I::Call(helper), I::I64Const(1), I::I64Add] });
+    l.name_func(unused, "unused");
+    l.name_func(main, "main");
+    l.export_func("main", main);
+    let bytes = l.finish().expect("links");
+    wasmparser::validate(&bytes).expect("valid module");
+    let n_funcs: u32 = wasmparser::Parser::new(0)
+        .parse_all(&bytes)
+        .filter_map(|p| match p {
+            Ok(wasmparser::Payload::FunctionSection(s)) => Some(s.count()),
+            _ => None,
+        })
+        .sum();
+    assert_eq!(n_funcs, 2, "main and helper only");
+    let sb = Sandbox::new(SandboxLimits::default()).expect("engine");
+    let module = sb.compile(&bytes).expect("compiles");
+    assert_eq!(sb.run(&module, |g| Ok(g.call("main", &[], 1)?[0].unwrap_i64())), Outcome::Ok(42));
+}

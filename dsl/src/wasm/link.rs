@@ -3,9 +3,11 @@
 //!
 //! The runtime is parsed once per process ([`Runtime::get`]): its sections,
 //! its function bodies and their call graph. Each generated module then
-//! keeps only the runtime functions it can reach (from its own calls, the
-//! indirect-call table and the host's entry points), so a candidate that
-//! uses no strings does not carry, or compile, the string library.
+//! keeps only the functions it can reach from its exports and the runtime's
+//! indirect-call table, runtime and generated alike, and only the function
+//! types those name: a candidate that uses no strings does not carry, or
+//! compile, the string library, and wasmtime (which compiles every function
+//! and a trampoline per type, even from its cache) does no work for unused ones.
 //! Generated code refers to runtime functions by their index in the runtime
 //! and to its own functions as `runtime_len + i`; [`Linker::finish`]
 //! renumbers both. The runtime's globals and types keep their indices;
@@ -359,29 +361,31 @@ impl Linker {
     pub fn finish(self) -> Result<Vec<u8>, LinkError> {
         let rt = self.rt;
         let n_rt = rt.len();
-        let mut keep = vec![false; n_rt as usize];
+        let n_gen = self.functions.len() as u32;
+        // Reachability over runtime (`i < n_rt`) and generated functions from
+        // the exports and the indirect-call table: an unexported generated
+        // function nothing calls (an unused helper) is dropped as well.
+        let mut keep = vec![false; (n_rt + n_gen) as usize];
         let mut stack: Vec<u32> = rt.table_funcs.clone();
-        for f in &self.functions {
-            for ins in &f.code {
-                if let Instruction::Call(i) = ins
-                    && *i < n_rt
-                {
-                    stack.push(*i);
-                }
-            }
-        }
-        stack.extend(self.exports.iter().filter(|(_, k, i)| *k == ExportKind::Func && *i < n_rt).map(|e| e.2));
+        stack.extend(self.exports.iter().filter(|(_, k, _)| *k == ExportKind::Func).map(|e| e.2));
         while let Some(f) = stack.pop() {
             match keep.get_mut(f as usize) {
                 Some(k) if !*k => {
                     *k = true;
-                    stack.extend(rt.callees[f as usize].iter().copied());
+                    if f < n_rt {
+                        stack.extend(rt.callees[f as usize].iter().copied());
+                    } else {
+                        stack.extend(self.functions[(f - n_rt) as usize].code.iter().filter_map(|ins| match ins {
+                            Instruction::Call(i) => Some(*i),
+                            _ => None,
+                        }));
+                    }
                 }
                 _ => {}
             }
         }
-        // New numbering: kept runtime functions in order, then generated ones.
-        let mut map = vec![u32::MAX; n_rt as usize];
+        // New numbering: kept runtime functions in order, then kept generated ones.
+        let mut map = vec![u32::MAX; keep.len()];
         let mut n_kept = 0;
         for (i, k) in keep.iter().enumerate() {
             if *k {
@@ -389,7 +393,7 @@ impl Linker {
                 n_kept += 1;
             }
         }
-        let renumber = |i: u32| if i < n_rt { map[i as usize] } else { i - n_rt + n_kept };
+        let renumber = |i: u32| map.get(i as usize).copied().unwrap_or(u32::MAX);
 
         // Types: only those the kept code names, each signature once.
         // (wasmtime compiles a trampoline per function type of a module,
@@ -410,7 +414,7 @@ impl Linker {
                 next
             });
         };
-        for (i, k) in keep.iter().enumerate() {
+        for (i, k) in keep.iter().enumerate().take(n_rt as usize) {
             if *k {
                 use_type(rt.func_types[i], &mut type_map);
                 for t in &rt.body_types[i] {
@@ -418,20 +422,22 @@ impl Linker {
                 }
             }
         }
-        for f in &self.functions {
-            use_type(f.ty, &mut type_map);
+        for (f, k) in self.functions.iter().zip(&keep[n_rt as usize..]) {
+            if *k {
+                use_type(f.ty, &mut type_map);
+            }
         }
 
         let mut functions = FunctionSection::new();
         let mut code = CodeSection::new();
-        let mut re = Renumber { funcs: &map, types: &type_map };
+        let mut re = Renumber { funcs: &map[..n_rt as usize], types: &type_map };
         for (i, body) in rt.bodies.iter().enumerate() {
             if keep[i] {
                 functions.function(type_map[rt.func_types[i] as usize]);
                 re.parse_function_body(&mut code, body.clone()).map_err(bad)?;
             }
         }
-        for f in &self.functions {
+        for (f, _) in self.functions.iter().zip(&keep[n_rt as usize..]).filter(|(_, k)| **k) {
             functions.function(type_map[f.ty as usize]);
             let mut body = Function::new(f.locals.iter().map(|vt| (1, *vt)));
             for ins in &f.code {
@@ -465,7 +471,7 @@ impl Linker {
 
         // Function names, so profilers and traps name the code.
         let mut names = wasm_encoder::NameMap::new();
-        for (i, k) in keep.iter().enumerate() {
+        for (i, k) in keep.iter().enumerate().take(n_rt as usize) {
             if *k && let Some(n) = rt.names.get(&(i as u32)) {
                 names.append(map[i], n);
             }
@@ -473,7 +479,9 @@ impl Linker {
         let mut generated = self.names.clone();
         generated.sort_by_key(|(i, _)| *i);
         for (i, n) in &generated {
-            names.append(renumber(*i), n);
+            if keep.get(*i as usize) == Some(&true) {
+                names.append(renumber(*i), n);
+            }
         }
         let mut name_section = wasm_encoder::NameSection::new();
         name_section.functions(&names);

@@ -60,9 +60,9 @@ fn bench(c: &mut Criterion) {
         })
     });
     g.bench_function("cranelift_compile", |b| {
-        b.iter(|| sandbox.compile_uncached(black_box(&module.bytes)).expect("compiles"))
+        b.iter(|| sandbox.compile_uncached(black_box(&module.bytes), synth_verifiers::SYNTH_METER).expect("compiles"))
     });
-    let cached = sandbox.compile(&module.bytes).expect("compiles");
+    let cached = sandbox.compile_metered(&module.bytes, synth_verifiers::SYNTH_METER).expect("compiles");
     g.bench_function("instantiate", |b| b.iter(|| sandbox.run(&cached, |_| Ok(()))));
     let runner = WasmRunner::new(&program, None, limits).expect("compiles");
     g.bench_function("wasm_run_10_inputs", |b| {

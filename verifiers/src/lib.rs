@@ -51,6 +51,10 @@ pub enum BackendError {
     Internal(String),
 }
 
+/// The metering cells of every module synth's code generator makes.
+pub const SYNTH_METER: sandbox::MeterCells =
+    sandbox::MeterCells { fuel: wasm::meter::FUEL_ADDR, deadline: wasm::meter::DEADLINE_ADDR };
+
 /// Wasm instructions granted per interpreter step of `Limits::fuel`, so one
 /// `--fuel` serves both backends.
 pub const WASM_FUEL_PER_STEP: u64 = 100;
@@ -105,7 +109,8 @@ impl WasmRunner {
             other => BackendError::Internal(other.to_string()),
         })?;
         let sb = shared_sandbox()?;
-        let compiled = sb.compile(&module.bytes).map_err(|e| BackendError::Internal(e.to_string()))?;
+        let compiled =
+            sb.compile_metered(&module.bytes, SYNTH_METER).map_err(|e| BackendError::Internal(e.to_string()))?;
         let limits_steps = limits.fuel;
         let limits = sandbox::SandboxLimits {
             fuel: limits.fuel.saturating_mul(WASM_FUEL_PER_STEP),

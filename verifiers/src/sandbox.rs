@@ -9,6 +9,15 @@
 //! many concurrent runs: each run gets its own `Store`, instantiated cheaply
 //! from a cached `InstancePre` out of the pooling allocator.
 //!
+//! Two kinds of modules: any module ([`Sandbox::compile`]) runs under
+//! wasmtime's own fuel and epoch instrumentation; a module from synth's code
+//! generator ([`Sandbox::compile_metered`]) meters itself (see
+//! `synth_dsl::wasm::meter`: a budget cell in linear memory, checked at
+//! function entries and loop headers, trapping without a call), which keeps
+//! hot loops free of wasmtime's checks. For those, the host writes the
+//! budget into the cell, and the ticker thread writes a large negative value
+//! there once a run passes its deadline.
+//!
 //! Runtime errors of synth programs reach the host through a small contract
 //! with the code generator's runtime: before executing `unreachable`, it
 //! fills an [`ErrorRecord`] in linear memory, whose address the exported
@@ -130,6 +139,36 @@ pub enum SandboxError {
 /// A compiled, ready-to-instantiate module.
 pub struct SandboxModule {
     pre: InstancePre<StoreState>,
+    /// For a self-metering module, where its metering cells are.
+    meter: Option<MeterCells>,
+}
+
+/// Where a self-metering module keeps its metering cells in linear memory
+/// (the contract of `synth_dsl::wasm::meter`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MeterCells {
+    /// The budget left, an i64 the module charges; negative: spent.
+    pub fuel: u32,
+    /// The deadline flag, an i32 the module reads; non-zero: past the deadline.
+    pub deadline: u32,
+}
+
+/// A self-metering run in flight, for the ticker: where its budget cell is
+/// in host memory and when its deadline passes.
+struct Running {
+    id: u64,
+    deadline: Instant,
+    /// Host address of the run's deadline flag (an i32 in its linear memory).
+    flag: usize,
+    /// Set once the ticker has ended the run for its deadline.
+    hit: bool,
+}
+
+/// The self-metering runs in flight.
+#[derive(Default)]
+struct Deadlines {
+    next_id: u64,
+    runs: Vec<Running>,
 }
 
 /// Per-store state: the memory limiter.
@@ -203,55 +242,86 @@ struct ModuleCache {
     order: std::collections::VecDeque<u64>,
 }
 
-/// The sandbox: one engine, one ticker, a cache of compiled modules.
+/// The sandbox: two engines (wasmtime-metered and self-metering), one
+/// ticker, a cache of compiled modules.
 pub struct Sandbox {
+    /// Instruments modules with wasmtime's fuel and epoch checks.
     engine: Engine,
+    /// Compiles self-metering modules as they are.
+    metered_engine: Engine,
     limits: SandboxLimits,
     /// Compiled modules by content hash; the bytes are kept to rule out collisions.
     cache: Mutex<ModuleCache>,
+    deadlines: Arc<Mutex<Deadlines>>,
     ticker_stop: Arc<AtomicBool>,
     ticker: Option<JoinHandle<()>>,
+}
+
+/// An engine for the sandbox; `instrumented` turns on wasmtime's fuel and epochs.
+fn new_engine(limits: &SandboxLimits, instrumented: bool) -> Result<Engine, SandboxError> {
+    let mut config = Config::new();
+    config.consume_fuel(instrumented);
+    config.epoch_interruption(instrumented);
+    // The ticker writes into running memories through their base
+    // pointers; memories that never move also let cranelift hoist the
+    // base out of loops.
+    config.memory_may_move(false);
+    config.max_wasm_stack(limits.stack_bytes);
+    config.cranelift_opt_level(OptLevel::Speed);
+    config
+        .enable_incremental_compilation(Arc::new(FunctionCache::default()))
+        .map_err(|e| SandboxError::Engine(format!("{e:#}")))?;
+    let mut pool = PoolingAllocationConfig::default();
+    pool.total_core_instances(MAX_CONCURRENT);
+    pool.total_memories(MAX_CONCURRENT);
+    pool.total_tables(MAX_CONCURRENT);
+    pool.max_memory_size(limits.memory_bytes);
+    // A slot's first pages stay mapped and are zeroed with memset when it
+    // is freed, instead of madvise and a page fault per page on the next
+    // run (~2 us each here; the cap set evaluator touches ~470 pages).
+    // Few slots stay warm, so this costs at most ~(8 + runs in flight) x 4 MiB.
+    pool.linear_memory_keep_resident(KEEP_RESIDENT);
+    pool.max_unused_warm_slots(WARM_SLOTS);
+    config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+    Engine::new(&config).map_err(|e| SandboxError::Engine(format!("{e:#}")))
 }
 
 impl Sandbox {
     /// A sandbox whose runs use `limits`.
     pub fn new(limits: SandboxLimits) -> Result<Sandbox, SandboxError> {
-        let mut config = Config::new();
-        config.consume_fuel(true);
-        config.epoch_interruption(true);
-        config.max_wasm_stack(limits.stack_bytes);
-        config.cranelift_opt_level(OptLevel::Speed);
-        config
-            .enable_incremental_compilation(Arc::new(FunctionCache::default()))
-            .map_err(|e| SandboxError::Engine(format!("{e:#}")))?;
-        let mut pool = PoolingAllocationConfig::default();
-        pool.total_core_instances(MAX_CONCURRENT);
-        pool.total_memories(MAX_CONCURRENT);
-        pool.total_tables(MAX_CONCURRENT);
-        pool.max_memory_size(limits.memory_bytes);
-        // A slot's first pages stay mapped and are zeroed with memset when it
-        // is freed, instead of madvise and a page fault per page on the next
-        // run (~2 us each here; the cap set evaluator touches ~470 pages).
-        // Few slots stay warm, so this costs at most ~(8 + runs in flight) x 4 MiB.
-        pool.linear_memory_keep_resident(KEEP_RESIDENT);
-        pool.max_unused_warm_slots(WARM_SLOTS);
-        config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
-        let engine = Engine::new(&config).map_err(|e| SandboxError::Engine(format!("{e:#}")))?;
+        let engine = new_engine(&limits, true)?;
+        let metered_engine = new_engine(&limits, false)?;
         let ticker_stop = Arc::new(AtomicBool::new(false));
+        let deadlines = Arc::new(Mutex::new(Deadlines::default()));
         let ticker = {
             let engine = engine.clone();
             let stop = ticker_stop.clone();
+            let deadlines = deadlines.clone();
             std::thread::Builder::new()
                 .name("synth-epoch".into())
                 .spawn(move || {
                     while !stop.load(Ordering::Relaxed) {
                         std::thread::sleep(TICK);
                         engine.increment_epoch();
+                        let now = Instant::now();
+                        let Ok(mut d) = deadlines.lock() else { return };
+                        for run in d.runs.iter_mut().filter(|r| r.deadline <= now) {
+                            raise_deadline_flag(run.flag);
+                            run.hit = true;
+                        }
                     }
                 })
                 .map_err(|e| SandboxError::Engine(e.to_string()))?
         };
-        Ok(Sandbox { engine, limits, cache: Mutex::new(ModuleCache::default()), ticker_stop, ticker: Some(ticker) })
+        Ok(Sandbox {
+            engine,
+            metered_engine,
+            limits,
+            cache: Mutex::new(ModuleCache::default()),
+            deadlines,
+            ticker_stop,
+            ticker: Some(ticker),
+        })
     }
 
     /// The limits runs use.
@@ -259,16 +329,30 @@ impl Sandbox {
         self.limits
     }
 
-    /// Compiles a module (or returns the cached compilation of the same bytes).
+    /// Compiles a module (or returns the cached compilation of the same
+    /// bytes); wasmtime meters its runs.
     pub fn compile(&self, wasm: &[u8]) -> Result<Arc<SandboxModule>, SandboxError> {
-        let key = hash_bytes(wasm);
+        self.compile_cached(wasm, None)
+    }
+
+    /// Compiles a module that meters itself with the cells `meter` (the
+    /// contract of `synth_dsl::wasm::meter`, which synth's code generator
+    /// keeps for every module it makes). The caller vouches for the
+    /// metering: a module without it could run past its limits.
+    pub fn compile_metered(&self, wasm: &[u8], meter: MeterCells) -> Result<Arc<SandboxModule>, SandboxError> {
+        self.compile_cached(wasm, Some(meter))
+    }
+
+    fn compile_cached(&self, wasm: &[u8], meter: Option<MeterCells>) -> Result<Arc<SandboxModule>, SandboxError> {
+        let key = hash_bytes(wasm) ^ u64::from(meter.is_some());
         if let Some((bytes, m)) =
             self.cache.lock().map_err(|_| SandboxError::Engine("cache poisoned".into()))?.modules.get(&key)
             && **bytes == *wasm
+            && m.meter == meter
         {
             return Ok(m.clone());
         }
-        let compiled = self.compile_uncached(wasm)?;
+        let compiled = self.compile_with(wasm, meter)?;
         let mut cache = self.cache.lock().map_err(|_| SandboxError::Engine("cache poisoned".into()))?;
         if cache.modules.insert(key, (Arc::from(wasm), compiled.clone())).is_none() {
             cache.order.push_back(key);
@@ -289,15 +373,20 @@ impl Sandbox {
     /// Compiled modules the cache keeps; the oldest goes first.
     pub const CACHE_CAPACITY: usize = CACHE_CAPACITY;
 
-    /// Compiles a module with cranelift, bypassing the cache (for measuring).
-    pub fn compile_uncached(&self, wasm: &[u8]) -> Result<Arc<SandboxModule>, SandboxError> {
-        let module = Module::new(&self.engine, wasm).map_err(|e| SandboxError::Invalid(format!("{e:#}")))?;
+    /// Compiles a self-metering module with cranelift, bypassing the cache (for measuring).
+    pub fn compile_uncached(&self, wasm: &[u8], meter: MeterCells) -> Result<Arc<SandboxModule>, SandboxError> {
+        self.compile_with(wasm, Some(meter))
+    }
+
+    fn compile_with(&self, wasm: &[u8], meter: Option<MeterCells>) -> Result<Arc<SandboxModule>, SandboxError> {
+        let engine = if meter.is_some() { &self.metered_engine } else { &self.engine };
+        let module = Module::new(engine, wasm).map_err(|e| SandboxError::Invalid(format!("{e:#}")))?;
         if let Some(import) = module.imports().next() {
             return Err(SandboxError::Import(format!("{}::{}", import.module(), import.name())));
         }
-        let linker: Linker<StoreState> = Linker::new(&self.engine);
+        let linker: Linker<StoreState> = Linker::new(engine);
         let pre = linker.instantiate_pre(&module).map_err(|e| SandboxError::Invalid(format!("{e:#}")))?;
-        Ok(Arc::new(SandboxModule { pre }))
+        Ok(Arc::new(SandboxModule { pre, meter }))
     }
 
     /// Instantiates `module` in a fresh store and runs `body` on it under
@@ -317,27 +406,73 @@ impl Sandbox {
         let start = Instant::now();
         // The pool's slots are sized for the sandbox's cap: a run may lower it, not raise it.
         let max_memory = limits.memory_bytes.min(self.limits.memory_bytes);
-        let mut store = Store::new(&self.engine, StoreState { max_memory, memory_exceeded: false });
+        let engine = if module.meter.is_some() { &self.metered_engine } else { &self.engine };
+        let mut store = Store::new(engine, StoreState { max_memory, memory_exceeded: false });
         store.limiter(|s| s as &mut dyn ResourceLimiter);
-        if store.set_fuel(limits.fuel).is_err() {
-            return Outcome::Trap("fuel is not enabled".into());
+        if module.meter.is_none() {
+            if store.set_fuel(limits.fuel).is_err() {
+                return Outcome::Trap("fuel is not enabled".into());
+            }
+            let ticks = (limits.time_limit.as_micros() / TICK.as_micros().max(1)).max(1) as u64;
+            store.set_epoch_deadline(ticks);
+            store.epoch_deadline_trap();
         }
-        let ticks = (limits.time_limit.as_micros() / TICK.as_micros().max(1)).max(1) as u64;
-        store.set_epoch_deadline(ticks);
-        store.epoch_deadline_trap();
         let instance = match module.pre.instantiate(&mut store) {
             Ok(i) => i,
-            Err(e) => return classify(&mut store, None, e),
+            Err(e) => return classify(&mut store, None, None, e),
         };
+        let mut metered = None;
+        if let Some(cells) = module.meter {
+            match self.start_metered(&mut store, instance, cells, &limits, start) {
+                Ok(id) => metered = Some(id),
+                Err(e) => return Outcome::Trap(e),
+            }
+        }
         let mut guest = Guest { store, instance };
         let result = body(&mut guest);
         let Guest { mut store, instance } = guest;
+        // Off the ticker's list before the store (and its memory) can go.
+        let deadline_hit = metered.map(|id| self.finish_metered(id));
         let outcome = match result {
             Ok(v) => Outcome::Ok(v),
-            Err(e) => classify(&mut store, Some(instance), e),
+            Err(e) => classify(&mut store, Some(instance), module.meter.zip(deadline_hit), e),
         };
         tracing::trace!(elapsed_us = start.elapsed().as_micros() as u64, "sandbox run");
         outcome
+    }
+
+    /// Writes a self-metering run's budget and clear deadline flag into its
+    /// cells and puts the run on the ticker's list; returns its id there.
+    fn start_metered(
+        &self,
+        store: &mut Store<StoreState>,
+        instance: wasmtime::Instance,
+        cells: MeterCells,
+        limits: &SandboxLimits,
+        start: Instant,
+    ) -> Result<u64, String> {
+        let memory = instance.get_memory(&mut *store, MEMORY_EXPORT).ok_or("the module exports no memory")?;
+        let budget = limits.fuel.min(i64::MAX as u64) as i64;
+        memory.write(&mut *store, cells.fuel as usize, &budget.to_le_bytes()).map_err(|e| e.to_string())?;
+        memory.write(&mut *store, cells.deadline as usize, &0u32.to_le_bytes()).map_err(|e| e.to_string())?;
+        if !cells.deadline.is_multiple_of(4) {
+            return Err("the deadline flag is not 4-byte aligned".into());
+        }
+        let flag = memory.data_ptr(&*store) as usize + cells.deadline as usize;
+        let mut d = self.deadlines.lock().map_err(|_| "deadline list poisoned")?;
+        d.next_id += 1;
+        let id = d.next_id;
+        d.runs.push(Running { id, deadline: start + limits.time_limit, flag, hit: false });
+        Ok(id)
+    }
+
+    /// Takes a run off the ticker's list; was its deadline reached?
+    fn finish_metered(&self, id: u64) -> bool {
+        let Ok(mut d) = self.deadlines.lock() else { return false };
+        match d.runs.iter().position(|r| r.id == id) {
+            Some(i) => d.runs.swap_remove(i).hit,
+            None => false,
+        }
     }
 
     /// Runs many jobs in parallel (rayon), each in its own store.
@@ -402,8 +537,28 @@ impl Guest {
     }
 }
 
-/// Maps a failed run to its outcome.
-fn classify<T>(store: &mut Store<StoreState>, instance: Option<wasmtime::Instance>, e: wasmtime::Error) -> Outcome<T> {
+/// Ends a self-metering run from the ticker thread: sets its deadline
+/// flag, at host address `flag`, so its next check traps.
+#[allow(unsafe_code)]
+fn raise_deadline_flag(flag: usize) {
+    // SAFETY: `flag` is the 4-aligned address (checked in `start_metered`)
+    // of an i32 inside a live linear memory: pooled memories never move (a
+    // slot is reserved at its full size), and a run leaves the ticker's
+    // list, under the lock the ticker holds here, before its store and
+    // memory are dropped. The guest only reads the flag, with plain loads,
+    // while this thread may write it; an atomic store is the sound way for
+    // this side to write memory shared like that.
+    unsafe { std::sync::atomic::AtomicU32::from_ptr(flag as *mut u32) }.store(1, Ordering::Relaxed);
+}
+
+/// Maps a failed run to its outcome. `metered` is, for a self-metering
+/// run, its cells and whether the ticker set its deadline flag.
+fn classify<T>(
+    store: &mut Store<StoreState>,
+    instance: Option<wasmtime::Instance>,
+    metered: Option<(MeterCells, bool)>,
+    e: wasmtime::Error,
+) -> Outcome<T> {
     if store.data().memory_exceeded {
         return Outcome::OutOfMemory;
     }
@@ -411,12 +566,32 @@ fn classify<T>(store: &mut Store<StoreState>, instance: Option<wasmtime::Instanc
         Some(Trap::OutOfFuel) => Outcome::Timeout(TimeoutKind::Fuel),
         Some(Trap::Interrupt) => Outcome::Timeout(TimeoutKind::Deadline),
         Some(Trap::StackOverflow) => Outcome::StackOverflow,
-        Some(Trap::UnreachableCodeReached) => match instance.and_then(|i| read_error_record(store, i)) {
-            Some(err) => Outcome::RuntimeError(err),
-            None => Outcome::Trap(format!("{e:#}")),
-        },
+        Some(Trap::UnreachableCodeReached) => {
+            if let Some(err) = instance.and_then(|i| read_error_record(store, i)) {
+                return Outcome::RuntimeError(err);
+            }
+            // A self-metering module traps this way when its budget is spent
+            // or its deadline flag is set.
+            if let (Some((cells, hit)), Some(i)) = (metered, instance) {
+                if hit {
+                    return Outcome::Timeout(TimeoutKind::Deadline);
+                }
+                if read_cell(store, i, cells.fuel).is_some_and(|fuel| fuel < 0) {
+                    return Outcome::Timeout(TimeoutKind::Fuel);
+                }
+            }
+            Outcome::Trap(format!("{e:#}"))
+        }
         _ => Outcome::Trap(format!("{e:#}")),
     }
+}
+
+/// The budget left in a self-metering module's cell.
+fn read_cell(store: &mut Store<StoreState>, instance: wasmtime::Instance, cell: u32) -> Option<i64> {
+    let memory = instance.get_memory(&mut *store, MEMORY_EXPORT)?;
+    let mut bytes = [0u8; 8];
+    memory.read(&*store, cell as usize, &mut bytes).ok()?;
+    Some(i64::from_le_bytes(bytes))
 }
 
 /// Reads the error record the module left, if any. (An instance stays

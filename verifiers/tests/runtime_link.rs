@@ -43,7 +43,7 @@ fn generated_code_calls_the_runtime_in_the_sandbox() {
     let bytes = build();
     wasmparser::validate(&bytes).expect("valid module");
     let sb = Sandbox::new(SandboxLimits::default()).expect("engine");
-    let module = sb.compile(&bytes).expect("no imports, compiles");
+    let module = sb.compile_metered(&bytes, synth_verifiers::SYNTH_METER).expect("no imports, compiles");
     // Allocations are 8-byte aligned and consecutive.
     let out = sb.run(&module, |g| Ok(g.call("twice_alloc", &[Val::I32(13)], 1)?[0].unwrap_i32()));
     assert_eq!(out, Outcome::Ok(16));
@@ -128,6 +128,6 @@ fn generated_functions_nothing_reaches_are_dropped() {
         .sum();
     assert_eq!(n_funcs, 2, "main and helper only");
     let sb = Sandbox::new(SandboxLimits::default()).expect("engine");
-    let module = sb.compile(&bytes).expect("compiles");
+    let module = sb.compile_metered(&bytes, synth_verifiers::SYNTH_METER).expect("compiles");
     assert_eq!(sb.run(&module, |g| Ok(g.call("main", &[], 1)?[0].unwrap_i64())), Outcome::Ok(42));
 }

@@ -16,6 +16,7 @@
 //! span is stored in the runtime's `rt_site`, where its errors read it.
 
 use super::link::{GenFunction, LinkError, Linker, Runtime};
+use super::meter;
 use crate::ast::{BinOp, BoolOp, CmpOp, UnaryOp};
 use crate::interp::ErrorKind;
 use crate::span::Span;
@@ -1193,16 +1194,48 @@ impl<'m, 'p> FnCx<'m, 'p> {
         self.expr_int(&args[1])?;
         self.code.push(I::LocalSet(stop));
         if matches!(args[2].kind, K::Int(1)) {
-            // The common `range(a, b)`: i < stop <= i64::MAX, so i + 1 cannot overflow.
+            // The common `range(a, b)`: i < stop <= i64::MAX, so i + 1 cannot
+            // overflow. The iterations run in chunks of at most `meter::CHUNK`,
+            // each charged to the budget at once, so the inner loop has no check.
             let done = self.fresh_mark();
             self.open(BlockType::Empty, done);
             self.open_loop(Label::Plain);
+            self.code.push(I::Nop); // metered here, not by `meter::instrument`
             self.emit([I::LocalGet(i), I::LocalGet(stop), I::I64GeS]);
             let d = self.br_depth(done);
             self.code.push(I::BrIf(d));
+            // n = min(stop - i, CHUNK); stop - i is exact as a u64 since i < stop.
+            let (n, chunk_end) = (self.new_local(ValType::I64), self.new_local(ValType::I64));
+            self.emit([
+                I::LocalGet(stop),
+                I::LocalGet(i),
+                I::I64Sub,
+                I::LocalTee(n),
+                I::I64Const(meter::CHUNK),
+                I::LocalGet(n),
+                I::I64Const(meter::CHUNK),
+                I::I64LtU,
+                I::Select,
+                I::LocalTee(n),
+                I::LocalGet(i),
+                I::I64Add,
+                I::LocalSet(chunk_end),
+            ]);
+            self.emit(meter::charge_start());
+            self.code.push(I::LocalGet(n));
+            let cost_at = self.code.len();
+            self.emit([I::I64Const(0), I::I64Mul]);
+            self.emit(meter::charge_end());
+            // The chunk: at least one iteration, so the test is at the bottom.
+            self.open_loop(Label::Plain);
+            self.code.push(I::Nop);
+            let body_start = self.code.len();
             let item = self.new_local(ValType::I64);
             self.emit([I::LocalGet(i), I::LocalTee(item), I::I64Const(1), I::I64Add, I::LocalSet(i)]);
             f(self, item)?;
+            self.emit([I::LocalGet(i), I::LocalGet(chunk_end), I::I64LtS, I::BrIf(0)]);
+            self.end_block();
+            self.code[cost_at] = I::I64Const(meter::loop_cost(&self.code[body_start..]));
             self.code.push(I::Br(0));
             self.end_block();
             self.end_block();

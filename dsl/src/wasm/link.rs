@@ -43,6 +43,9 @@ pub struct Runtime {
     types: Vec<Signature>,
     func_types: Vec<u32>,
     bodies: Vec<FunctionBody<'static>>,
+    /// Each function's locals and code with the budget checks of
+    /// `meter::instrument` (decoded once; calls and types in runtime numbering).
+    metered: Vec<(Vec<(u32, ValType)>, Vec<Instruction<'static>>)>,
     /// Direct callees of each runtime function.
     callees: Vec<Vec<u32>>,
     /// Type indices each runtime function's code names (`call_indirect`, block types).
@@ -77,6 +80,7 @@ impl Runtime {
             types: Vec::new(),
             func_types: Vec::new(),
             bodies: Vec::new(),
+            metered: Vec::new(),
             callees: Vec::new(),
             body_types: Vec::new(),
             tables: TableSection::new(),
@@ -174,11 +178,35 @@ impl Runtime {
                             _ => {}
                         }
                     }
+                    let mut locals = Vec::new();
+                    for pair in body.get_locals_reader().map_err(bad)? {
+                        let (n, ty) = pair.map_err(bad)?;
+                        locals.push((n, re.val_type(ty).map_err(bad)?));
+                    }
+                    let mut code = Vec::new();
+                    let mut ops = body.get_operators_reader().map_err(bad)?;
+                    while !ops.eof() {
+                        code.push(re.parse_instruction(&mut ops).map_err(bad)?);
+                    }
+                    // The body's final `end` closes the function, not a construct.
+                    code.pop();
+                    rt.metered.push((locals, super::meter::instrument(&code, false)));
                     rt.callees.push(calls);
                     rt.body_types.push(types);
                     rt.bodies.push(body);
                 }
-                Payload::DataSection(s) => re.parse_data_section(&mut rt.data, s).map_err(bad)?,
+                Payload::DataSection(s) => {
+                    // The metering cell lives below the runtime's data.
+                    for d in s.clone() {
+                        if let wasmparser::DataKind::Active { offset_expr, .. } = d.map_err(bad)?.kind {
+                            match offset_expr.get_operators_reader().read().map_err(bad)? {
+                                Operator::I32Const { value } if value as u32 >= super::meter::METER_END => {}
+                                _ => return Err(LinkError::Runtime("runtime data overlaps the metering cell".into())),
+                            }
+                        }
+                    }
+                    re.parse_data_section(&mut rt.data, s).map_err(bad)?
+                }
                 Payload::CustomSection(c) => {
                     if let wasmparser::KnownCustom::Name(names) = c.as_known() {
                         for n in names.into_iter().flatten() {
@@ -244,6 +272,32 @@ fn unwrap_thunk(body: &FunctionBody<'static>) -> Option<u32> {
         }
     }
     None
+}
+
+/// A runtime instruction with its function and type indices renumbered.
+fn renumber_runtime(ins: &Instruction<'static>, funcs: &[u32], types: &[u32]) -> Instruction<'static> {
+    use wasm_encoder::BlockType;
+    let f = |i: &u32| funcs.get(*i as usize).copied().unwrap_or(u32::MAX);
+    let t = |i: &u32| types.get(*i as usize).copied().unwrap_or(u32::MAX);
+    let bt = |b: &BlockType| match b {
+        BlockType::FunctionType(i) => BlockType::FunctionType(t(i)),
+        other => *other,
+    };
+    match ins {
+        Instruction::Call(i) => Instruction::Call(f(i)),
+        Instruction::ReturnCall(i) => Instruction::ReturnCall(f(i)),
+        Instruction::RefFunc(i) => Instruction::RefFunc(f(i)),
+        Instruction::CallIndirect { type_index, table_index } => {
+            Instruction::CallIndirect { type_index: t(type_index), table_index: *table_index }
+        }
+        Instruction::ReturnCallIndirect { type_index, table_index } => {
+            Instruction::ReturnCallIndirect { type_index: t(type_index), table_index: *table_index }
+        }
+        Instruction::Block(b) => Instruction::Block(bt(b)),
+        Instruction::Loop(b) => Instruction::Loop(bt(b)),
+        Instruction::If(b) => Instruction::If(bt(b)),
+        other => other.clone(),
+    }
 }
 
 /// A generated function: its type index, its extra locals and its code
@@ -431,19 +485,24 @@ impl Linker {
         let mut functions = FunctionSection::new();
         let mut code = CodeSection::new();
         let mut re = Renumber { funcs: &map[..n_rt as usize], types: &type_map };
-        for (i, body) in rt.bodies.iter().enumerate() {
+        for (i, (locals, body)) in rt.metered.iter().enumerate() {
             if keep[i] {
                 functions.function(type_map[rt.func_types[i] as usize]);
-                re.parse_function_body(&mut code, body.clone()).map_err(bad)?;
+                let mut f = Function::new(locals.iter().copied());
+                for ins in body {
+                    f.instruction(&renumber_runtime(ins, &map, &type_map));
+                }
+                f.instruction(&Instruction::End);
+                code.function(&f);
             }
         }
         for (f, _) in self.functions.iter().zip(&keep[n_rt as usize..]).filter(|(_, k)| **k) {
             functions.function(type_map[f.ty as usize]);
             let mut body = Function::new(f.locals.iter().map(|vt| (1, *vt)));
-            for ins in &f.code {
+            for ins in super::meter::instrument(&f.code, true) {
                 match ins {
-                    Instruction::Call(i) => body.instruction(&Instruction::Call(renumber(*i))),
-                    other => body.instruction(other),
+                    Instruction::Call(i) => body.instruction(&Instruction::Call(renumber(i))),
+                    other => body.instruction(&other),
                 };
             }
             body.instruction(&Instruction::End);

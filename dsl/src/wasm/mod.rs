@@ -3,6 +3,7 @@
 
 pub mod codegen;
 pub mod link;
+pub mod meter;
 pub mod reach;
 pub mod tables;
 

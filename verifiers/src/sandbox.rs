@@ -43,8 +43,9 @@ pub const MEMORY_EXPORT: &str = "memory";
 /// Resource limits of one run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SandboxLimits {
-    /// Instruction budget (wasmtime fuel: about one unit per Wasm
-    /// instruction). By default 1,000,000,000.
+    /// Instruction budget (about one unit per Wasm instruction: wasmtime's
+    /// fuel, or a self-metering module's budget cell). By default
+    /// 1,000,000,000.
     pub fuel: u64,
     /// Wall-clock limit of one run. By default 2 s.
     pub time_limit: Duration,
@@ -268,6 +269,10 @@ fn new_engine(limits: &SandboxLimits, instrumented: bool) -> Result<Engine, Sand
     config.memory_may_move(false);
     config.max_wasm_stack(limits.stack_bytes);
     config.cranelift_opt_level(OptLevel::Speed);
+    // A profiling aid: `SYNTH_PERFMAP=1 perf record ...` names the JIT code.
+    if std::env::var_os("SYNTH_PERFMAP").is_some() {
+        config.profiler(wasmtime::ProfilingStrategy::PerfMap);
+    }
     config
         .enable_incremental_compilation(Arc::new(FunctionCache::default()))
         .map_err(|e| SandboxError::Engine(format!("{e:#}")))?;

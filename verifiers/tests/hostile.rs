@@ -46,6 +46,22 @@ def huge_repeat() -> int:
 def absurd_repeat() -> int:
     return len("x" * 2 ** 62)
 
+def long_range() -> int:
+    total = 0
+    for i in range(10 ** 15):
+        total += i
+    return total
+
+def fib(n: int) -> int:
+    if n < 2:
+        return n
+    return fib(n - 1) + fib(n - 2)
+
+def needle_search() -> int:
+    # The runtime's substring search is quadratic here: 2 * 10^11 byte
+    # comparisons inside one call.
+    return ("a" * 20_000_000).find("a" * 10_000 + "b")
+
 def append_forever() -> int:
     xs = []
     while True:
@@ -89,6 +105,33 @@ fn an_infinite_loop_meets_its_deadline() {
     let out = r.run_entry().expect("runs").result;
     assert_eq!(kind(&out), Some(ErrorKind::OutOfFuel), "{out:?}");
     assert!(start.elapsed() < Duration::from_millis(400), "took {:?}", start.elapsed());
+}
+
+#[test]
+fn every_kind_of_long_work_runs_out_of_fuel() {
+    // A counted loop (charged per chunk of iterations), exponential
+    // recursion without loops (charged at function entries) and loops
+    // inside the C runtime (charged at their headers): each stops within
+    // its step budget.
+    for call in ["long_range()", "fib(60)", "needle_search()"] {
+        let (out, t) = run(call, Limits { fuel: 1_000_000, ..Limits::default() });
+        assert_eq!(kind(&out), Some(ErrorKind::OutOfFuel), "{call}: {out:?}");
+        assert!(t < Duration::from_secs(2), "{call} took {t:?}");
+    }
+}
+
+#[test]
+fn every_kind_of_long_work_meets_its_deadline() {
+    for call in ["long_range()", "fib(60)", "needle_search()"] {
+        let r = runner(call, Limits { fuel: u64::MAX / 1000, ..Limits::default() })
+            .with_time_limit(Duration::from_millis(100));
+        let start = Instant::now();
+        let out = r.run_entry().expect("runs").result;
+        let t = start.elapsed();
+        assert_eq!(kind(&out), Some(ErrorKind::OutOfFuel), "{call}: {out:?}");
+        assert!(out.as_ref().is_err_and(|e| e.message.contains("time limit")), "{call}: {out:?}");
+        assert!(t < Duration::from_millis(200), "{call} took {t:?}");
+    }
 }
 
 #[test]

@@ -678,29 +678,35 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 self.code.push(I::Return);
             }
             Stmt::If(c, a, b) => {
-                self.expr(c)?;
-                self.code.push(I::If(BlockType::Empty));
-                self.labels.push(Label::Plain);
+                // block $end { block $else { (c false: br $else) a; br $end } b }
                 let before = self.assigned.clone();
+                let end = self.fresh_mark();
+                if !b.is_empty() {
+                    self.open(BlockType::Empty, end);
+                }
+                let orelse = self.fresh_mark();
+                self.open(BlockType::Empty, orelse);
+                self.branch_on(c, false, orelse)?;
                 self.block(a)?;
                 let after_a = self.branch_end(a, before.clone());
                 if !b.is_empty() {
-                    self.code.push(I::Else);
+                    let d = self.br_depth(end);
+                    self.code.push(I::Br(d));
+                }
+                self.end_block();
+                if !b.is_empty() {
                     self.block(b)?;
+                    self.end_block();
                 }
                 let after_b = self.branch_end(b, before);
                 // Assigned after the `if`: assigned on both paths that go on.
                 self.assigned = after_a.iter().zip(&after_b).map(|(x, y)| *x && *y).collect();
-                self.end_block();
             }
             Stmt::While(c, body) => {
                 let before = self.assigned.clone();
                 self.open(BlockType::Empty, Label::Break);
                 self.open_loop(Label::Continue);
-                self.expr(c)?;
-                self.code.push(I::I32Eqz);
-                let d = self.br_depth(Label::Break);
-                self.code.push(I::BrIf(d));
+                self.branch_on(c, false, Label::Break)?;
                 self.block(body)?;
                 self.code.push(I::Br(0));
                 self.end_block();
@@ -771,6 +777,43 @@ impl<'m, 'p> FnCx<'m, 'p> {
     /// The assigned set at the end of a branch that began with `before`:
     /// everything, when the branch cannot fall through (it ends in
     /// `return`, `break` or `continue`).
+    /// Branches to `target` when the truthiness of `c` is `when`, else
+    /// falls through. `and`, `or` and `not` become jumps (short-circuiting
+    /// as they do as values), so a condition is never materialized as a
+    /// boolean: comparisons fuse with their branches.
+    fn branch_on(&mut self, c: &Expr, when: bool, target: Label) -> R<()> {
+        match &c.kind {
+            K::Unary(UnaryOp::Not, x) => self.branch_on(x, !when, target),
+            K::Truthy(x) => self.branch_on(x, when, target),
+            K::BoolOp(op, values) if !values.is_empty() => {
+                // `and` jumps on the first falsy operand, `or` on the first
+                // truthy one; the other way, every operand must agree.
+                if (*op == BoolOp::And) != when {
+                    return values.iter().try_for_each(|v| self.branch_on(v, when, target));
+                }
+                let (last, first) = values.split_last().unwrap_or((&values[0], &[]));
+                let skip = self.fresh_mark();
+                self.open(BlockType::Empty, skip);
+                for v in first {
+                    self.branch_on(v, !when, skip)?;
+                }
+                self.branch_on(last, when, target)?;
+                self.end_block();
+                Ok(())
+            }
+            _ => {
+                self.expr(c)?;
+                self.truthy(&c.ty)?;
+                if !when {
+                    self.code.push(I::I32Eqz);
+                }
+                let d = self.br_depth(target);
+                self.code.push(I::BrIf(d));
+                Ok(())
+            }
+        }
+    }
+
     fn branch_end(&mut self, stmts: &[Stmt], before: Vec<bool>) -> Vec<bool> {
         let now = std::mem::replace(&mut self.assigned, before);
         match stmts.last() {

@@ -1273,10 +1273,18 @@ impl<'m, 'p> FnCx<'m, 'p> {
             self.open_loop(Label::Plain);
             self.code.push(I::Nop);
             let body_start = self.code.len();
-            let item = self.new_local(ValType::I64);
-            self.emit([I::LocalGet(i), I::LocalTee(item), I::I64Const(1), I::I64Add, I::LocalSet(i)]);
-            f(self, item)?;
-            self.emit([I::LocalGet(i), I::LocalGet(chunk_end), I::I64LtS, I::BrIf(0)]);
+            // The item is the counter itself (the body cannot assign it), and
+            // it steps at the bottom: one value live through the body, not two.
+            f(self, i)?;
+            self.emit([
+                I::LocalGet(i),
+                I::I64Const(1),
+                I::I64Add,
+                I::LocalTee(i),
+                I::LocalGet(chunk_end),
+                I::I64LtS,
+                I::BrIf(0),
+            ]);
             self.end_block();
             self.code[cost_at] = I::I64Const(meter::loop_cost(&self.code[body_start..]));
             self.code.push(I::Br(0));

@@ -37,6 +37,14 @@ fn bad(e: impl std::fmt::Display) -> LinkError {
 /// A function type: parameters and results.
 type Signature = (Vec<ValType>, Vec<ValType>);
 
+/// A runtime function's body, decoded and metered once.
+struct MeteredBody {
+    /// Local declarations (count, type).
+    locals: Vec<(u32, ValType)>,
+    /// The instructions, without the final `end`.
+    code: Vec<Instruction<'static>>,
+}
+
 /// The parsed runtime, shared by every compilation.
 pub struct Runtime {
     /// The runtime's function types (clang emits nothing else).
@@ -45,7 +53,7 @@ pub struct Runtime {
     bodies: Vec<FunctionBody<'static>>,
     /// Each function's locals and code with the budget checks of
     /// `meter::instrument` (decoded once; calls and types in runtime numbering).
-    metered: Vec<(Vec<(u32, ValType)>, Vec<Instruction<'static>>)>,
+    metered: Vec<MeteredBody>,
     /// Direct callees of each runtime function.
     callees: Vec<Vec<u32>>,
     /// Type indices each runtime function's code names (`call_indirect`, block types).
@@ -190,7 +198,7 @@ impl Runtime {
                     }
                     // The body's final `end` closes the function, not a construct.
                     code.pop();
-                    rt.metered.push((locals, super::meter::instrument(&code, false)));
+                    rt.metered.push(MeteredBody { locals, code: super::meter::instrument(&code, false) });
                     rt.callees.push(calls);
                     rt.body_types.push(types);
                     rt.bodies.push(body);
@@ -485,11 +493,11 @@ impl Linker {
         let mut functions = FunctionSection::new();
         let mut code = CodeSection::new();
         let mut re = Renumber { funcs: &map[..n_rt as usize], types: &type_map };
-        for (i, (locals, body)) in rt.metered.iter().enumerate() {
+        for (i, body) in rt.metered.iter().enumerate() {
             if keep[i] {
                 functions.function(type_map[rt.func_types[i] as usize]);
-                let mut f = Function::new(locals.iter().copied());
-                for ins in body {
+                let mut f = Function::new(body.locals.iter().copied());
+                for ins in &body.code {
                     f.instruction(&renumber_runtime(ins, &map, &type_map));
                 }
                 f.instruction(&Instruction::End);

@@ -12,11 +12,11 @@
 //! Two kinds of modules: any module ([`Sandbox::compile`]) runs under
 //! wasmtime's own fuel and epoch instrumentation; a module from synth's code
 //! generator ([`Sandbox::compile_metered`]) meters itself (see
-//! `synth_dsl::wasm::meter`: a budget cell in linear memory, checked at
-//! function entries and loop headers, trapping without a call), which keeps
-//! hot loops free of wasmtime's checks. For those, the host writes the
-//! budget into the cell, and the ticker thread writes a large negative value
-//! there once a run passes its deadline.
+//! `synth_dsl::wasm::meter`: a budget cell and a deadline flag in linear
+//! memory, checked at function entries and loop headers, trapping without a
+//! call), which keeps hot loops free of wasmtime's checks. For those, the
+//! host writes the budget into the cell, and the ticker thread sets the flag
+//! once a run passes its deadline.
 //!
 //! Runtime errors of synth programs reach the host through a small contract
 //! with the code generator's runtime: before executing `unreachable`, it
@@ -154,8 +154,8 @@ pub struct MeterCells {
     pub deadline: u32,
 }
 
-/// A self-metering run in flight, for the ticker: where its budget cell is
-/// in host memory and when its deadline passes.
+/// A self-metering run in flight, for the ticker: where its deadline flag
+/// is in host memory and when its deadline passes.
 struct Running {
     id: u64,
     deadline: Instant,
@@ -263,9 +263,9 @@ fn new_engine(limits: &SandboxLimits, instrumented: bool) -> Result<Engine, Sand
     let mut config = Config::new();
     config.consume_fuel(instrumented);
     config.epoch_interruption(instrumented);
-    // The ticker writes into running memories through their base
-    // pointers; memories that never move also let cranelift hoist the
-    // base out of loops.
+    // The ticker writes into running memories through their base pointers,
+    // so memories must never move (pooled slots are reserved at full size
+    // anyway; this makes it a configuration error rather than an accident).
     config.memory_may_move(false);
     config.max_wasm_stack(limits.stack_bytes);
     config.cranelift_opt_level(OptLevel::Speed);

@@ -774,9 +774,6 @@ impl<'m, 'p> FnCx<'m, 'p> {
         Ok(())
     }
 
-    /// The assigned set at the end of a branch that began with `before`:
-    /// everything, when the branch cannot fall through (it ends in
-    /// `return`, `break` or `continue`).
     /// Branches to `target` when the truthiness of `c` is `when`, else
     /// falls through. `and`, `or` and `not` become jumps (short-circuiting
     /// as they do as values), so a condition is never materialized as a
@@ -791,13 +788,13 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 if (*op == BoolOp::And) != when {
                     return values.iter().try_for_each(|v| self.branch_on(v, when, target));
                 }
-                let (last, first) = values.split_last().unwrap_or((&values[0], &[]));
+                let (first, last) = values.split_at(values.len() - 1);
                 let skip = self.fresh_mark();
                 self.open(BlockType::Empty, skip);
                 for v in first {
                     self.branch_on(v, !when, skip)?;
                 }
-                self.branch_on(last, when, target)?;
+                self.branch_on(&last[0], when, target)?;
                 self.end_block();
                 Ok(())
             }
@@ -814,6 +811,9 @@ impl<'m, 'p> FnCx<'m, 'p> {
         }
     }
 
+    /// The assigned set at the end of a branch that began with `before`:
+    /// everything, when the branch cannot fall through (it ends in
+    /// `return`, `break` or `continue`).
     fn branch_end(&mut self, stmts: &[Stmt], before: Vec<bool>) -> Vec<bool> {
         let now = std::mem::replace(&mut self.assigned, before);
         match stmts.last() {

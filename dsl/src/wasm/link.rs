@@ -282,8 +282,9 @@ fn unwrap_thunk(body: &FunctionBody<'static>) -> Option<u32> {
     None
 }
 
-/// A runtime instruction with its function and type indices renumbered.
-fn renumber_runtime(ins: &Instruction<'static>, funcs: &[u32], types: &[u32]) -> Instruction<'static> {
+/// An instruction (runtime or generated, in pre-link numbering) with its
+/// function and type indices renumbered.
+fn renumbered(ins: &Instruction<'static>, funcs: &[u32], types: &[u32]) -> Instruction<'static> {
     use wasm_encoder::BlockType;
     let f = |i: &u32| funcs.get(*i as usize).copied().unwrap_or(u32::MAX);
     let t = |i: &u32| types.get(*i as usize).copied().unwrap_or(u32::MAX);
@@ -498,7 +499,7 @@ impl Linker {
                 functions.function(type_map[rt.func_types[i] as usize]);
                 let mut f = Function::new(body.locals.iter().copied());
                 for ins in &body.code {
-                    f.instruction(&renumber_runtime(ins, &map, &type_map));
+                    f.instruction(&renumbered(ins, &map, &type_map));
                 }
                 f.instruction(&Instruction::End);
                 code.function(&f);
@@ -507,11 +508,8 @@ impl Linker {
         for (f, _) in self.functions.iter().zip(&keep[n_rt as usize..]).filter(|(_, k)| **k) {
             functions.function(type_map[f.ty as usize]);
             let mut body = Function::new(f.locals.iter().map(|vt| (1, *vt)));
-            for ins in super::meter::instrument(&f.code, true) {
-                match ins {
-                    Instruction::Call(i) => body.instruction(&Instruction::Call(renumber(i))),
-                    other => body.instruction(&other),
-                };
+            for ins in &super::meter::instrument(&f.code, true) {
+                body.instruction(&renumbered(ins, &map, &type_map));
             }
             body.instruction(&Instruction::End);
             code.function(&body);

@@ -2663,6 +2663,63 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 self.site(span);
                 self.call_rt("rt_list_sort")
             }
+            Method::SeqCount
+                if matches!(&recv.ty, Type::List(t) | Type::TupleOf(t)
+                    if **t == rest[0].ty && matches!(rest[0].ty, Type::Int | Type::Bool)) =>
+            {
+                // Ints and bools are equal exactly when their slots are: count
+                // inline, without the runtime's generic comparison per item.
+                self.expr(recv)?;
+                let s = self.save(ValType::I32);
+                self.expr_slot(rest[0])?;
+                let x = self.save(ValType::I64);
+                let (n, items, i, k) = (
+                    self.new_local(ValType::I32),
+                    self.new_local(ValType::I32),
+                    self.new_local(ValType::I32),
+                    self.new_local(ValType::I64),
+                );
+                let items_at = if matches!(recv.ty, Type::List(_)) {
+                    [I::LocalGet(s), I::I32Load(mem(8, 2))]
+                } else {
+                    [I::LocalGet(s), I::I32Const(8)]
+                };
+                self.emit([I::LocalGet(s), I::I32Load(mem(0, 2)), I::LocalSet(n)]);
+                self.emit(items_at);
+                if !matches!(recv.ty, Type::List(_)) {
+                    self.code.push(I::I32Add);
+                }
+                self.emit([I::LocalSet(items), I::I32Const(0), I::LocalSet(i), I::I64Const(0), I::LocalSet(k)]);
+                let done = self.fresh_mark();
+                self.open(BlockType::Empty, done);
+                self.open_loop(Label::Plain);
+                self.emit([I::LocalGet(i), I::LocalGet(n), I::I32GeU]);
+                let d = self.br_depth(done);
+                self.emit([
+                    I::BrIf(d),
+                    I::LocalGet(k),
+                    I::LocalGet(items),
+                    I::LocalGet(i),
+                    I::I32Const(3),
+                    I::I32Shl,
+                    I::I32Add,
+                    I::I64Load(mem(0, 3)),
+                    I::LocalGet(x),
+                    I::I64Eq,
+                    I::I64ExtendI32U,
+                    I::I64Add,
+                    I::LocalSet(k),
+                    I::LocalGet(i),
+                    I::I32Const(1),
+                    I::I32Add,
+                    I::LocalSet(i),
+                    I::Br(0),
+                ]);
+                self.end_block();
+                self.end_block();
+                self.code.push(I::LocalGet(k));
+                Ok(())
+            }
             Method::SeqIndex | Method::SeqCount => {
                 self.expr(recv)?;
                 let s = self.save(ValType::I32);

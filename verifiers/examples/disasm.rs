@@ -1,6 +1,7 @@
 //! Writes the machine code cranelift makes for a program to an ELF file,
 //! for `objdump -d` (a profiling aid): `cargo run --release -p
-//! synth-verifiers --example disasm -- FILE OUT.elf`. The engine is configured
+//! synth-verifiers --example disasm -- FILE OUT.elf`
+//! (or `OUT.wat` for the module's text; FILE may also be a module's text). The engine is configured
 //! as the sandbox's for synth's self-metering modules.
 
 fn main() {
@@ -10,12 +11,21 @@ fn main() {
         std::process::exit(2);
     };
     let src = std::fs::read_to_string(file).expect("readable file");
-    let compiled = synth_dsl::compile(&src);
-    assert!(!compiled.has_errors(), "{:?}", compiled.diagnostics);
-    let m = synth_dsl::wasm::compile(&compiled.program, None, &Default::default()).expect("compiles");
+    let bytes = if file.ends_with(".wat") {
+        wat::parse_str(&src).expect("valid module text")
+    } else {
+        let compiled = synth_dsl::compile(&src);
+        assert!(!compiled.has_errors(), "{:?}", compiled.diagnostics);
+        synth_dsl::wasm::compile(&compiled.program, None, &Default::default()).expect("compiles").bytes
+    };
+    if out.ends_with(".wat") {
+        // The module's text instead of machine code.
+        std::fs::write(out, wasmprinter::print_bytes(&bytes).expect("valid module")).expect("writable output");
+        return;
+    }
     let mut config = wasmtime::Config::new();
     config.consume_fuel(false).epoch_interruption(false).cranelift_opt_level(wasmtime::OptLevel::Speed);
     let engine = wasmtime::Engine::new(&config).expect("engine");
-    let elf = engine.precompile_module(&m.bytes).expect("compiles");
+    let elf = engine.precompile_module(&bytes).expect("compiles");
     std::fs::write(out, elf).expect("writable output");
 }

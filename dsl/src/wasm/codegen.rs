@@ -1287,6 +1287,11 @@ impl<'m, 'p> FnCx<'m, 'p> {
             ]);
             self.end_block();
             self.code[cost_at] = I::I64Const(meter::loop_cost(&self.code[body_start..]));
+            // The chunk ran to its end (a `break` leaves the whole loop): the
+            // next chunk starts there. Taking `chunk_end` rather than the
+            // counter leaves the counter dead after the inner loop, so it can
+            // step in place, with no copy on the back edge.
+            self.emit([I::LocalGet(chunk_end), I::LocalSet(i)]);
             self.code.push(I::Br(0));
             self.end_block();
             self.end_block();

@@ -1,8 +1,8 @@
 //! Writes the machine code cranelift makes for a program to an ELF file,
 //! for `objdump -d` (a profiling aid): `cargo run --release -p
 //! synth-verifiers --example disasm -- FILE OUT.elf`
-//! (or `OUT.wat` for the module's text; FILE may also be a module's text). The engine is configured
-//! as the sandbox's for synth's self-metering modules.
+//! (or `OUT.wat` for the module's text; FILE may also be a module's text).
+//! The code is the sandbox's own, as compiled for synth's self-metering modules.
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -23,9 +23,7 @@ fn main() {
         std::fs::write(out, wasmprinter::print_bytes(&bytes).expect("valid module")).expect("writable output");
         return;
     }
-    let mut config = wasmtime::Config::new();
-    config.consume_fuel(false).epoch_interruption(false).cranelift_opt_level(wasmtime::OptLevel::Speed);
-    let engine = wasmtime::Engine::new(&config).expect("engine");
-    let elf = engine.precompile_module(&bytes).expect("compiles");
+    let sandbox = synth_verifiers::sandbox::Sandbox::new(Default::default()).expect("sandbox");
+    let elf = sandbox.precompile_metered(&bytes).expect("compiles");
     std::fs::write(out, elf).expect("writable output");
 }

@@ -383,6 +383,12 @@ impl Sandbox {
         self.compile_with(wasm, Some(meter))
     }
 
+    /// The machine code of a self-metering module as the sandbox compiles
+    /// it (an ELF image, for `objdump -d`; a profiling aid).
+    pub fn precompile_metered(&self, wasm: &[u8]) -> Result<Vec<u8>, SandboxError> {
+        self.metered_engine.precompile_module(wasm).map_err(|e| SandboxError::Invalid(format!("{e:#}")))
+    }
+
     fn compile_with(&self, wasm: &[u8], meter: Option<MeterCells>) -> Result<Arc<SandboxModule>, SandboxError> {
         let engine = if meter.is_some() { &self.metered_engine } else { &self.engine };
         let module = Module::new(engine, wasm).map_err(|e| SandboxError::Invalid(format!("{e:#}")))?;

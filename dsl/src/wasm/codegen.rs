@@ -801,6 +801,17 @@ impl<'m, 'p> FnCx<'m, 'p> {
             _ => {
                 self.expr(c)?;
                 self.truthy(&c.ty)?;
+                if !when && matches!(c.kind, K::Compare(..)) {
+                    // Jump when false as `if c {} else br`: the branch
+                    // takes the comparison's inverse (`eqz` of a float
+                    // comparison would not fuse with it: NaN).
+                    self.code.push(I::If(BlockType::Empty));
+                    self.code.push(I::Else);
+                    let d = self.br_depth(target) + 1;
+                    self.code.push(I::Br(d));
+                    self.code.push(I::End);
+                    return Ok(());
+                }
                 if !when {
                     self.code.push(I::I32Eqz);
                 }
@@ -1966,8 +1977,13 @@ impl<'m, 'p> FnCx<'m, 'p> {
     }
 
     fn compare(&mut self, first: &Expr, rest: &[(CmpOp, Expr)]) -> R<()> {
-        // block (result i32): each failing link exits with 0.
-        self.open(BlockType::Result(ValType::I32), Label::Plain);
+        // A chain in a block (result i32): each failing link exits with 0.
+        // A single comparison has no block, so a branch on it sits in the
+        // same basic block as the comparison and fuses with it.
+        let chain = rest.len() > 1;
+        if chain {
+            self.open(BlockType::Result(ValType::I32), Label::Plain);
+        }
         self.expr(first)?;
         let mut prev = self.save(val_type(&first.ty, first.span)?);
         let mut prev_ty = first.ty.clone();
@@ -2008,7 +2024,9 @@ impl<'m, 'p> FnCx<'m, 'p> {
         if rest.is_empty() {
             self.code.push(I::I32Const(1));
         }
-        self.end_block();
+        if chain {
+            self.end_block();
+        }
         Ok(())
     }
 

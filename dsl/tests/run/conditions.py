@@ -28,6 +28,19 @@
 # run: deep(0) -> 'zero'
 # run: first_unblocked([True, False, True, False], [1.0, 3.0, 2.0, 5.0]) -> 3
 # run: first_unblocked([True, True], [1.0, 3.0]) -> -1
+# run: first_unblocked([False, False, False], [float("nan"), 2.0, float("nan")]) -> 0
+# run: first_unblocked([False, False], [float("nan"), float("nan")]) -> 0
+# run: float_branches(1.0, 2.0) -> 'lt le ne ok'
+# run: float_branches(2.0, 2.0) -> 'le ge eq ok'
+# run: float_branches(float("nan"), 2.0) -> 'ne ok'
+# run: float_branches(2.0, float("nan")) -> 'ne ok'
+# run: float_loop(10.0) -> 4
+# run: float_loop(float("nan")) -> 0
+# run: chain_branches(1, 2, 3) -> 'up'
+# run: chain_branches(1, 3, 2) -> 'no'
+# run: chain_branches(2, 2, 2) -> 'flat'
+# run: range_scan([3, 1, 4, 1, 5], 4) -> (2, 3, 5)
+# run: range_scan([3, 1], 9) -> (-1, 1, 2)
 
 def truth(i: int, f: float, s: str, xs: list[int]) -> int:
     r = 0
@@ -128,3 +141,54 @@ def first_unblocked(blocked: list[bool], prio: list[float]) -> int:
             best = i
             best_p = prio[i]
     return best
+
+
+def float_branches(a: float, b: float) -> str:
+    # Each condition jumps when false; with NaN every ordering is false.
+    out = ""
+    if a < b:
+        out += "lt "
+    if a <= b:
+        out += "le "
+    if a > b:
+        out += "gt "
+    if a >= b:
+        out += "ge "
+    if a == b:
+        out += "eq "
+    if a != b:
+        out += "ne "
+    if not (a > b) and not (a >= b) or a == b:
+        out += "ok"
+    return out
+
+
+def float_loop(x: float) -> int:
+    n = 0
+    while x > 1.0:
+        x = x / 2.0
+        n += 1
+    return n
+
+
+def chain_branches(a: int, b: int, c: int) -> str:
+    if a < b < c:
+        return "up"
+    if a == b == c:
+        return "flat"
+    return "no"
+
+
+def range_scan(xs: list[int], target: int) -> tuple[int, int, int]:
+    # A range loop left by `break` and by running out, its variable read after.
+    found = -1
+    for i in range(len(xs)):
+        if xs[i] == target:
+            found = i
+            break
+    last = -1
+    for j in range(len(xs)):
+        if xs[j] > 3:
+            continue
+        last = j
+    return (found, last, j + 1)

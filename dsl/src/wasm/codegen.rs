@@ -348,6 +348,13 @@ struct FnCx<'m, 'p> {
     /// `range(c, ...)` loop with c >= 0 that the body does not assign):
     /// indexing with them needs no negative-index fix-up.
     nonneg: Vec<usize>,
+    /// (list, index) local pairs known in range here: the fast copy of a
+    /// versioned range loop (see `range_loop`).
+    in_bounds: Vec<(usize, usize)>,
+    /// Set by a `for` statement for its range loop to version: the length
+    /// locals of hoisted lists the body indexes by the loop variable, and
+    /// the pairs that are in range when every length covers the chunk.
+    version: Option<Version>,
     labels: Vec<Label>,
     next_mark: u32,
     /// Does this function count call depth (program functions do)?
@@ -480,6 +487,8 @@ impl<'m, 'p> FnCx<'m, 'p> {
             assigned: Vec::new(),
             hoisted: HashMap::new(),
             nonneg: Vec::new(),
+            in_bounds: Vec::new(),
+            version: None,
             labels: Vec::new(),
             next_mark: 0,
             counts_depth,
@@ -721,13 +730,26 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 if headers_stable_stmts(body, self.current_locals()) && headers_stable_expr(iter) {
                     self.hoist_headers(target, body);
                 }
-                if let (Target::Local(id), K::Builtin(Builtin::Range, r)) = (target, &iter.kind)
-                    && matches!((&r[0].kind, &r[2].kind), (K::Int(a), K::Int(st)) if *a >= 0 && *st > 0)
-                {
-                    let (mut indexed, mut assigned) = (Vec::new(), Vec::new());
-                    body.iter().for_each(|st| scan_stmt(st, &mut indexed, &mut assigned));
-                    if !assigned.contains(id) {
-                        self.nonneg.push(*id);
+                if let (Target::Local(id), K::Builtin(Builtin::Range, r)) = (target, &iter.kind) {
+                    let scan = Scan::of(body);
+                    if !scan.assigned.contains(id) {
+                        if matches!((&r[0].kind, &r[2].kind), (K::Int(a), K::Int(st)) if *a >= 0 && *st > 0) {
+                            self.nonneg.push(*id);
+                        }
+                        // Lists indexed by the loop variable in an innermost
+                        // range loop: the loop is versioned on their lengths.
+                        let pairs: Vec<(usize, usize)> = scan
+                            .indexed_by
+                            .iter()
+                            .filter(|(l, k)| k == id && self.hoisted.contains_key(l))
+                            .copied()
+                            .collect();
+                        if matches!(r[2].kind, K::Int(1)) && !pairs.is_empty() && !contains_loop(body) {
+                            let mut lens: Vec<u32> = pairs.iter().map(|(l, _)| self.hoisted[l].0).collect();
+                            lens.sort_unstable();
+                            lens.dedup();
+                            self.version = Some(Version { lens, pairs });
+                        }
                     }
                 }
                 self.open(BlockType::Empty, Label::Break);
@@ -744,6 +766,7 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 self.assigned = before;
                 self.hoisted = saved_hoisted;
                 self.nonneg.truncate(saved_nonneg);
+                self.version = None;
             }
             Stmt::Break => {
                 let d = self.br_depth(Label::Break);
@@ -870,10 +893,10 @@ impl<'m, 'p> FnCx<'m, 'p> {
                     K::Local(id) => self.hoisted.get(id).copied(),
                     _ => None,
                 };
-                let nonneg = self.is_nonneg(index);
+                let check = self.check_for(seq, index);
                 let addr = match hoisted {
-                    Some(h) => self.hoisted_item_address(h, nonneg, *span, "list assignment index out of range"),
-                    None => self.item_address(l, &seq.ty, nonneg, *span, "list assignment index out of range"),
+                    Some(h) => self.hoisted_item_address(h, check, *span, "list assignment index out of range"),
+                    None => self.item_address(l, &seq.ty, check, *span, "list assignment index out of range"),
                 };
                 self.emit([I::LocalGet(addr), I::LocalGet(v), I::I64Store(mem(0, 3))]);
                 Ok(())
@@ -916,12 +939,8 @@ impl<'m, 'p> FnCx<'m, 'p> {
     /// change a list's length or items pointer). An unbound local reads as
     /// address 0, harmlessly: its uses still check it before the value counts.
     fn hoist_headers(&mut self, target: &Target, body: &[Stmt]) {
-        let mut indexed = Vec::new();
-        let mut assigned = Vec::new();
+        let Scan { indexed, mut assigned, .. } = Scan::of(body);
         target_locals(target, &mut assigned);
-        for st in body {
-            scan_stmt(st, &mut indexed, &mut assigned);
-        }
         let locals = self.current_locals();
         for id in indexed {
             if assigned.contains(&id) || self.hoisted.contains_key(&id) {
@@ -950,19 +969,28 @@ impl<'m, 'p> FnCx<'m, 'p> {
         matches!(e.kind, K::Local(id) if self.nonneg.contains(&id))
     }
 
+    /// How `seq[index]` must be checked here.
+    fn check_for(&self, seq: &Expr, index: &Expr) -> Check {
+        match (&seq.kind, &index.kind) {
+            (K::Local(l), K::Local(k)) if self.in_bounds.contains(&(*l, *k)) => Check::None,
+            _ if self.is_nonneg(index) => Check::Upper,
+            _ => Check::Full,
+        }
+    }
+
     /// The address of an item of a list whose header was hoisted into the
     /// locals (length, items pointer), with the bounds check (the i64 index
     /// is on the stack).
-    fn hoisted_item_address(&mut self, (n, items): (u32, u32), nonneg: bool, span: Span, message: &str) -> u32 {
+    fn hoisted_item_address(&mut self, (n, items): (u32, u32), check: Check, span: Span, message: &str) -> u32 {
         let i = self.save(ValType::I64);
-        self.slot_address(i, n, items, nonneg, span, message)
+        self.slot_address(i, n, items, check, span, message)
     }
 
     /// With an i64 index on the stack: checks it against the length of the
     /// list or tuple in local `seq` (Python's negative indices included,
     /// raising IndexError with `message`) and returns a local holding the
     /// address of that item's slot.
-    fn item_address(&mut self, seq: u32, ty: &Type, nonneg: bool, span: Span, message: &str) -> u32 {
+    fn item_address(&mut self, seq: u32, ty: &Type, check: Check, span: Span, message: &str) -> u32 {
         let i = self.save(ValType::I64);
         let n = self.new_local(ValType::I64);
         self.emit([I::LocalGet(seq), I::I32Load(mem(0, 2)), I::I64ExtendI32U, I::LocalSet(n)]);
@@ -972,15 +1000,19 @@ impl<'m, 'p> FnCx<'m, 'p> {
             self.emit([I::LocalGet(seq), I::I32Const(8), I::I32Add]);
         }
         let base = self.save(ValType::I32);
-        self.slot_address(i, n, base, nonneg, span, message)
+        self.slot_address(i, n, base, check, span, message)
     }
 
     /// The address of slot `i` (an i64 local, negative counting from the
     /// end) of `n` slots starting at `base`, raising IndexError with
     /// `message` when out of range; returns it in a new local.
-    fn slot_address(&mut self, i: u32, n: u32, base: u32, nonneg: bool, span: Span, message: &str) -> u32 {
+    fn slot_address(&mut self, i: u32, n: u32, base: u32, check: Check, span: Span, message: &str) -> u32 {
         let k = self.new_local(ValType::I64);
-        if nonneg {
+        if let Check::None = check {
+            self.emit([I::LocalGet(base), I::LocalGet(i), I::I32WrapI64, I::I32Const(3), I::I32Shl, I::I32Add]);
+            return self.save(ValType::I32);
+        }
+        if let Check::Upper = check {
             self.emit([I::LocalGet(i), I::LocalTee(k), I::LocalGet(n), I::I64GeU]);
             self.raise_if(ErrorKind::IndexError, span, message);
             self.emit([I::LocalGet(base), I::LocalGet(k), I::I32WrapI64, I::I32Const(3), I::I32Shl, I::I32Add]);
@@ -1239,8 +1271,39 @@ impl<'m, 'p> FnCx<'m, 'p> {
         Ok(())
     }
 
+    /// One chunk of a `range(a, b)` loop: charges its `n` iterations to the
+    /// budget, then runs them from `i` to `chunk_end` with no check inside.
+    fn range_chunk(&mut self, i: u32, n: u32, chunk_end: u32, f: &mut dyn FnMut(&mut Self, u32) -> R<()>) -> R<()> {
+        self.emit(meter::charge_start());
+        self.code.push(I::LocalGet(n));
+        let cost_at = self.code.len();
+        self.emit([I::I64Const(0), I::I64Mul]);
+        self.emit(meter::charge_end());
+        // The chunk: at least one iteration, so the test is at the bottom.
+        self.open_loop(Label::Plain);
+        self.code.push(I::Nop);
+        let body_start = self.code.len();
+        // The item is the counter itself (the body cannot assign it), and
+        // it steps at the bottom: one value live through the body, not two.
+        f(self, i)?;
+        self.emit([
+            I::LocalGet(i),
+            I::I64Const(1),
+            I::I64Add,
+            I::LocalTee(i),
+            I::LocalGet(chunk_end),
+            I::I64LtS,
+            I::BrIf(0),
+        ]);
+        self.end_block();
+        self.code[cost_at] = I::I64Const(meter::loop_cost(&self.code[body_start..]));
+        Ok(())
+    }
+
     /// `range(start, stop, step)` as a loop; stops rather than overflow.
     fn range_loop(&mut self, args: &[Expr], span: Span, f: &mut dyn FnMut(&mut Self, u32) -> R<()>) -> R<()> {
+        // Taken first: a loop inside the arguments is not the one versioned.
+        let version = self.version.take();
         let (i, stop, step) =
             (self.new_local(ValType::I64), self.new_local(ValType::I64), self.new_local(ValType::I64));
         self.expr_int(&args[0])?;
@@ -1275,29 +1338,30 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 I::I64Add,
                 I::LocalSet(chunk_end),
             ]);
-            self.emit(meter::charge_start());
-            self.code.push(I::LocalGet(n));
-            let cost_at = self.code.len();
-            self.emit([I::I64Const(0), I::I64Mul]);
-            self.emit(meter::charge_end());
-            // The chunk: at least one iteration, so the test is at the bottom.
-            self.open_loop(Label::Plain);
-            self.code.push(I::Nop);
-            let body_start = self.code.len();
-            // The item is the counter itself (the body cannot assign it), and
-            // it steps at the bottom: one value live through the body, not two.
-            f(self, i)?;
-            self.emit([
-                I::LocalGet(i),
-                I::I64Const(1),
-                I::I64Add,
-                I::LocalTee(i),
-                I::LocalGet(chunk_end),
-                I::I64LtS,
-                I::BrIf(0),
-            ]);
-            self.end_block();
-            self.code[cost_at] = I::I64Const(meter::loop_cost(&self.code[body_start..]));
+            match version {
+                // Versioned: when the chunk starts at 0 or above and ends
+                // within every length, the copy of the body that indexes
+                // those lists by the loop variable has no bounds checks.
+                Some(Version { lens, pairs }) => {
+                    self.emit([I::LocalGet(i), I::I64Const(0), I::I64GeS]);
+                    for n in lens {
+                        self.emit([I::LocalGet(chunk_end), I::LocalGet(n), I::I64LeS, I::I32And]);
+                    }
+                    self.code.push(I::If(BlockType::Empty));
+                    self.labels.push(Label::Plain);
+                    let saved = self.in_bounds.len();
+                    self.in_bounds.extend(pairs);
+                    // Each copy starts from what is assigned before it.
+                    let assigned = self.assigned.clone();
+                    self.range_chunk(i, n, chunk_end, f)?;
+                    self.in_bounds.truncate(saved);
+                    self.assigned = assigned;
+                    self.code.push(I::Else);
+                    self.range_chunk(i, n, chunk_end, f)?;
+                    self.end_block();
+                }
+                None => self.range_chunk(i, n, chunk_end, f)?,
+            }
             // The chunk ran to its end (a `break` leaves the whole loop): the
             // next chunk starts there. Taking `chunk_end` rather than the
             // counter leaves the counter dead after the inner loop, so it can
@@ -1576,8 +1640,8 @@ impl<'m, 'p> FnCx<'m, 'p> {
                     // The list's header was loaded before the loop.
                     self.code.push(I::Drop);
                     self.expr_int(i)?;
-                    let nonneg = self.is_nonneg(i);
-                    let addr = self.hoisted_item_address(h, nonneg, span, "list index out of range");
+                    let check = self.check_for(s, i);
+                    let addr = self.hoisted_item_address(h, check, span, "list index out of range");
                     self.emit([I::LocalGet(addr), I::I64Load(mem(0, 3))]);
                     self.emit_from_slot(&e.ty);
                 } else {
@@ -1585,8 +1649,8 @@ impl<'m, 'p> FnCx<'m, 'p> {
                     let seq = self.save(ValType::I32);
                     self.expr_int(i)?;
                     let what = if matches!(s.ty, Type::List(_)) { "list" } else { "tuple" };
-                    let nonneg = self.is_nonneg(i);
-                    let addr = self.item_address(seq, &s.ty, nonneg, span, &format!("{what} index out of range"));
+                    let check = self.check_for(s, i);
+                    let addr = self.item_address(seq, &s.ty, check, span, &format!("{what} index out of range"));
                     self.emit([I::LocalGet(addr), I::I64Load(mem(0, 3))]);
                     self.emit_from_slot(&e.ty);
                 }
@@ -2815,6 +2879,15 @@ fn headers_stable_stmts(stmts: &[Stmt], locals: &[crate::tir::Local]) -> bool {
     })
 }
 
+/// Does a loop statement appear among `stmts` (at any depth)?
+fn contains_loop(stmts: &[Stmt]) -> bool {
+    stmts.iter().any(|s| match s {
+        Stmt::For { .. } | Stmt::While(..) => true,
+        Stmt::If(_, a, b) => contains_loop(a) || contains_loop(b),
+        _ => false,
+    })
+}
+
 fn headers_stable_target(t: &Target) -> bool {
     match t {
         Target::Local(_) => true,
@@ -2865,98 +2938,131 @@ fn target_locals(t: &Target, out: &mut Vec<usize>) {
     }
 }
 
-/// Collects the locals a statement indexes (`l[i]`, `l[i] = ...`) and those it assigns.
-fn scan_stmt(s: &Stmt, indexed: &mut Vec<usize>, assigned: &mut Vec<usize>) {
-    let ex = |e: &Expr, indexed: &mut Vec<usize>, assigned: &mut Vec<usize>| scan_expr(e, indexed, assigned);
-    let tgt = |t: &Target, indexed: &mut Vec<usize>, assigned: &mut Vec<usize>| {
-        target_locals(t, assigned);
-        scan_target(t, indexed, assigned);
-    };
-    match s {
-        Stmt::Expr(e) | Stmt::Return(Some(e), _) => ex(e, indexed, assigned),
-        Stmt::Return(None, _) | Stmt::Break | Stmt::Continue => {}
-        Stmt::Assign { targets, value, .. } => {
-            targets.iter().for_each(|t| tgt(t, indexed, assigned));
-            ex(value, indexed, assigned);
+/// A range loop to version (see `range_loop`): the length locals of the
+/// hoisted lists its body indexes by the loop variable, and those (list,
+/// variable) pairs, in range when the chunk ends within every length.
+struct Version {
+    lens: Vec<u32>,
+    pairs: Vec<(usize, usize)>,
+}
+
+/// How an index into a list or tuple is checked: not at all (known in
+/// range), against the length only (known non-negative), or fully
+/// (Python's negative indices included).
+#[derive(Clone, Copy)]
+enum Check {
+    None,
+    Upper,
+    Full,
+}
+
+/// What a loop body does with locals: the ones it indexes (`l[i]`,
+/// `l[i] = ...`), the pairs (sequence, index) it indexes by a plain local
+/// (`l[k]`), and the ones it assigns.
+#[derive(Default)]
+struct Scan {
+    indexed: Vec<usize>,
+    indexed_by: Vec<(usize, usize)>,
+    assigned: Vec<usize>,
+}
+
+impl Scan {
+    fn of(stmts: &[Stmt]) -> Scan {
+        let mut sc = Scan::default();
+        stmts.iter().for_each(|s| sc.stmt(s));
+        sc
+    }
+
+    fn index(&mut self, seq: &Expr, index: &Expr) {
+        if let K::Local(id) = seq.kind {
+            self.indexed.push(id);
+            if let K::Local(k) = index.kind {
+                self.indexed_by.push((id, k));
+            }
         }
-        Stmt::AugAssign { target, value, .. } => {
-            tgt(target, indexed, assigned);
-            ex(value, indexed, assigned);
-        }
-        Stmt::If(c, a, b) => {
-            ex(c, indexed, assigned);
-            a.iter().chain(b).for_each(|s| scan_stmt(s, indexed, assigned));
-        }
-        Stmt::For { target, iter, body, .. } => {
-            tgt(target, indexed, assigned);
-            ex(iter, indexed, assigned);
-            body.iter().for_each(|s| scan_stmt(s, indexed, assigned));
-        }
-        Stmt::While(c, body) => {
-            ex(c, indexed, assigned);
-            body.iter().for_each(|s| scan_stmt(s, indexed, assigned));
-        }
-        Stmt::Assert(c, m, _) => {
-            ex(c, indexed, assigned);
-            if let Some(m) = m {
-                ex(m, indexed, assigned);
+        self.expr(seq);
+        self.expr(index);
+    }
+
+    fn assign(&mut self, t: &Target) {
+        target_locals(t, &mut self.assigned);
+        self.target(t);
+    }
+
+    fn stmt(&mut self, s: &Stmt) {
+        match s {
+            Stmt::Expr(e) | Stmt::Return(Some(e), _) => self.expr(e),
+            Stmt::Return(None, _) | Stmt::Break | Stmt::Continue => {}
+            Stmt::Assign { targets, value, .. } => {
+                targets.iter().for_each(|t| self.assign(t));
+                self.expr(value);
+            }
+            Stmt::AugAssign { target, value, .. } => {
+                self.assign(target);
+                self.expr(value);
+            }
+            Stmt::If(c, a, b) => {
+                self.expr(c);
+                a.iter().chain(b).for_each(|s| self.stmt(s));
+            }
+            Stmt::For { target, iter, body, .. } => {
+                self.assign(target);
+                self.expr(iter);
+                body.iter().for_each(|s| self.stmt(s));
+            }
+            Stmt::While(c, body) => {
+                self.expr(c);
+                body.iter().for_each(|s| self.stmt(s));
+            }
+            Stmt::Assert(c, m, _) => {
+                self.expr(c);
+                if let Some(m) = m {
+                    self.expr(m);
+                }
             }
         }
     }
-}
 
-fn scan_target(t: &Target, indexed: &mut Vec<usize>, assigned: &mut Vec<usize>) {
-    match t {
-        Target::Local(_) => {}
-        Target::Index { seq, index, .. } => {
-            if let K::Local(id) = seq.kind {
-                indexed.push(id);
-            }
-            scan_expr(seq, indexed, assigned);
-            scan_expr(index, indexed, assigned);
+    fn target(&mut self, t: &Target) {
+        match t {
+            Target::Local(_) => {}
+            Target::Index { seq, index, .. } => self.index(seq, index),
+            Target::Unpack(ts, _) => ts.iter().for_each(|t| self.target(t)),
         }
-        Target::Unpack(ts, _) => ts.iter().for_each(|t| scan_target(t, indexed, assigned)),
     }
-}
 
-fn scan_expr(e: &Expr, indexed: &mut Vec<usize>, assigned: &mut Vec<usize>) {
-    match &e.kind {
-        K::Index(a, b) => {
-            if let K::Local(id) = a.kind {
-                indexed.push(id);
+    fn expr(&mut self, e: &Expr) {
+        match &e.kind {
+            K::Index(a, b) => self.index(a, b),
+            K::Int(_) | K::Float(_) | K::Bool(_) | K::Str(_) | K::None | K::Local(_) | K::Const(_) | K::Hole(_) => {}
+            K::IntToFloat(x) | K::Truthy(x) | K::Unary(_, x) => self.expr(x),
+            K::Binary(_, a, b) => {
+                self.expr(a);
+                self.expr(b);
             }
-            scan_expr(a, indexed, assigned);
-            scan_expr(b, indexed, assigned);
-        }
-        K::Int(_) | K::Float(_) | K::Bool(_) | K::Str(_) | K::None | K::Local(_) | K::Const(_) | K::Hole(_) => {}
-        K::IntToFloat(x) | K::Truthy(x) | K::Unary(_, x) => scan_expr(x, indexed, assigned),
-        K::Binary(_, a, b) => {
-            scan_expr(a, indexed, assigned);
-            scan_expr(b, indexed, assigned);
-        }
-        K::Compare(first, rest) => {
-            scan_expr(first, indexed, assigned);
-            rest.iter().for_each(|(_, r)| scan_expr(r, indexed, assigned));
-        }
-        K::Call(_, xs) | K::BoolOp(_, xs) | K::Builtin(_, xs) | K::Method(_, xs) | K::List(xs) | K::Tuple(xs) => {
-            xs.iter().for_each(|x| scan_expr(x, indexed, assigned))
-        }
-        K::IfExp(c, a, b) => {
-            scan_expr(c, indexed, assigned);
-            scan_expr(a, indexed, assigned);
-            scan_expr(b, indexed, assigned);
-        }
-        K::Slice(s, lo, hi, st) => {
-            scan_expr(s, indexed, assigned);
-            [lo, hi, st].into_iter().flatten().for_each(|x| scan_expr(x, indexed, assigned));
-        }
-        K::Comprehension(elt, clauses) => {
-            scan_expr(elt, indexed, assigned);
-            for c in clauses {
-                target_locals(&c.target, assigned);
-                scan_target(&c.target, indexed, assigned);
-                scan_expr(&c.iter, indexed, assigned);
-                c.ifs.iter().for_each(|i| scan_expr(i, indexed, assigned));
+            K::Compare(first, rest) => {
+                self.expr(first);
+                rest.iter().for_each(|(_, r)| self.expr(r));
+            }
+            K::Call(_, xs) | K::BoolOp(_, xs) | K::Builtin(_, xs) | K::Method(_, xs) | K::List(xs) | K::Tuple(xs) => {
+                xs.iter().for_each(|x| self.expr(x))
+            }
+            K::IfExp(c, a, b) => {
+                self.expr(c);
+                self.expr(a);
+                self.expr(b);
+            }
+            K::Slice(s, lo, hi, st) => {
+                self.expr(s);
+                [lo, hi, st].into_iter().flatten().for_each(|x| self.expr(x));
+            }
+            K::Comprehension(elt, clauses) => {
+                self.expr(elt);
+                for c in clauses {
+                    self.assign(&c.target);
+                    self.expr(&c.iter);
+                    c.ifs.iter().for_each(|i| self.expr(i));
+                }
             }
         }
     }

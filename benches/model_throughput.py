@@ -10,7 +10,7 @@ prompt, thread count and token counts. Prints one JSON object.
 
 `--bare` leaves out the per-step text decoding (the loop ONNX Runtime
 itself bounds). `--stop-at-dedent` ends a row at the end of the function
-body (a line starting in column 0) or at the end-of-sequence token, as
+body (a line starting in column 0, the first one included) or at the end-of-sequence token, as
 `synth run` does; finished rows then stay in the batch until every row is
 done (as Hugging Face's `generate` does), or with `--compact` are dropped
 from the batch and its cache (as synth does). Only tokens up to each row's
@@ -60,7 +60,9 @@ def main():
     with open(f"{args.model}/config.json") as f:
         eos = json.load(f).get("eos_token_id")
     eos = set(eos if isinstance(eos, list) else [eos])
-    dedent = re.compile(r"\n[^ \t\r\n]")
+    # As synth's `stop_position`: the completion starts a line, so a first
+    # line in column 0 ends it too.
+    dedent = re.compile(r"(?:\A|\n)[^ \t\r\n]")
     anchor = prompt_ids[-4:]
     anchor_text = tok.decode(anchor)
 

@@ -620,6 +620,20 @@ impl<'m, 'p> FnCx<'m, 'p> {
         }
     }
 
+    /// Loads the value of type `ty` held in the slot whose address is on the
+    /// stack: the same as loading the slot and `emit_from_slot`, but typed,
+    /// so a float goes straight to a float register and a bool or pointer
+    /// is one 32-bit load (the low half: slots are little-endian), which
+    /// cranelift can fuse into the comparison or branch that uses it.
+    fn load_slot(&mut self, ty: &Type) {
+        match ty {
+            Type::Int => self.code.push(I::I64Load(mem(0, 3))),
+            Type::Float => self.code.push(I::F64Load(mem(0, 3))),
+            Type::None => self.code.push(I::Drop),
+            _ => self.code.push(I::I32Load(mem(0, 2))),
+        }
+    }
+
     /// Evaluates `e` and converts it to a slot.
     fn expr_slot(&mut self, e: &Expr) -> R<()> {
         self.expr(e)?;
@@ -1642,8 +1656,8 @@ impl<'m, 'p> FnCx<'m, 'p> {
                     self.expr_int(i)?;
                     let check = self.check_for(s, i);
                     let addr = self.hoisted_item_address(h, check, span, "list index out of range");
-                    self.emit([I::LocalGet(addr), I::I64Load(mem(0, 3))]);
-                    self.emit_from_slot(&e.ty);
+                    self.code.push(I::LocalGet(addr));
+                    self.load_slot(&e.ty);
                 } else {
                     // Inline: evaluators index lists in their hottest loops.
                     let seq = self.save(ValType::I32);
@@ -1651,8 +1665,8 @@ impl<'m, 'p> FnCx<'m, 'p> {
                     let what = if matches!(s.ty, Type::List(_)) { "list" } else { "tuple" };
                     let check = self.check_for(s, i);
                     let addr = self.item_address(seq, &s.ty, check, span, &format!("{what} index out of range"));
-                    self.emit([I::LocalGet(addr), I::I64Load(mem(0, 3))]);
-                    self.emit_from_slot(&e.ty);
+                    self.code.push(I::LocalGet(addr));
+                    self.load_slot(&e.ty);
                 }
             }
             K::Slice(s, lo, hi, st) => {

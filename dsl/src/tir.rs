@@ -496,3 +496,109 @@ impl Shift {
         }
     }
 }
+
+/// What a walk over typed code sees ([`walk_stmts`], [`walk_expr`]): every
+/// expression at any depth, parents first, and every assignment target
+/// (of statements, `for` loops and comprehensions; an unpacking target,
+/// then each of its parts).
+pub trait Visit {
+    /// An expression.
+    fn expr(&mut self, _e: &Expr) {}
+    /// An assignment target.
+    fn target(&mut self, _t: &Target) {}
+}
+
+/// Walks statements (see [`Visit`]).
+pub fn walk_stmts(stmts: &[Stmt], v: &mut impl Visit) {
+    for s in stmts {
+        match s {
+            Stmt::Expr(e) | Stmt::Return(Some(e), _) => walk_expr(e, v),
+            Stmt::Return(None, _) | Stmt::Break | Stmt::Continue => {}
+            Stmt::Assign { targets, value, .. } => {
+                targets.iter().for_each(|t| walk_target(t, v));
+                walk_expr(value, v);
+            }
+            Stmt::AugAssign { target, value, .. } => {
+                walk_target(target, v);
+                walk_expr(value, v);
+            }
+            Stmt::If(c, a, b) => {
+                walk_expr(c, v);
+                walk_stmts(a, v);
+                walk_stmts(b, v);
+            }
+            Stmt::For { target, iter, body, .. } => {
+                walk_target(target, v);
+                walk_expr(iter, v);
+                walk_stmts(body, v);
+            }
+            Stmt::While(c, body) => {
+                walk_expr(c, v);
+                walk_stmts(body, v);
+            }
+            Stmt::Assert(c, m, _) => {
+                walk_expr(c, v);
+                m.iter().for_each(|m| walk_expr(m, v));
+            }
+        }
+    }
+}
+
+fn walk_target(t: &Target, v: &mut impl Visit) {
+    v.target(t);
+    match t {
+        Target::Local(_) => {}
+        Target::Index { seq, index, .. } => {
+            walk_expr(seq, v);
+            walk_expr(index, v);
+        }
+        Target::Unpack(ts, _) => ts.iter().for_each(|t| walk_target(t, v)),
+    }
+}
+
+/// Walks an expression (see [`Visit`]).
+pub fn walk_expr(e: &Expr, v: &mut impl Visit) {
+    v.expr(e);
+    match &e.kind {
+        ExprKind::Int(_)
+        | ExprKind::Float(_)
+        | ExprKind::Bool(_)
+        | ExprKind::Str(_)
+        | ExprKind::None
+        | ExprKind::Local(_)
+        | ExprKind::Const(_)
+        | ExprKind::Hole(_) => {}
+        ExprKind::IntToFloat(x) | ExprKind::Truthy(x) | ExprKind::Unary(_, x) => walk_expr(x, v),
+        ExprKind::Binary(_, a, b) | ExprKind::Index(a, b) => {
+            walk_expr(a, v);
+            walk_expr(b, v);
+        }
+        ExprKind::Compare(first, rest) => {
+            walk_expr(first, v);
+            rest.iter().for_each(|(_, r)| walk_expr(r, v));
+        }
+        ExprKind::Call(_, xs)
+        | ExprKind::BoolOp(_, xs)
+        | ExprKind::Builtin(_, xs)
+        | ExprKind::Method(_, xs)
+        | ExprKind::List(xs)
+        | ExprKind::Tuple(xs) => xs.iter().for_each(|x| walk_expr(x, v)),
+        ExprKind::IfExp(c, a, b) => {
+            walk_expr(c, v);
+            walk_expr(a, v);
+            walk_expr(b, v);
+        }
+        ExprKind::Slice(s, lo, hi, st) => {
+            walk_expr(s, v);
+            [lo, hi, st].into_iter().flatten().for_each(|x| walk_expr(x, v));
+        }
+        ExprKind::Comprehension(elt, clauses) => {
+            walk_expr(elt, v);
+            for c in clauses {
+                walk_target(&c.target, v);
+                walk_expr(&c.iter, v);
+                c.ifs.iter().for_each(|i| walk_expr(i, v));
+            }
+        }
+    }
+}

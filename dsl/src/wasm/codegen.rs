@@ -2983,7 +2983,7 @@ struct Scan {
 impl Scan {
     fn of(stmts: &[Stmt]) -> Scan {
         let mut sc = Scan::default();
-        stmts.iter().for_each(|s| sc.stmt(s));
+        crate::tir::walk_stmts(stmts, &mut sc);
         sc
     }
 
@@ -2994,90 +2994,21 @@ impl Scan {
                 self.indexed_by.push((id, k));
             }
         }
-        self.expr(seq);
-        self.expr(index);
     }
+}
 
-    fn assign(&mut self, t: &Target) {
-        target_locals(t, &mut self.assigned);
-        self.target(t);
-    }
-
-    fn stmt(&mut self, s: &Stmt) {
-        match s {
-            Stmt::Expr(e) | Stmt::Return(Some(e), _) => self.expr(e),
-            Stmt::Return(None, _) | Stmt::Break | Stmt::Continue => {}
-            Stmt::Assign { targets, value, .. } => {
-                targets.iter().for_each(|t| self.assign(t));
-                self.expr(value);
-            }
-            Stmt::AugAssign { target, value, .. } => {
-                self.assign(target);
-                self.expr(value);
-            }
-            Stmt::If(c, a, b) => {
-                self.expr(c);
-                a.iter().chain(b).for_each(|s| self.stmt(s));
-            }
-            Stmt::For { target, iter, body, .. } => {
-                self.assign(target);
-                self.expr(iter);
-                body.iter().for_each(|s| self.stmt(s));
-            }
-            Stmt::While(c, body) => {
-                self.expr(c);
-                body.iter().for_each(|s| self.stmt(s));
-            }
-            Stmt::Assert(c, m, _) => {
-                self.expr(c);
-                if let Some(m) = m {
-                    self.expr(m);
-                }
-            }
+impl crate::tir::Visit for Scan {
+    fn expr(&mut self, e: &Expr) {
+        if let K::Index(seq, index) = &e.kind {
+            self.index(seq, index);
         }
     }
 
     fn target(&mut self, t: &Target) {
         match t {
-            Target::Local(_) => {}
+            Target::Local(id) => self.assigned.push(*id),
             Target::Index { seq, index, .. } => self.index(seq, index),
-            Target::Unpack(ts, _) => ts.iter().for_each(|t| self.target(t)),
-        }
-    }
-
-    fn expr(&mut self, e: &Expr) {
-        match &e.kind {
-            K::Index(a, b) => self.index(a, b),
-            K::Int(_) | K::Float(_) | K::Bool(_) | K::Str(_) | K::None | K::Local(_) | K::Const(_) | K::Hole(_) => {}
-            K::IntToFloat(x) | K::Truthy(x) | K::Unary(_, x) => self.expr(x),
-            K::Binary(_, a, b) => {
-                self.expr(a);
-                self.expr(b);
-            }
-            K::Compare(first, rest) => {
-                self.expr(first);
-                rest.iter().for_each(|(_, r)| self.expr(r));
-            }
-            K::Call(_, xs) | K::BoolOp(_, xs) | K::Builtin(_, xs) | K::Method(_, xs) | K::List(xs) | K::Tuple(xs) => {
-                xs.iter().for_each(|x| self.expr(x))
-            }
-            K::IfExp(c, a, b) => {
-                self.expr(c);
-                self.expr(a);
-                self.expr(b);
-            }
-            K::Slice(s, lo, hi, st) => {
-                self.expr(s);
-                [lo, hi, st].into_iter().flatten().for_each(|x| self.expr(x));
-            }
-            K::Comprehension(elt, clauses) => {
-                self.expr(elt);
-                for c in clauses {
-                    self.assign(&c.target);
-                    self.expr(&c.iter);
-                    c.ifs.iter().for_each(|i| self.expr(i));
-                }
-            }
+            Target::Unpack(..) => {}
         }
     }
 }

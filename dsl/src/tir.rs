@@ -498,10 +498,12 @@ impl Shift {
 }
 
 /// What a walk over typed code sees ([`walk_stmts`], [`walk_expr`]): every
-/// expression at any depth, parents first, and every assignment target
-/// (of statements, `for` loops and comprehensions; an unpacking target,
-/// then each of its parts).
+/// statement and expression at any depth, parents first, and every
+/// assignment target (of statements, `for` loops and comprehensions; an
+/// unpacking target, then each of its parts).
 pub trait Visit {
+    /// A statement (before what it contains).
+    fn stmt(&mut self, _s: &Stmt) {}
     /// An expression.
     fn expr(&mut self, _e: &Expr) {}
     /// An assignment target.
@@ -511,6 +513,7 @@ pub trait Visit {
 /// Walks statements (see [`Visit`]).
 pub fn walk_stmts(stmts: &[Stmt], v: &mut impl Visit) {
     for s in stmts {
+        v.stmt(s);
         match s {
             Stmt::Expr(e) | Stmt::Return(Some(e), _) => walk_expr(e, v),
             Stmt::Return(None, _) | Stmt::Break | Stmt::Continue => {}

@@ -2867,55 +2867,41 @@ impl<'m, 'p> FnCx<'m, 'p> {
 /// items pointer)? Only calls (which may reach any list), the list methods
 /// that resize, and in-place `+=`/`*=` on lists can; item stores cannot.
 fn headers_stable_stmts(stmts: &[Stmt], locals: &[crate::tir::Local]) -> bool {
-    stmts.iter().all(|s| match s {
-        Stmt::Expr(e) | Stmt::Return(Some(e), _) => headers_stable_expr(e),
-        Stmt::Return(None, _) | Stmt::Break | Stmt::Continue => true,
-        Stmt::Assign { targets, value, .. } => targets.iter().all(headers_stable_target) && headers_stable_expr(value),
-        Stmt::AugAssign { target, value, .. } => {
-            // `l += ...` / `l *= n` on a list resize it in place.
-            let list_target = match target {
-                Target::Local(id) => {
-                    !matches!(locals.get(*id).map(|l| &l.ty), Some(Type::Int | Type::Float | Type::Bool))
-                }
-                Target::Index { seq, .. } => !matches!(seq.ty.elem(), Some(Type::Int | Type::Float | Type::Bool)),
+    let mut v = Resizes { locals, found: false };
+    crate::tir::walk_stmts(stmts, &mut v);
+    !v.found
+}
+
+/// Can evaluating `e` change any list's header (see `headers_stable_stmts`)?
+fn headers_stable_expr(e: &Expr) -> bool {
+    let mut v = Resizes { locals: &[], found: false };
+    crate::tir::walk_expr(e, &mut v);
+    !v.found
+}
+
+/// Finds what can resize a list: a call, a resizing list method, `+=`/`*=`
+/// on a list.
+struct Resizes<'a> {
+    locals: &'a [crate::tir::Local],
+    found: bool,
+}
+
+impl crate::tir::Visit for Resizes<'_> {
+    fn stmt(&mut self, s: &Stmt) {
+        if let Stmt::AugAssign { target, .. } = s {
+            let scalar = |t: Option<&Type>| matches!(t, Some(Type::Int | Type::Float | Type::Bool));
+            self.found |= match target {
+                Target::Local(id) => !scalar(self.locals.get(*id).map(|l| &l.ty)),
+                Target::Index { seq, .. } => !scalar(seq.ty.elem().as_ref()),
                 Target::Unpack(..) => true,
             };
-            !list_target && headers_stable_target(target) && headers_stable_expr(value)
         }
-        Stmt::If(c, a, b) => {
-            headers_stable_expr(c) && headers_stable_stmts(a, locals) && headers_stable_stmts(b, locals)
-        }
-        Stmt::For { target, iter, body, .. } => {
-            headers_stable_target(target) && headers_stable_expr(iter) && headers_stable_stmts(body, locals)
-        }
-        Stmt::While(c, body) => headers_stable_expr(c) && headers_stable_stmts(body, locals),
-        Stmt::Assert(c, m, _) => headers_stable_expr(c) && m.as_ref().is_none_or(headers_stable_expr),
-    })
-}
-
-/// Does a loop statement appear among `stmts` (at any depth)?
-fn contains_loop(stmts: &[Stmt]) -> bool {
-    stmts.iter().any(|s| match s {
-        Stmt::For { .. } | Stmt::While(..) => true,
-        Stmt::If(_, a, b) => contains_loop(a) || contains_loop(b),
-        _ => false,
-    })
-}
-
-fn headers_stable_target(t: &Target) -> bool {
-    match t {
-        Target::Local(_) => true,
-        Target::Index { seq, index, .. } => headers_stable_expr(seq) && headers_stable_expr(index),
-        Target::Unpack(ts, _) => ts.iter().all(headers_stable_target),
     }
-}
 
-fn headers_stable_expr(e: &Expr) -> bool {
-    let all = |xs: &[Expr]| xs.iter().all(headers_stable_expr);
-    match &e.kind {
-        K::Call(..) => false,
-        K::Method(m, args) => {
-            !matches!(
+    fn expr(&mut self, e: &Expr) {
+        self.found |= match &e.kind {
+            K::Call(..) => true,
+            K::Method(m, _) => matches!(
                 m,
                 Method::ListAppend
                     | Method::ListPop
@@ -2923,24 +2909,23 @@ fn headers_stable_expr(e: &Expr) -> bool {
                     | Method::ListExtend
                     | Method::ListRemove
                     | Method::ListClear
-            ) && all(args)
-        }
-        K::Int(_) | K::Float(_) | K::Bool(_) | K::Str(_) | K::None | K::Local(_) | K::Const(_) | K::Hole(_) => true,
-        K::IntToFloat(x) | K::Truthy(x) | K::Unary(_, x) => headers_stable_expr(x),
-        K::Binary(_, a, b) | K::Index(a, b) => headers_stable_expr(a) && headers_stable_expr(b),
-        K::Compare(first, rest) => headers_stable_expr(first) && rest.iter().all(|(_, r)| headers_stable_expr(r)),
-        K::BoolOp(_, xs) | K::Builtin(_, xs) | K::List(xs) | K::Tuple(xs) => all(xs),
-        K::IfExp(c, a, b) => headers_stable_expr(c) && headers_stable_expr(a) && headers_stable_expr(b),
-        K::Slice(s, lo, hi, st) => {
-            headers_stable_expr(s) && [lo, hi, st].into_iter().flatten().all(|x| headers_stable_expr(x))
-        }
-        K::Comprehension(elt, clauses) => {
-            headers_stable_expr(elt)
-                && clauses
-                    .iter()
-                    .all(|c| headers_stable_target(&c.target) && headers_stable_expr(&c.iter) && all(&c.ifs))
+            ),
+            _ => false,
+        };
+    }
+}
+
+/// Does a loop statement appear among `stmts` (at any depth)?
+fn contains_loop(stmts: &[Stmt]) -> bool {
+    struct Loops(bool);
+    impl crate::tir::Visit for Loops {
+        fn stmt(&mut self, s: &Stmt) {
+            self.0 |= matches!(s, Stmt::For { .. } | Stmt::While(..));
         }
     }
+    let mut v = Loops(false);
+    crate::tir::walk_stmts(stmts, &mut v);
+    v.0
 }
 
 /// Locals a target assigns.

@@ -741,29 +741,29 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 let before = self.assigned.clone();
                 let saved_hoisted = self.hoisted.clone();
                 let saved_nonneg = self.nonneg.len();
+                let scan = Scan::of(body);
                 if headers_stable_stmts(body, self.current_locals()) && headers_stable_expr(iter) {
-                    self.hoist_headers(target, body);
+                    self.hoist_headers(target, &scan);
                 }
-                if let (Target::Local(id), K::Builtin(Builtin::Range, r)) = (target, &iter.kind) {
-                    let scan = Scan::of(body);
-                    if !scan.assigned.contains(id) {
-                        if matches!((&r[0].kind, &r[2].kind), (K::Int(a), K::Int(st)) if *a >= 0 && *st > 0) {
-                            self.nonneg.push(*id);
-                        }
-                        // Lists indexed by the loop variable in an innermost
-                        // range loop: the loop is versioned on their lengths.
-                        let pairs: Vec<(usize, usize)> = scan
-                            .indexed_by
-                            .iter()
-                            .filter(|(l, k)| k == id && self.hoisted.contains_key(l))
-                            .copied()
-                            .collect();
-                        if matches!(r[2].kind, K::Int(1)) && !pairs.is_empty() && !contains_loop(body) {
-                            let mut lens: Vec<u32> = pairs.iter().map(|(l, _)| self.hoisted[l].0).collect();
-                            lens.sort_unstable();
-                            lens.dedup();
-                            self.version = Some(Version { lens, pairs });
-                        }
+                if let (Target::Local(id), K::Builtin(Builtin::Range, r)) = (target, &iter.kind)
+                    && !scan.assigned.contains(id)
+                {
+                    if matches!((&r[0].kind, &r[2].kind), (K::Int(a), K::Int(st)) if *a >= 0 && *st > 0) {
+                        self.nonneg.push(*id);
+                    }
+                    // Lists indexed by the loop variable in an innermost
+                    // range loop: the loop is versioned on their lengths.
+                    let pairs: Vec<(usize, usize)> = scan
+                        .indexed_by
+                        .iter()
+                        .filter(|(l, k)| k == id && self.hoisted.contains_key(l))
+                        .copied()
+                        .collect();
+                    if matches!(r[2].kind, K::Int(1)) && !pairs.is_empty() && !contains_loop(body) {
+                        let mut lens: Vec<u32> = pairs.iter().map(|(l, _)| self.hoisted[l].0).collect();
+                        lens.sort_unstable();
+                        lens.dedup();
+                        self.version = Some(Version { lens, pairs });
                     }
                 }
                 self.open(BlockType::Empty, Label::Break);
@@ -952,12 +952,12 @@ impl<'m, 'p> FnCx<'m, 'p> {
     /// and does not assign (the caller checked that nothing in the loop can
     /// change a list's length or items pointer). An unbound local reads as
     /// address 0, harmlessly: its uses still check it before the value counts.
-    fn hoist_headers(&mut self, target: &Target, body: &[Stmt]) {
-        let Scan { indexed, mut assigned, .. } = Scan::of(body);
+    fn hoist_headers(&mut self, target: &Target, scan: &Scan) {
+        let mut assigned = Vec::new();
         target_locals(target, &mut assigned);
         let locals = self.current_locals();
-        for id in indexed {
-            if assigned.contains(&id) || self.hoisted.contains_key(&id) {
+        for &id in &scan.indexed {
+            if assigned.contains(&id) || scan.assigned.contains(&id) || self.hoisted.contains_key(&id) {
                 continue;
             }
             if !matches!(locals.get(id).map(|l| &l.ty), Some(Type::List(_))) {
@@ -1021,31 +1021,33 @@ impl<'m, 'p> FnCx<'m, 'p> {
     /// end) of `n` slots starting at `base`, raising IndexError with
     /// `message` when out of range; returns it in a new local.
     fn slot_address(&mut self, i: u32, n: u32, base: u32, check: Check, span: Span, message: &str) -> u32 {
-        let k = self.new_local(ValType::I64);
-        if let Check::None = check {
-            self.emit([I::LocalGet(base), I::LocalGet(i), I::I32WrapI64, I::I32Const(3), I::I32Shl, I::I32Add]);
-            return self.save(ValType::I32);
-        }
-        if let Check::Upper = check {
-            self.emit([I::LocalGet(i), I::LocalTee(k), I::LocalGet(n), I::I64GeU]);
-            self.raise_if(ErrorKind::IndexError, span, message);
-            self.emit([I::LocalGet(base), I::LocalGet(k), I::I32WrapI64, I::I32Const(3), I::I32Shl, I::I32Add]);
-            return self.save(ValType::I32);
-        }
-        // k = i + (n if i < 0); unsigned k >= n covers both ends.
-        self.emit([
-            I::LocalGet(i),
-            I::LocalGet(i),
-            I::I64Const(63),
-            I::I64ShrS,
-            I::LocalGet(n),
-            I::I64And,
-            I::I64Add,
-            I::LocalTee(k),
-            I::LocalGet(n),
-            I::I64GeU,
-        ]);
-        self.raise_if(ErrorKind::IndexError, span, message);
+        let k = match check {
+            Check::None => i,
+            Check::Upper => {
+                let k = self.new_local(ValType::I64);
+                self.emit([I::LocalGet(i), I::LocalTee(k), I::LocalGet(n), I::I64GeU]);
+                self.raise_if(ErrorKind::IndexError, span, message);
+                k
+            }
+            Check::Full => {
+                // k = i + (n if i < 0); unsigned k >= n covers both ends.
+                let k = self.new_local(ValType::I64);
+                self.emit([
+                    I::LocalGet(i),
+                    I::LocalGet(i),
+                    I::I64Const(63),
+                    I::I64ShrS,
+                    I::LocalGet(n),
+                    I::I64And,
+                    I::I64Add,
+                    I::LocalTee(k),
+                    I::LocalGet(n),
+                    I::I64GeU,
+                ]);
+                self.raise_if(ErrorKind::IndexError, span, message);
+                k
+            }
+        };
         self.emit([I::LocalGet(base), I::LocalGet(k), I::I32WrapI64, I::I32Const(3), I::I32Shl, I::I32Add]);
         self.save(ValType::I32)
     }

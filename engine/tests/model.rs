@@ -5,7 +5,7 @@
 //! (`bash scripts/setup.sh`).
 
 use std::path::{Path, PathBuf};
-use synth_engine::model::{Finish, Model, ModelError, SamplingParams};
+use synth_engine::model::{Cache, Decoder, Finish, LoadOptions, Model, ModelError, SamplingParams};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/models").join(name)
@@ -204,6 +204,81 @@ fn a_prompt_longer_than_the_context_is_an_error() {
     let mut model = load("gpt2-tiny");
     let long = "x = 1\n".repeat(200);
     assert!(matches!(model.sample(&long, 1, &params(0)), Err(ModelError::PromptTooLong { context: 128, .. })));
+}
+
+/// A fixture's decoder, its attention fused (with `heads` query heads) or as exported.
+fn decoder(onnx: &str, heads: Option<usize>) -> Decoder {
+    // Only llama-tiny-int32 leaves its cache dimensions symbolic (the others state theirs).
+    let options = LoadOptions { threads: 1, cache_dims: Some((2, 16)), fuse_heads: heads };
+    Decoder::load(&fixture(onnx), options).unwrap_or_else(|e| panic!("{onnx}: {e}"))
+}
+
+/// Logits of a prompt's pass, then of steps with three tiled rows taking
+/// different tokens, a row dropped after the third step, and a cache
+/// reserved for fewer tokens than are decoded (it must grow).
+fn decode_trace(decoder: &mut Decoder) -> Vec<Vec<f32>> {
+    let prompt: Vec<i64> = (0..9).map(|i| (i * 53 + 5) % 512).collect();
+    let out = decoder.forward(&prompt, 1, None).unwrap();
+    let mut trace = vec![out.logits().unwrap().1.to_vec()];
+    let mut cache: Option<Cache> = Some(out.cache.unwrap().select(&[0, 0, 0], 2).unwrap());
+    let mut rows = 3;
+    for step in 0..7i64 {
+        if step == 3 {
+            cache = Some(cache.unwrap().select(&[0, 2], 1).unwrap());
+            rows = 2;
+        }
+        let tokens: Vec<i64> = (0..rows).map(|r| (step * 31 + r * 7 + 3) % 512).collect();
+        let out = decoder.forward(&tokens, rows as usize, cache.take()).unwrap();
+        trace.push(out.logits().unwrap().1.to_vec());
+        cache = out.cache;
+        assert_eq!(cache.as_ref().unwrap().len, 10 + step as usize);
+    }
+    trace
+}
+
+#[test]
+fn fused_attention_computes_the_exported_logits() {
+    for (onnx, heads) in [
+        ("gpt2-tiny/model.onnx", 4),
+        ("llama-tiny/model.onnx", 4),
+        ("llama-tiny-merged/model.onnx", 4),
+        ("llama-tiny-int32/onnx/model.onnx", 4),
+    ] {
+        let mut fused = decoder(onnx, Some(heads));
+        let mut exported = decoder(onnx, None);
+        assert!(fused.is_fused(), "{onnx}: the attention should have been fused");
+        assert!(!exported.is_fused());
+        let (a, b) = (decode_trace(&mut fused), decode_trace(&mut exported));
+        for (step, (x, y)) in a.iter().zip(&b).enumerate() {
+            let d = max_diff(x, y);
+            assert!(d < 1e-4, "{onnx}: pass {step} differs by {d}");
+        }
+    }
+}
+
+#[test]
+fn a_fusion_that_disagrees_is_not_used() {
+    // Told the wrong number of query heads, the fused graph computes something
+    // else (or nothing): the check at load time keeps the exported graph.
+    let mut wrong = decoder("gpt2-tiny/model.onnx", Some(2));
+    assert!(!wrong.is_fused());
+    let mut exported = decoder("gpt2-tiny/model.onnx", None);
+    assert_eq!(decode_trace(&mut wrong), decode_trace(&mut exported));
+    // A model without attention (the bigram fixture) is not fused either.
+    assert!(!decoder("bigram-add-one/model.onnx", Some(1)).is_fused());
+}
+
+#[test]
+fn fusion_can_be_turned_off_in_the_settings() {
+    let dir = scratch("unfused");
+    copy_fixture("gpt2-tiny", &dir);
+    assert!(Model::load(&dir, Some(1)).unwrap().decoder().is_fused());
+    let settings = dir.join("synth-model.toml");
+    let text = std::fs::read_to_string(&settings).unwrap();
+    std::fs::write(&settings, format!("fuse_attention = false\n{text}")).unwrap();
+    let mut model = Model::load(&dir, Some(1)).unwrap();
+    assert!(!model.decoder().is_fused());
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 fn copy_fixture(name: &str, to: &Path) {

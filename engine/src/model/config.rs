@@ -89,6 +89,7 @@ struct SettingsFile {
     context_length: Option<usize>,
     threads: Option<usize>,
     batch: Option<usize>,
+    fuse_attention: Option<bool>,
     #[serde(default)]
     sampling: SamplingSettings,
 }
@@ -117,6 +118,11 @@ pub struct ModelConfig {
     /// Key/value heads and head width from config.json (for exports whose
     /// cache shapes leave them symbolic).
     pub cache_dims: Option<(usize, usize)>,
+    /// Query heads from config.json (what the fused attention is told).
+    pub heads: Option<usize>,
+    /// Whether to rewrite the attention to append to the cache in place
+    /// (`fuse_attention`, default true; see `model::fuse`).
+    pub fuse_attention: bool,
     /// The model's sampling defaults.
     pub sampling: SamplingSettings,
 }
@@ -224,6 +230,8 @@ impl ModelConfig {
             threads: settings.threads.unwrap_or(0),
             batch: settings.batch.unwrap_or(32).max(1),
             cache_dims,
+            heads: heads.map(|h| h as usize),
+            fuse_attention: settings.fuse_attention.unwrap_or(true),
             sampling: settings.sampling.or(&from_generation),
         };
         Ok((config, tokenizer))

@@ -1,9 +1,20 @@
 //! One decoder-only causal LM in ONNX: its inputs and outputs bound by name
 //! (the Hugging Face Optimum layout, the legacy merged decoder, or no cache),
 //! one forward pass, and the KV cache moved between passes.
+//!
+//! Two cache modes. A model as exported returns a new `present.*` tensor
+//! every pass (the old cache copied, the new positions appended), and that
+//! tensor is the next pass's `past_key_values.*`. A model whose attention
+//! [`super::fuse`] rewrote instead reads and writes one buffer per cache slot
+//! with room for the whole completion: `present.*` is bound to the same
+//! memory as `past_key_values.*`, and a pass writes only its new positions.
+//! The fused graph is used only after it computed the same logits as the
+//! exported one on the same tokens (see [`Decoder::load`]).
 
 use super::ModelError;
-use ort::session::{Session, SessionInputValue, builder::GraphOptimizationLevel};
+use super::fuse::{self, Heads};
+use ort::memory::{Allocator, MemoryInfo};
+use ort::session::{Session, SessionInputValue, builder::GraphOptimizationLevel, builder::SessionBuilder};
 use ort::value::{DynValue, Tensor, TensorElementType, ValueType};
 use std::borrow::Cow;
 use std::path::Path;
@@ -191,39 +202,79 @@ fn cache_slot(name: &str, prefix: &str) -> Option<usize> {
     }
 }
 
-/// The KV cache after some tokens: one tensor per slot, rows = batch.
+/// The KV cache after some tokens: one tensor per slot, rows = batch,
+/// `[batch, kv_heads, capacity, head_dim]`.
 pub struct Cache {
     values: Vec<DynValue>,
     /// Tokens the cache holds.
     pub len: usize,
     /// Rows.
     pub batch: usize,
+    /// Positions each row has room for: `len` for an exported model's cache,
+    /// more for a shared buffer (a fused model's), which later passes fill.
+    capacity: usize,
+    /// Whether this is a fused model's shared buffer.
+    shared: bool,
 }
 
 impl Cache {
     /// A cache with the given rows of this one (repeat a row to tile it):
     /// the prompt is prefilled once and the cache copied for every sample.
-    pub fn select(&self, rows: &[usize]) -> Result<Cache, ModelError> {
+    /// A shared buffer gets room for `spare` more tokens (an exported
+    /// model's cache grows by itself).
+    pub fn select(&self, rows: &[usize], spare: usize) -> Result<Cache, ModelError> {
+        let capacity = if self.shared { self.len + spare } else { self.len };
         let mut values = Vec::with_capacity(self.values.len());
         for value in &self.values {
             let (shape, data) = value.try_extract_tensor::<f32>().map_err(run_error)?;
-            let dims: Vec<i64> = shape.to_vec();
-            if dims.first().is_none_or(|&b| b as usize != self.batch) {
+            let [batch, heads, cap, dim] = shape[..] else {
+                return Err(ModelError::Run(format!("a cache tensor has shape {shape:?}")));
+            };
+            let (heads, cap, dim) = (heads as usize, cap as usize, dim as usize);
+            if batch as usize != self.batch || cap < self.len || data.len() != self.batch * heads * cap * dim {
                 return Err(ModelError::Run(format!(
-                    "a cache tensor has shape {dims:?}, expected {} rows",
-                    self.batch
+                    "a cache tensor has shape {shape:?}, expected {} rows of {} positions",
+                    self.batch, self.len
                 )));
             }
-            let row = data.len() / self.batch.max(1);
-            let mut out = Vec::with_capacity(row * rows.len());
-            for &r in rows {
-                out.extend_from_slice(&data[r * row..(r + 1) * row]);
+            if rows.iter().any(|&r| r >= self.batch) {
+                return Err(ModelError::Run(format!("rows {rows:?} of a cache of {}", self.batch)));
             }
-            let mut new_dims = dims.clone();
-            new_dims[0] = rows.len() as i64;
-            values.push(Tensor::from_array((new_dims, out)).map_err(run_error)?.into_dyn());
+            let mut out = if self.shared {
+                // Bound as an output too: it must be ONNX Runtime's memory.
+                Tensor::<f32>::new(&Allocator::default(), [rows.len(), heads, capacity, dim])
+                    .map_err(run_error)?
+                    .into_dyn()
+            } else {
+                Tensor::from_array((
+                    [rows.len(), heads, capacity, dim],
+                    vec![0f32; rows.len() * heads * capacity * dim],
+                ))
+                .map_err(run_error)?
+                .into_dyn()
+            };
+            let (_, dst) = out.try_extract_tensor_mut::<f32>().map_err(run_error)?;
+            // Positions past `len` are never read (the fused op masks them);
+            // zeros keep stale memory out all the same.
+            if self.shared {
+                dst.fill(0.0);
+            }
+            let n = self.len * dim;
+            for (new, &r) in rows.iter().enumerate() {
+                for h in 0..heads {
+                    let from = (r * heads + h) * cap * dim;
+                    let to = (new * heads + h) * capacity * dim;
+                    dst[to..to + n].copy_from_slice(&data[from..from + n]);
+                }
+            }
+            values.push(out);
         }
-        Ok(Cache { values, len: self.len, batch: rows.len() })
+        Ok(Cache { values, len: self.len, batch: rows.len(), capacity, shared: self.shared })
+    }
+
+    /// Tokens a shared buffer still has room for (0 for an exported model's cache).
+    pub fn spare(&self) -> usize {
+        self.capacity - self.len
     }
 }
 
@@ -264,24 +315,116 @@ pub struct Decoder {
     session: Session,
     /// The model's input/output layout.
     pub layout: Layout,
+    /// Whether the attention was fused and the cache is a shared buffer.
+    fused: bool,
+}
+
+/// How [`Decoder::load`] reads a model.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LoadOptions {
+    /// Intra-op threads (0: ONNX Runtime's default).
+    pub threads: usize,
+    /// (kv_heads, head_dim) from the model's config.json, for exports that
+    /// leave those dimensions symbolic.
+    pub cache_dims: Option<(usize, usize)>,
+    /// Query heads from config.json: the attention is fused when given
+    /// (and the model has the expected form).
+    pub fuse_heads: Option<usize>,
 }
 
 impl Decoder {
-    /// Loads `path` with `threads` intra-op threads (0: ONNX Runtime's
-    /// default); `cache_dims` as for [`Layout`]'s reading.
-    pub fn load(path: &Path, threads: usize, cache_dims: Option<(usize, usize)>) -> Result<Decoder, ModelError> {
-        let env = super::runtime::environment()?;
+    /// Loads `path`. With `options.fuse_heads`, also rewrites its attention
+    /// ([`fuse`]) and keeps the rewrite if it matches the model's own logits
+    /// on a few passes (prefill, tiled rows, single steps, dropped rows);
+    /// otherwise, or when the model does not have the expected form, the
+    /// model runs as exported.
+    pub fn load(path: &Path, options: LoadOptions) -> Result<Decoder, ModelError> {
         let load = |e: ort::Error| ModelError::Load { path: path.to_path_buf(), message: e.to_string() };
-        let mut builder = Session::builder(env)
-            .map_err(load)?
-            .with_optimization_level(GraphOptimizationLevel::All)
-            .map_err(|e| load(e.into()))?;
-        if threads > 0 {
-            builder = builder.with_intra_threads(threads).map_err(|e| load(e.into()))?;
+        let session = builder(options.threads).map_err(load)?.commit_from_file(path).map_err(load)?;
+        let layout = Layout::read(&session, path, options.cache_dims)?;
+        let mut exported = Decoder { session, layout, fused: false };
+        let Some(heads) = options.fuse_heads.filter(|_| exported.layout.has_cache()) else {
+            return Ok(exported);
+        };
+        match exported.fused(path, options, heads) {
+            Ok(fused) => {
+                tracing::debug!(model = %path.display(), layers = fused.layout.layers, "attention fused");
+                Ok(fused)
+            }
+            Err(reason) => {
+                tracing::debug!(model = %path.display(), %reason, "attention not fused; the model runs as exported");
+                Ok(exported)
+            }
         }
-        let session = builder.commit_from_file(path).map_err(load)?;
-        let layout = Layout::read(&session, path, cache_dims)?;
-        Ok(Decoder { session, layout })
+    }
+
+    /// The fused form of this (exported) decoder, checked against it.
+    fn fused(&mut self, path: &Path, options: LoadOptions, heads: usize) -> Result<Decoder, String> {
+        let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+        let heads = Heads { heads, kv_heads: self.layout.kv_heads, head_dim: self.layout.head_dim };
+        let fused = fuse::fuse(&bytes, heads)?;
+        drop(bytes);
+        let mut builder = builder(options.threads).map_err(|e| e.to_string())?;
+        // Initializers stored beside the model are found relative to it.
+        if let Some(dir) = path.parent().and_then(Path::to_str).filter(|d| !d.is_empty()) {
+            builder = builder
+                .with_config_entry("session.model_external_initializers_file_folder_path", dir)
+                .map_err(|e| e.to_string())?;
+        }
+        let session = builder.commit_from_memory(&fused.bytes).map_err(|e| format!("ONNX Runtime refused it: {e}"))?;
+        let layout = Layout::read(&session, path, options.cache_dims).map_err(|e| e.to_string())?;
+        let mut decoder = Decoder { session, layout, fused: true };
+        self.agrees_with(&mut decoder).map_err(|e| format!("it computes different logits: {e}"))?;
+        Ok(decoder)
+    }
+
+    /// Whether `other` computes this decoder's logits (within float
+    /// rounding) on a prefill, two tiled rows decoded apart, and one of
+    /// them decoded on after the other is dropped.
+    fn agrees_with(&mut self, other: &mut Decoder) -> Result<(), String> {
+        let e = |e: ModelError| e.to_string();
+        let vocab = self.forward(&[0], 1, None).and_then(|o| o.last_logits()).map_err(e)?.0 as i64;
+        let token = |i: i64| (i * 37 + 11) % vocab;
+        let prompt: Vec<i64> = (0..7).map(token).collect();
+        let same = |a: &Output, b: &Output, what: &str| -> Result<(), String> {
+            let (sa, la) = a.logits().map_err(e)?;
+            let (sb, lb) = b.logits().map_err(e)?;
+            let tolerance = 1e-3 * la.iter().fold(1f32, |m, x| m.max(x.abs()));
+            // NaN is never within the tolerance.
+            let close = |x: &f32, y: &f32| (x - y).abs() <= tolerance;
+            if sa != sb || !la.iter().zip(lb).all(|(x, y)| close(x, y)) {
+                let diff = la.iter().zip(lb).fold(0f32, |m, (x, y)| m.max((x - y).abs()));
+                return Err(format!("{what}: logits differ by {diff} (shapes {sa:?}, {sb:?})"));
+            }
+            Ok(())
+        };
+        let a = self.forward(&prompt, 1, None).map_err(e)?;
+        let b = other.forward(&prompt, 1, None).map_err(e)?;
+        same(&a, &b, "the prompt's pass")?;
+        let (mut ca, mut cb) = (a.cache, b.cache);
+        let mut rows = 2;
+        for step in 0..3 {
+            if step == 2 {
+                rows = 1;
+            }
+            let pick = |c: Option<Cache>| -> Result<Option<Cache>, String> {
+                match c {
+                    Some(c) if c.batch != rows => Ok(Some(c.select(&vec![c.batch - 1; rows], 4).map_err(e)?)),
+                    c => Ok(c),
+                }
+            };
+            let tokens: Vec<i64> = (0..rows as i64).map(|r| token(100 + 10 * step + r)).collect();
+            let a = self.forward(&tokens, rows, pick(ca.take())?).map_err(e)?;
+            let b = other.forward(&tokens, rows, pick(cb.take())?).map_err(e)?;
+            same(&a, &b, &format!("step {step}"))?;
+            (ca, cb) = (a.cache, b.cache);
+        }
+        Ok(())
+    }
+
+    /// Whether the attention was fused (the cache is a shared buffer).
+    pub fn is_fused(&self) -> bool {
+        self.fused
     }
 
     /// Runs `tokens` (`batch` rows of equal length, row-major) after `cache`
@@ -298,25 +441,22 @@ impl Decoder {
         {
             return Err(ModelError::Run(format!("cache has {} rows, input has {batch}", c.batch)));
         }
+        if self.fused {
+            return self.forward_shared(tokens, batch, seq, cache);
+        }
         let mut cached: Vec<Option<DynValue>> = match cache {
             Some(c) => c.values.into_iter().map(Some).collect(),
             None => Vec::new(),
         };
         let layout = &self.layout;
         let mut feed: Vec<(Cow<'_, str>, SessionInputValue<'_>)> = Vec::with_capacity(layout.inputs.len());
-        let positions: Vec<i64> = (past as i64..(past + seq) as i64).collect();
         for (name, input, int32) in &layout.inputs {
-            let value: DynValue = match input {
-                Input::Ids => ints(&[batch, seq], tokens.to_vec(), *int32)?,
-                Input::Mask => ints(&[batch, past + seq], vec![1; batch * (past + seq)], *int32)?,
-                Input::Positions => ints(&[batch, seq], positions.repeat(batch), *int32)?,
-                Input::CachePosition => ints(&[seq], positions.clone(), *int32)?,
-                Input::LogitsToKeep => ints(&[], vec![1], *int32)?,
-                Input::UseCacheBranch => Tensor::from_array(([1usize], vec![past > 0])).map_err(run_error)?.into_dyn(),
+            let value = match input {
                 Input::Past(slot) => match cached.get_mut(*slot).and_then(Option::take) {
                     Some(v) => v,
                     None => tensor([batch, layout.kv_heads, 0, layout.head_dim], Vec::<f32>::new())?,
                 },
+                _ => plain_input(input, tokens, batch, seq, past, *int32)?,
             };
             feed.push((Cow::Borrowed(name.as_str()), value.into()));
         }
@@ -329,11 +469,93 @@ impl Decoder {
             for name in &self.layout.present {
                 values.push(outputs.remove(name).ok_or_else(|| ModelError::Run(format!("no output `{name}`")))?);
             }
-            Some(Cache { values, len: past + seq, batch })
+            let len = past + seq;
+            Some(Cache { values, len, batch, capacity: len, shared: false })
         } else {
             None
         };
         Ok(Output { logits, cache })
+    }
+
+    /// A pass of a fused model: `present.*` bound to the cache's own buffers.
+    fn forward_shared(
+        &mut self,
+        tokens: &[i64],
+        batch: usize,
+        seq: usize,
+        cache: Option<Cache>,
+    ) -> Result<Output, ModelError> {
+        let layout = &self.layout;
+        let past = cache.as_ref().map_or(0, |c| c.len);
+        let mut cache = match cache {
+            Some(c) if c.shared && c.spare() >= seq => c,
+            // Out of room: a bigger buffer (the sampler reserves enough, so
+            // this is for callers that do not).
+            Some(c) if c.shared => c.select(&(0..batch).collect::<Vec<_>>(), seq.max(c.len))?,
+            Some(_) => return Err(ModelError::Run("an exported model's cache given to the fused model".into())),
+            None => {
+                let empty = Cache {
+                    values: (0..2 * layout.layers)
+                        .map(|_| tensor([1, layout.kv_heads, 0, layout.head_dim], Vec::<f32>::new()))
+                        .collect::<Result<_, _>>()?,
+                    len: 0,
+                    batch: 1,
+                    capacity: 0,
+                    shared: true,
+                };
+                empty.select(&vec![0; batch], seq)?
+            }
+        };
+        let mut binding = self.session.create_binding().map_err(run_error)?;
+        for (name, input, int32) in &layout.inputs {
+            match input {
+                Input::Past(slot) => binding.bind_input(name.as_str(), &cache.values[*slot]),
+                _ => binding.bind_input(name.as_str(), &plain_input(input, tokens, batch, seq, past, *int32)?),
+            }
+            .map_err(run_error)?;
+        }
+        for (slot, name) in layout.present.iter().enumerate() {
+            binding.bind_output(name.as_str(), &mut cache.values[slot]).map_err(run_error)?;
+        }
+        binding.bind_output_to_device(layout.logits.as_str(), &MemoryInfo::default()).map_err(run_error)?;
+        let logits = {
+            let mut outputs = self.session.run_binding(&binding).map_err(run_error)?;
+            outputs.remove(&layout.logits).ok_or_else(|| ModelError::Run("the model returned no logits".into()))?
+        };
+        drop(binding);
+        cache.len = past + seq;
+        Ok(Output { logits, cache: Some(cache) })
+    }
+}
+
+/// A session builder with synth's settings.
+fn builder(threads: usize) -> ort::Result<SessionBuilder> {
+    let env = super::runtime::environment().map_err(|e| ort::Error::new(e.to_string()))?;
+    let mut builder = Session::builder(env)?.with_optimization_level(GraphOptimizationLevel::All)?;
+    if threads > 0 {
+        builder = builder.with_intra_threads(threads)?;
+    }
+    Ok(builder)
+}
+
+/// What a pass feeds an input other than the cache.
+fn plain_input(
+    input: &Input,
+    tokens: &[i64],
+    batch: usize,
+    seq: usize,
+    past: usize,
+    int32: bool,
+) -> Result<DynValue, ModelError> {
+    let positions = || (past as i64..(past + seq) as i64).collect::<Vec<_>>();
+    match input {
+        Input::Ids => ints(&[batch, seq], tokens.to_vec(), int32),
+        Input::Mask => ints(&[batch, past + seq], vec![1; batch * (past + seq)], int32),
+        Input::Positions => ints(&[batch, seq], positions().repeat(batch), int32),
+        Input::CachePosition => ints(&[seq], positions(), int32),
+        Input::LogitsToKeep => ints(&[], vec![1], int32),
+        Input::UseCacheBranch => Ok(Tensor::from_array(([1usize], vec![past > 0])).map_err(run_error)?.into_dyn()),
+        Input::Past(_) => Err(ModelError::Run("a cache input fed as a plain input".into())),
     }
 }
 

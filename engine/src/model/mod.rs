@@ -4,11 +4,12 @@
 
 mod config;
 mod decoder;
+pub mod fuse;
 pub mod runtime;
 mod sample;
 
 pub use config::{DEFAULT_PROMPT, ModelConfig, SETTINGS_FILE, SamplingSettings};
-pub use decoder::{Cache, Decoder, Layout, Output};
+pub use decoder::{Cache, Decoder, Layout, LoadOptions, Output};
 pub use sample::{DEFAULT_SAMPLES, Finish, Sample, SamplingParams, stop_position};
 
 use std::path::{Path, PathBuf};
@@ -90,7 +91,12 @@ impl Model {
         if !config.onnx.is_file() {
             return Err(ModelError::Load { path: config.onnx.clone(), message: "no such file".into() });
         }
-        let mut decoder = Decoder::load(&config.onnx, config.threads, config.cache_dims)?;
+        let options = LoadOptions {
+            threads: config.threads,
+            cache_dims: config.cache_dims,
+            fuse_heads: config.heads.filter(|_| config.fuse_attention),
+        };
+        let mut decoder = Decoder::load(&config.onnx, options)?;
         if let Some(b) = decoder.layout.fixed_batch {
             config.batch = config.batch.min(b);
         }
@@ -128,6 +134,7 @@ impl Model {
             layers = decoder.layout.layers,
             kv_heads = decoder.layout.kv_heads,
             head_dim = decoder.layout.head_dim,
+            fused = decoder.is_fused(),
             vocab,
             "loaded model"
         );

@@ -184,7 +184,7 @@ impl Model {
             // `order`: the rows (indices into `rows`) the cache holds, in order.
             let mut order: Vec<usize> = (0..rows.len()).filter(|&r| rows[r].finish.is_none()).collect();
             let mut cache: Option<Cache> = match prefilled {
-                Some(c) if !order.is_empty() => Some(c.select(&vec![0; order.len()])?),
+                Some(c) if !order.is_empty() => Some(c.select(&vec![0; order.len()], max_new)?),
                 _ => None,
             };
             while !order.is_empty() {
@@ -213,7 +213,7 @@ impl Model {
                 let keep: Vec<usize> = (0..order.len()).filter(|&i| rows[order[i]].finish.is_none()).collect();
                 cache = match output.cache {
                     Some(c) if keep.len() == order.len() => Some(c),
-                    Some(c) if !keep.is_empty() => Some(c.select(&keep)?),
+                    Some(c) if !keep.is_empty() => Some(c.select(&keep, c.spare())?),
                     _ => None,
                 };
                 order = keep.iter().map(|&i| order[i]).collect();

@@ -15,6 +15,9 @@ Hugging Face Optimum I/O layout (`input_ids`, `attention_mask`, `position_ids`,
                                     synth-model.toml (defaults from config.json)
     tests/models/gpt2-tiny-nocache  gpt2-tiny's weights, exported without a KV
                                     cache and without position_ids
+    tests/models/llama-tiny-sdpa    llama-tiny's weights with the attention as torch.onnx
+                                    exports scaled_dot_product_attention after
+                                    Hugging Face's repeat_kv (scale computed from shapes)
     tests/models/llama-tiny-merged  llama-tiny's weights with the legacy merged
                                     decoder's `use_cache_branch` input
     tests/models/llama-tiny-int32   llama-tiny's weights with int32 ids, masks and
@@ -223,7 +226,9 @@ class Graph:
         return out
 
 
-def build_model(cfg, W, cache, merged=False, position_ids=True, int32=False, keep=False, symbolic_cache=False):
+def build_model(
+    cfg, W, cache, merged=False, position_ids=True, int32=False, keep=False, symbolic_cache=False, sdpa=False
+):
     g = Graph()
     d, h, kvh, L, v = cfg["d"], cfg["heads"], cfg["kv_heads"], cfg["layers"], cfg["vocab"]
     dh, groups = d // h, cfg["heads"] // cfg["kv_heads"]
@@ -321,15 +326,20 @@ def build_model(cfg, W, cache, merged=False, position_ids=True, int32=False, kee
         if cache:
             k = g.op("Concat", f"past_key_values.{i}.key", k, axis=2, out=f"present.{i}.key")
             val = g.op("Concat", f"past_key_values.{i}.value", val, axis=2, out=f"present.{i}.value")
-        # Grouped-query attention without repeating the cache: queries
-        # [B, kv_heads, groups, S, dh] against keys [B, kv_heads, 1, T, dh].
-        q5 = g.op("Reshape", q, g.const([0, kvh, groups, -1, dh]))
-        k5 = g.op("Unsqueeze", k, g.const([2]))
-        v5 = g.op("Unsqueeze", val, g.const([2]))
-        s = g.op("MatMul", q5, g.op("Transpose", k5, perm=[0, 1, 2, 4, 3]))
-        s = g.op("Add", g.op("Mul", s, g.const(1 / math.sqrt(dh), np.float32)), bias)
-        o = g.op("MatMul", g.op("Softmax", s, axis=-1), v5)
-        o = g.op("Reshape", g.op("Transpose", g.op("Reshape", o, g.const([0, h, -1, dh])), perm=[0, 2, 1, 3]), g.const([0, 0, d]))
+        if sdpa:
+            bias4 = g.op("Squeeze", bias, g.const([1]))  # [B, 1, S, T]
+            o = sdpa_attention(g, q, repeat_kv(g, k, groups), repeat_kv(g, val, groups), bias4)
+        else:
+            # Grouped-query attention without repeating the cache: queries
+            # [B, kv_heads, groups, S, dh] against keys [B, kv_heads, 1, T, dh].
+            q5 = g.op("Reshape", q, g.const([0, kvh, groups, -1, dh]))
+            k5 = g.op("Unsqueeze", k, g.const([2]))
+            v5 = g.op("Unsqueeze", val, g.const([2]))
+            s = g.op("MatMul", q5, g.op("Transpose", k5, perm=[0, 1, 2, 4, 3]))
+            s = g.op("Add", g.op("Mul", s, g.const(1 / math.sqrt(dh), np.float32)), bias)
+            o = g.op("MatMul", g.op("Softmax", s, axis=-1), v5)
+            o = g.op("Reshape", o, g.const([0, h, -1, dh]))
+        o = g.op("Reshape", g.op("Transpose", o, perm=[0, 2, 1, 3]), g.const([0, 0, d]))
         x = g.op("Add", x, linear(o, p + "wo", p + "bo" if gpt2 else None))
         a = norm(x, p + "ln2", p + "ln2b" if gpt2 else None)
         if gpt2:
@@ -352,6 +362,32 @@ def build_model(cfg, W, cache, merged=False, position_ids=True, int32=False, kee
     model.ir_version = 8
     onnx.checker.check_model(model)
     return model
+
+
+def repeat_kv(g, t, groups):
+    """Hugging Face's `repeat_kv` as torch.onnx exports it: [B, n, T, dh] ->
+    [B, n * groups, T, dh] through Unsqueeze/Expand/Reshape, with the shapes
+    read from the tensor itself."""
+    if groups == 1:
+        return t
+    shape = g.op("Shape", t)
+    b, n, s, dh = (g.op("Unsqueeze", g.op("Gather", shape, g.const(j), axis=0), g.const([0])) for j in range(4))
+    expanded = g.op("Expand", g.op("Unsqueeze", t, g.const([2])), g.op("Concat", b, n, g.const([groups]), s, dh, axis=0))
+    heads = g.op("Mul", n, g.const([groups]))
+    return g.op("Reshape", expanded, g.op("Concat", b, heads, s, dh, axis=0))
+
+
+def sdpa_attention(g, q, k, v, mask):
+    """`F.scaled_dot_product_attention(q, k, v, mask)` as torch.onnx's opset-14
+    symbolic writes it: the scale 1/sqrt(head_dim) computed from the query's
+    shape, its square root multiplied into both the query and the transposed
+    keys."""
+    last = g.op("Slice", g.op("Shape", q), g.const([-1]), g.const([2**62]))
+    scale = g.op("Div", g.const([1.0], np.float32), g.op("Sqrt", g.op("Cast", last, to=TensorProto.FLOAT)))
+    root = g.op("Sqrt", g.op("Cast", scale, to=TensorProto.FLOAT))
+    kt = g.op("Transpose", k, perm=[0, 1, 3, 2])
+    s = g.op("MatMul", g.op("Mul", q, root), g.op("Mul", kt, root))
+    return g.op("MatMul", g.op("Softmax", g.op("Add", s, mask), axis=-1), v)
 
 
 # --- checks with onnxruntime ------------------------------------------------
@@ -548,6 +584,7 @@ def main():
     metaspace = metaspace_tokenizer(TINY["vocab"])
     write("llama-tiny", llama, w, metaspace, cache=True)
     write("llama-tiny-merged", llama, w, metaspace, cache=True, merged=True)
+    write("llama-tiny-sdpa", llama, w, metaspace, cache=True, sdpa=True)
     write(
         "llama-tiny-int32", llama, w, metaspace, subdir="onnx", cache=True, int32=True, keep=True, symbolic_cache=True
     )

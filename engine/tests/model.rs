@@ -32,7 +32,7 @@ fn max_diff(a: &[f32], b: &[f32]) -> f32 {
 
 #[test]
 fn kv_cache_logits_equal_a_full_recompute() {
-    for name in ["gpt2-tiny", "llama-tiny", "llama-tiny-merged"] {
+    for name in ["gpt2-tiny", "llama-tiny", "llama-tiny-merged", "llama-tiny-sdpa"] {
         let mut model = load(name);
         let ids: Vec<i64> = model.encode(TEXT).unwrap().iter().map(|&t| i64::from(t)).collect();
         assert!(ids.len() > 16, "{name}: {} tokens", ids.len());
@@ -82,9 +82,10 @@ fn the_model_without_a_cache_computes_the_same_logits() {
 #[test]
 fn every_export_layout_of_the_same_weights_samples_the_same_completions() {
     let p = SamplingParams { stop: vec!["\n".into()], ..params(11) };
-    for (base, others) in
-        [("gpt2-tiny", &["gpt2-tiny-nocache"][..]), ("llama-tiny", &["llama-tiny-merged", "llama-tiny-int32"][..])]
-    {
+    for (base, others) in [
+        ("gpt2-tiny", &["gpt2-tiny-nocache"][..]),
+        ("llama-tiny", &["llama-tiny-merged", "llama-tiny-int32", "llama-tiny-sdpa"][..]),
+    ] {
         let expected = load(base).sample("def f(xs: list[int]) -> int:\n", 6, &p).unwrap();
         for other in others {
             let got = load(other).sample("def f(xs: list[int]) -> int:\n", 6, &p).unwrap();
@@ -243,6 +244,8 @@ fn fused_attention_computes_the_exported_logits() {
         ("llama-tiny/model.onnx", 4),
         ("llama-tiny-merged/model.onnx", 4),
         ("llama-tiny-int32/onnx/model.onnx", 4),
+        // torch.onnx's scaled_dot_product_attention: the scale is probed.
+        ("llama-tiny-sdpa/model.onnx", 4),
     ] {
         let mut fused = decoder(onnx, Some(heads));
         let mut exported = decoder(onnx, None);

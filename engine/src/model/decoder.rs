@@ -339,6 +339,8 @@ impl Decoder {
     /// otherwise, or when the model does not have the expected form, the
     /// model runs as exported.
     pub fn load(path: &Path, options: LoadOptions) -> Result<Decoder, ModelError> {
+        // The library first: without it ort panics at its first call.
+        super::runtime::environment()?;
         let load = |e: ort::Error| ModelError::Load { path: path.to_path_buf(), message: e.to_string() };
         let session = builder(options.threads).map_err(load)?.commit_from_file(path).map_err(load)?;
         let layout = Layout::read(&session, path, options.cache_dims)?;
@@ -362,20 +364,59 @@ impl Decoder {
     fn fused(&mut self, path: &Path, options: LoadOptions, heads: usize) -> Result<Decoder, String> {
         let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
         let heads = Heads { heads, kv_heads: self.layout.kv_heads, head_dim: self.layout.head_dim };
-        let fused = fuse::fuse(&bytes, heads)?;
+        let mut probed = fuse::Probed::new();
+        let fused = loop {
+            match fuse::fuse(&bytes, heads, &probed)? {
+                fuse::Plan::Fused(fused) => break fused,
+                // Each probe can reveal the next factor (the query's scalings
+                // are peeled one at a time): a few rounds at most.
+                fuse::Plan::Probe(names) if probed.len() < 64 => {
+                    let model = fuse::probe_model(&bytes, &names)?;
+                    let values = self.probe(path, options, &model, &names)?;
+                    probed.extend(names.into_iter().zip(values));
+                }
+                fuse::Plan::Probe(names) => return Err(format!("too many values to probe ({names:?})")),
+            }
+        };
         drop(bytes);
-        let mut builder = builder(options.threads).map_err(|e| e.to_string())?;
-        // Initializers stored beside the model are found relative to it.
-        if let Some(dir) = path.parent().and_then(Path::to_str).filter(|d| !d.is_empty()) {
-            builder = builder
-                .with_config_entry("session.model_external_initializers_file_folder_path", dir)
-                .map_err(|e| e.to_string())?;
-        }
-        let session = builder.commit_from_memory(&fused.bytes).map_err(|e| format!("ONNX Runtime refused it: {e}"))?;
+        let session =
+            session_from_memory(path, options, &fused.bytes).map_err(|e| format!("ONNX Runtime refused it: {e}"))?;
         let layout = Layout::read(&session, path, options.cache_dims).map_err(|e| e.to_string())?;
         let mut decoder = Decoder { session, layout, fused: true };
         self.agrees_with(&mut decoder).map_err(|e| format!("it computes different logits: {e}"))?;
         Ok(decoder)
+    }
+
+    /// The values of `names` (extra float outputs of `model`, this model
+    /// with them added) on a short prompt's pass.
+    fn probe(
+        &self,
+        path: &Path,
+        options: LoadOptions,
+        model: &[u8],
+        names: &[String],
+    ) -> Result<Vec<Vec<f32>>, String> {
+        let mut session = session_from_memory(path, options, model).map_err(|e| format!("cannot probe: {e}"))?;
+        let layout = &self.layout;
+        let tokens: Vec<i64> = (0..5).collect();
+        let mut feed: Vec<(Cow<'_, str>, SessionInputValue<'_>)> = Vec::with_capacity(layout.inputs.len());
+        for (name, input, int32) in &layout.inputs {
+            let value = match input {
+                Input::Past(_) => tensor([1, layout.kv_heads, 0, layout.head_dim], Vec::<f32>::new()),
+                _ => plain_input(input, &tokens, 1, tokens.len(), 0, *int32),
+            }
+            .map_err(|e| e.to_string())?;
+            feed.push((Cow::Borrowed(name.as_str()), value.into()));
+        }
+        let outputs = session.run(feed).map_err(|e| format!("cannot probe: {e}"))?;
+        names
+            .iter()
+            .map(|n| {
+                let value = outputs.get(n.as_str()).ok_or_else(|| format!("the probe has no output `{n}`"))?;
+                let (_, data) = value.try_extract_tensor::<f32>().map_err(|e| e.to_string())?;
+                Ok(data.to_vec())
+            })
+            .collect()
     }
 
     /// Whether `other` computes this decoder's logits (within float
@@ -528,14 +569,27 @@ impl Decoder {
     }
 }
 
-/// A session builder with synth's settings.
+/// A session builder with synth's settings (the library already loaded:
+/// see [`Decoder::load`]).
 fn builder(threads: usize) -> ort::Result<SessionBuilder> {
-    let env = super::runtime::environment().map_err(|e| ort::Error::new(e.to_string()))?;
+    let Ok(env) = super::runtime::environment() else {
+        return Err(ort::Error::new("the ONNX Runtime library is not loaded"));
+    };
     let mut builder = Session::builder(env)?.with_optimization_level(GraphOptimizationLevel::All)?;
     if threads > 0 {
         builder = builder.with_intra_threads(threads)?;
     }
     Ok(builder)
+}
+
+/// A session over a model in memory (a rewrite of the one at `path`).
+fn session_from_memory(path: &Path, options: LoadOptions, model: &[u8]) -> ort::Result<Session> {
+    let mut builder = builder(options.threads)?;
+    // Initializers stored beside the model are found relative to it.
+    if let Some(dir) = path.parent().and_then(Path::to_str).filter(|d| !d.is_empty()) {
+        builder = builder.with_config_entry("session.model_external_initializers_file_folder_path", dir)?;
+    }
+    builder.commit_from_memory(model)
 }
 
 /// What a pass feeds an input other than the cache.

@@ -23,8 +23,11 @@
 
 use onnx_protobuf::attribute_proto::AttributeType;
 use onnx_protobuf::tensor_proto::DataType;
-use onnx_protobuf::{AttributeProto, GraphProto, Message, ModelProto, NodeProto, OperatorSetIdProto, TensorProto};
-use protobuf::EnumOrUnknown;
+use onnx_protobuf::{
+    AttributeProto, GraphProto, Message, ModelProto, NodeProto, OperatorSetIdProto, TensorProto, TypeProto,
+    ValueInfoProto, type_proto,
+};
+use protobuf::{EnumOrUnknown, MessageField};
 use std::collections::{HashMap, HashSet};
 
 /// Head counts the fused op is told (from the model's config.json).
@@ -46,20 +49,43 @@ pub struct Fused {
     pub layers: usize,
 }
 
+/// Values of tensors computed at run time, by name (see [`Plan::Probe`]).
+pub type Probed = HashMap<String, Vec<f32>>;
+
+/// What [`fuse`] made of a model.
+#[derive(Debug)]
+pub enum Plan {
+    /// The rewritten model.
+    Fused(Fused),
+    /// The attention has the expected form, but some of its factors are
+    /// computed in the graph (torch.onnx computes the scale from the query's
+    /// shape): run [`probe_model`] with these names and call again with
+    /// their values.
+    Probe(Vec<String>),
+}
+
 /// Names of what this module adds to a graph.
 const PREFIX: &str = "synth_fuse/";
 
+fn parse(bytes: &[u8]) -> Result<ModelProto, String> {
+    ModelProto::parse_from_bytes(bytes).map_err(|e| format!("not a readable ONNX model: {e}"))
+}
+
 /// Rewrites every layer's attention of the model in `bytes`; `Err` says why
-/// the model does not have the expected form.
-pub fn fuse(bytes: &[u8], heads: Heads) -> Result<Fused, String> {
-    let mut model = ModelProto::parse_from_bytes(bytes).map_err(|e| format!("not a readable ONNX model: {e}"))?;
+/// the model does not have the expected form. `probed`: values a
+/// [`probe_model`] run gave for the names an earlier call asked for.
+pub fn fuse(bytes: &[u8], heads: Heads, probed: &Probed) -> Result<Plan, String> {
+    let mut model = parse(bytes)?;
     let opset =
         model.opset_import.iter().find(|o| o.domain.is_empty() || o.domain == "ai.onnx").map_or(0, |o| o.version);
     if opset < 13 {
         return Err(format!("opset {opset}; fusion needs 13 or later"));
     }
     let graph = model.graph.as_mut().ok_or("the model has no graph")?;
-    let layers = fuse_graph(graph, heads)?;
+    let layers = match fuse_graph(graph, heads, probed)? {
+        Ok(layers) => layers,
+        Err(wanted) => return Ok(Plan::Probe(wanted)),
+    };
     if !model.opset_import.iter().any(|o| o.domain == "com.microsoft") {
         model.opset_import.push(OperatorSetIdProto {
             domain: "com.microsoft".into(),
@@ -68,7 +94,19 @@ pub fn fuse(bytes: &[u8], heads: Heads) -> Result<Fused, String> {
         });
     }
     let bytes = model.write_to_bytes().map_err(|e| format!("cannot write the fused model: {e}"))?;
-    Ok(Fused { bytes, layers })
+    Ok(Plan::Fused(Fused { bytes, layers }))
+}
+
+/// The model in `bytes` with the float tensors `names` as extra outputs.
+pub fn probe_model(bytes: &[u8], names: &[String]) -> Result<Vec<u8>, String> {
+    let mut model = parse(bytes)?;
+    let graph = model.graph.as_mut().ok_or("the model has no graph")?;
+    for name in names {
+        let tensor = type_proto::Tensor { elem_type: DataType::FLOAT as i32, ..Default::default() };
+        let ty = TypeProto { value: Some(type_proto::Value::TensorType(tensor)), ..Default::default() };
+        graph.output.push(ValueInfoProto { name: name.clone(), type_: MessageField::some(ty), ..Default::default() });
+    }
+    model.write_to_bytes().map_err(|e| format!("cannot write the probe model: {e}"))
 }
 
 /// One layer's attention as found in the graph.
@@ -93,10 +131,11 @@ struct Index<'g> {
     producer: HashMap<&'g str, usize>,
     consumers: HashMap<&'g str, Vec<usize>>,
     outputs: HashSet<&'g str>,
+    probed: &'g Probed,
 }
 
 impl<'g> Index<'g> {
-    fn new(graph: &'g GraphProto) -> Index<'g> {
+    fn new(graph: &'g GraphProto, probed: &'g Probed) -> Index<'g> {
         let mut producer = HashMap::new();
         let mut consumers: HashMap<&str, Vec<usize>> = HashMap::new();
         for (i, node) in graph.node.iter().enumerate() {
@@ -111,24 +150,34 @@ impl<'g> Index<'g> {
             }
         }
         let outputs = graph.output.iter().map(|o| o.name.as_str()).collect();
-        Index { graph, producer, consumers, outputs }
+        Index { graph, producer, consumers, outputs, probed }
     }
 
     fn node(&self, i: usize) -> &'g NodeProto {
         &self.graph.node[i]
     }
 
-    /// The one node that reads `tensor`, when no other node or graph output does.
+    /// The one node that reads `tensor`'s values (nodes that read only its
+    /// shape aside; they die with the attention or the rewrite is refused),
+    /// when it is not a graph output.
     fn only_user(&self, tensor: &str) -> Result<usize, String> {
-        match self.consumers.get(tensor).map(Vec::as_slice) {
-            Some([one]) if !self.outputs.contains(tensor) => Ok(*one),
+        let users: Vec<usize> = self
+            .consumers
+            .get(tensor)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&i| self.node(i).op_type != "Shape")
+            .collect();
+        match users[..] {
+            [one] if !self.outputs.contains(tensor) => Ok(one),
             _ => Err(format!("`{tensor}` is read by more than the attention")),
         }
     }
 
     /// The value of a one-element float constant (an initializer or a
     /// `Constant` node).
-    fn scalar(&self, name: &str) -> Option<f64> {
+    fn constant(&self, name: &str) -> Option<f64> {
         if let Some(t) = self.graph.initializer.iter().find(|t| t.name == name) {
             return tensor_scalar(t);
         }
@@ -144,9 +193,30 @@ impl<'g> Index<'g> {
         }
     }
 
+    /// Whether `name` is known to hold one value (a constant or a probed scalar).
+    fn known_scalar(&self, name: &str) -> bool {
+        self.constant(name).is_some() || self.probed.get(name).is_some_and(|v| v.len() == 1)
+    }
+
+    /// The one value of `name`: a constant, or what a probe found. A tensor
+    /// not probed yet is `wanted` (and taken as 1 until it is).
+    fn value(&self, name: &str, wanted: &mut Vec<String>) -> Option<f64> {
+        if let Some(c) = self.constant(name) {
+            return Some(c);
+        }
+        match self.probed.get(name).map(Vec::as_slice) {
+            Some(&[v]) => Some(f64::from(v)),
+            Some(_) => None,
+            None => {
+                wanted.push(name.to_string());
+                Some(1.0)
+            }
+        }
+    }
+
     /// The factor a `Mul`/`Div` node applies to `data` when its other operand
-    /// is a scalar constant.
-    fn factor(&self, node: &NodeProto, data: &str) -> Option<f64> {
+    /// holds one value.
+    fn factor(&self, node: &NodeProto, data: &str, wanted: &mut Vec<String>) -> Option<f64> {
         if node.input.len() != 2 {
             return None;
         }
@@ -154,7 +224,7 @@ impl<'g> Index<'g> {
         if node.input[this] != data {
             return None;
         }
-        let c = self.scalar(&node.input[other])?;
+        let c = self.value(&node.input[other], wanted)?;
         match node.op_type.as_str() {
             "Mul" => Some(c),
             "Div" if this == 0 && c != 0.0 => Some(1.0 / c),
@@ -163,35 +233,69 @@ impl<'g> Index<'g> {
     }
 
     /// Follows the cache tensor `start` (`present.{i}.key` or `.value`)
-    /// through layout operations and constant scalings to the `MatMul` that
-    /// reads it as its `operand`-th input.
-    fn follow_cache(&self, start: &str, operand: usize, attn: &mut Attention) -> Result<usize, String> {
+    /// through layout operations and scalings to the `MatMul` that reads it
+    /// as its second input.
+    fn follow_cache(&self, start: &str, attn: &mut Attention, wanted: &mut Vec<String>) -> Result<usize, String> {
         let mut t = start;
         loop {
-            let users = self.consumers.get(t).map(Vec::as_slice).unwrap_or_default();
-            let [i] = users else {
-                return Err(format!("`{t}` has {} readers; expected the attention alone", users.len()));
+            // The cache itself is a graph output; what it turns into must not be.
+            let i = if t == start {
+                let users: Vec<usize> = self.consumers.get(t).into_iter().flatten().copied().collect();
+                match users.iter().filter(|&&i| self.node(i).op_type != "Shape").collect::<Vec<_>>()[..] {
+                    [&one] => one,
+                    _ => return Err(format!("`{t}` is read by more than the attention")),
+                }
+            } else {
+                self.only_user(t)?
             };
-            if t != start && self.outputs.contains(t) {
-                return Err(format!("`{t}` is a graph output"));
-            }
-            let node = self.node(*i);
+            let node = self.node(i);
             match node.op_type.as_str() {
                 "Transpose" | "Unsqueeze" | "Reshape" | "Expand" | "Squeeze" | "Identity" if node.input[0] == t => {}
-                "Mul" | "Div" => attn.scale *= self.factor(node, t).ok_or_else(|| unexpected(node))?,
-                "MatMul" if node.input.get(operand).is_some_and(|x| x == t) => {
-                    attn.remove.push(*i);
-                    return Ok(*i);
+                "Mul" | "Div" => attn.scale *= self.factor(node, t, wanted).ok_or_else(|| unexpected(node))?,
+                "MatMul" if node.input.get(1).is_some_and(|x| x == t) => {
+                    attn.remove.push(i);
+                    return Ok(i);
                 }
                 _ => return Err(unexpected(node)),
             }
-            attn.remove.push(*i);
+            attn.remove.push(i);
             t = node.output.first().ok_or_else(|| unexpected(node))?;
         }
     }
 
+    /// The query side of Q·Kᵀ with its scalings peeled off (into `attn`).
+    fn query(&self, mut q: &'g str, attn: &mut Attention, wanted: &mut Vec<String>) -> &'g str {
+        while let Some(&p) = self.producer.get(q) {
+            let node = self.node(p);
+            if !matches!(node.op_type.as_str(), "Mul" | "Div") || node.input.len() != 2 || self.only_user(q).is_err() {
+                break;
+            }
+            let (a, b) = (node.input[0].as_str(), node.input[1].as_str());
+            let data = match (self.known_scalar(a), self.known_scalar(b)) {
+                (false, true) => a,
+                (true, false) => b,
+                (true, true) => break,
+                (false, false) => {
+                    // Either could be the factor (torch.onnx multiplies the
+                    // query by a scale computed from its shape): a probe says.
+                    wanted.extend([a, b].iter().filter(|x| !self.probed.contains_key(**x)).map(|x| x.to_string()));
+                    break;
+                }
+            };
+            match self.factor(node, data, wanted) {
+                Some(f) => {
+                    attn.scale *= f;
+                    attn.remove.push(p);
+                    q = data;
+                }
+                None => break,
+            }
+        }
+        q
+    }
+
     /// Layer `layer`'s attention, from its two cache `Concat`s.
-    fn attention(&self, layer: usize) -> Result<Attention, String> {
+    fn attention(&self, layer: usize, wanted: &mut Vec<String>) -> Result<Attention, String> {
         let mut attn = Attention {
             remove: Vec::new(),
             new_key: String::new(),
@@ -215,11 +319,8 @@ impl<'g> Index<'g> {
             {
                 return Err(format!("`{present}` is not Concat(`{past}`, new, axis=2)"));
             }
-            if self.consumers.get(past.as_str()).map(Vec::len) != Some(1) {
-                return Err(format!("`{past}` is read by more than its Concat"));
-            }
             attn.remove.push(concat);
-            let matmul = self.follow_cache(&present, 1, &mut attn)?;
+            let matmul = self.follow_cache(&present, &mut attn, wanted)?;
             if kind == "key" {
                 attn.new_key = node.input[1].clone();
                 scores_into = matmul;
@@ -228,21 +329,7 @@ impl<'g> Index<'g> {
                 values_into = matmul;
             }
         }
-        // The query side of Q·Kᵀ, constant scalings peeled off.
-        let mut q = self.node(scores_into).input[0].as_str();
-        while let Some(&p) = self.producer.get(q) {
-            let node = self.node(p);
-            let Some(data) = node.input.iter().find(|x| self.scalar(x).is_none()) else { break };
-            match self.factor(node, data) {
-                Some(f) if self.only_user(q).is_ok() && matches!(node.op_type.as_str(), "Mul" | "Div") => {
-                    attn.scale *= f;
-                    attn.remove.push(p);
-                    q = data;
-                }
-                _ => break,
-            }
-        }
-        attn.query = q.to_string();
+        attn.query = self.query(&self.node(scores_into).input[0], &mut attn, wanted).to_string();
         // Q·Kᵀ → scalings, the mask → Softmax → ·V.
         let mut t = self.node(scores_into).output[0].as_str();
         let mut softmax = false;
@@ -250,7 +337,9 @@ impl<'g> Index<'g> {
             let i = self.only_user(t)?;
             let node = self.node(i);
             match node.op_type.as_str() {
-                "Mul" | "Div" if !softmax => attn.scale *= self.factor(node, t).ok_or_else(|| unexpected(node))?,
+                "Mul" | "Div" if !softmax => {
+                    attn.scale *= self.factor(node, t, wanted).ok_or_else(|| unexpected(node))?
+                }
                 "Add" if !softmax && node.input.len() == 2 => {}
                 "Where" if !softmax && node.input.len() == 3 && node.input[0] != t => {}
                 "Cast" => {}
@@ -303,7 +392,8 @@ fn tensor_scalar(t: &TensorProto) -> Option<f64> {
     }
 }
 
-fn fuse_graph(graph: &mut GraphProto, heads: Heads) -> Result<usize, String> {
+/// Rewrites `graph`; `Ok(Err(names))` when tensors must be probed first.
+fn fuse_graph(graph: &mut GraphProto, heads: Heads, probed: &Probed) -> Result<Result<usize, Vec<String>>, String> {
     if graph.node.iter().any(|n| n.attribute.iter().any(|a| a.g.is_some() || !a.graphs.is_empty())) {
         return Err("the graph has control flow (subgraphs)".into());
     }
@@ -314,10 +404,16 @@ fn fuse_graph(graph: &mut GraphProto, heads: Heads) -> Result<usize, String> {
     if layers == 0 {
         return Err("no past_key_values inputs (a model without a cache)".into());
     }
-    let index = Index::new(graph);
+    let index = Index::new(graph, probed);
+    let mut wanted = Vec::new();
     let found = (0..layers)
-        .map(|l| index.attention(l).map_err(|e| format!("layer {l}: {e}")))
+        .map(|l| index.attention(l, &mut wanted).map_err(|e| format!("layer {l}: {e}")))
         .collect::<Result<Vec<_>, _>>()?;
+    if !wanted.is_empty() {
+        wanted.sort();
+        wanted.dedup();
+        return Ok(Err(wanted));
+    }
     let removed: HashSet<usize> = found.iter().flat_map(|a| a.remove.iter().copied()).collect();
 
     let (h, kv, d) = (heads.heads as i64, heads.kv_heads as i64, heads.head_dim as i64);
@@ -388,12 +484,20 @@ fn fuse_graph(graph: &mut GraphProto, heads: Heads) -> Result<usize, String> {
         .chain(nodes)
         .collect();
     graph.node = sorted_live(graph, kept)?;
+    // A node still reading the cache would see the buffer's capacity, not
+    // its length: only the fused ops may touch it.
+    if let Some(n) = graph.node.iter().find(|n| {
+        n.op_type != "GroupQueryAttention"
+            && n.input.iter().any(|x| x.starts_with("past_key_values.") || x.starts_with("present."))
+    }) {
+        return Err(format!("{} node `{}` reads the cache outside the attention", n.op_type, n.name));
+    }
     // Shapes recorded for tensors that no longer exist would only confuse.
     let made: HashSet<String> = graph.node.iter().flat_map(|n| n.output.iter().cloned()).collect();
     graph.value_info.retain(|v| made.contains(&v.name));
     let used: HashSet<String> = graph.node.iter().flat_map(|n| n.input.iter().cloned()).collect();
     graph.initializer.retain(|t| used.contains(&t.name) || graph.output.iter().any(|o| o.name == t.name));
-    Ok(layers)
+    Ok(Ok(layers))
 }
 
 /// The nodes the graph's outputs need, in an order where every input is
@@ -494,7 +598,10 @@ mod tests {
             ("gpt2-tiny", Heads { heads: 4, kv_heads: 4, head_dim: 16 }),
             ("llama-tiny", Heads { heads: 4, kv_heads: 2, head_dim: 16 }),
         ] {
-            let fused = fuse(&fixture(&format!("{dir}/model.onnx")), heads).unwrap();
+            let Plan::Fused(fused) = fuse(&fixture(&format!("{dir}/model.onnx")), heads, &Probed::new()).unwrap()
+            else {
+                panic!("{dir}: constant scales need no probe")
+            };
             assert_eq!(fused.layers, 2, "{dir}");
             let ops = ops(&fused.bytes);
             assert_eq!(ops.iter().filter(|o| *o == "GroupQueryAttention").count(), 2, "{dir}");
@@ -505,20 +612,51 @@ mod tests {
     #[test]
     fn the_scale_is_the_product_of_the_constant_factors() {
         let bytes = fixture("gpt2-tiny/model.onnx");
-        let model =
-            ModelProto::parse_from_bytes(&fuse(&bytes, Heads { heads: 4, kv_heads: 4, head_dim: 16 }).unwrap().bytes)
-                .unwrap();
+        let Plan::Fused(fused) = fuse(&bytes, Heads { heads: 4, kv_heads: 4, head_dim: 16 }, &Probed::new()).unwrap()
+        else {
+            panic!("a constant scale needs no probe")
+        };
+        let model = ModelProto::parse_from_bytes(&fused.bytes).unwrap();
         let gqa = model.graph.node.iter().find(|n| n.op_type == "GroupQueryAttention").unwrap();
         let scale = gqa.attribute.iter().find(|a| a.name == "scale").unwrap().f;
         assert!((scale - 0.25).abs() < 1e-6, "1/sqrt(16), got {scale}");
     }
 
     #[test]
+    fn a_scale_computed_in_the_graph_is_probed() {
+        // torch.onnx's form: sqrt(1/sqrt(head_dim)) from the query's shape,
+        // multiplied into the query and the keys.
+        let bytes = fixture("llama-tiny-sdpa/model.onnx");
+        let heads = Heads { heads: 4, kv_heads: 2, head_dim: 16 };
+        let Plan::Probe(names) = fuse(&bytes, heads, &Probed::new()).unwrap() else {
+            panic!("the scale is not a constant")
+        };
+        // Per layer: the factor (one tensor multiplies both the keys and the
+        // query) and the query's other operand (which of the two is the scale
+        // only the values say).
+        assert_eq!(names.len(), 4, "{names:?}");
+        // What a probe run finds: the factors hold one value, the queries many.
+        let root = 0.25f32.sqrt();
+        let probed: Probed =
+            names.iter().map(|n| (n.clone(), if n.starts_with("sqrt") { vec![root] } else { vec![0.0; 64] })).collect();
+        let Plan::Fused(fused) = fuse(&bytes, heads, &probed).unwrap() else { panic!("still probing") };
+        assert_eq!(fused.layers, 2);
+        let model = ModelProto::parse_from_bytes(&fused.bytes).unwrap();
+        for gqa in model.graph.node.iter().filter(|n| n.op_type == "GroupQueryAttention") {
+            let scale = gqa.attribute.iter().find(|a| a.name == "scale").unwrap().f;
+            assert!((scale - 0.25).abs() < 1e-6, "sqrt(0.25)^2, got {scale}");
+        }
+        // Nothing of the shape arithmetic on the cache is left.
+        assert!(!model.graph.node.iter().any(|n| n.op_type == "Expand"));
+    }
+
+    #[test]
     fn models_without_the_pattern_are_refused_with_a_reason() {
         let heads = Heads { heads: 4, kv_heads: 4, head_dim: 16 };
-        let err = fuse(&fixture("gpt2-tiny-nocache/model.onnx"), heads).unwrap_err();
+        let none = Probed::new();
+        let err = fuse(&fixture("gpt2-tiny-nocache/model.onnx"), heads, &none).unwrap_err();
         assert!(err.contains("without a cache"), "{err}");
-        assert!(fuse(&fixture("not-a-decoder.onnx"), heads).is_err());
-        assert!(fuse(b"not a model", heads).unwrap_err().contains("not a readable ONNX model"));
+        assert!(fuse(&fixture("not-a-decoder.onnx"), heads, &none).is_err());
+        assert!(fuse(b"not a model", heads, &none).unwrap_err().contains("not a readable ONNX model"));
     }
 }

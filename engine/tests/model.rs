@@ -261,8 +261,27 @@ fn fused_attention_computes_the_exported_logits() {
 
 #[test]
 fn a_fusion_that_disagrees_is_not_used() {
-    // Told the wrong number of query heads, the fused graph computes something
-    // else (or nothing): the check at load time keeps the exported graph.
+    // A mask that is not the usual causal one (here each position sees only
+    // the ones before it, not itself): the fused op's causal attention gives
+    // other logits, the check at load time sees it, and the model runs as
+    // exported.
+    use onnx_protobuf::{Message, ModelProto};
+    let dir = scratch("not-causal");
+    copy_fixture("gpt2-tiny", &dir);
+    let mut model = ModelProto::parse_from_bytes(&std::fs::read(dir.join("model.onnx")).unwrap()).unwrap();
+    let causal = model.graph.as_mut().unwrap().node.iter_mut().find(|n| n.op_type == "LessOrEqual").unwrap();
+    causal.op_type = "Less".into();
+    std::fs::write(dir.join("model.onnx"), model.write_to_bytes().unwrap()).unwrap();
+    let load = |heads| {
+        let options = LoadOptions { threads: 1, cache_dims: None, fuse_heads: heads };
+        Decoder::load(&dir.join("model.onnx"), options).unwrap()
+    };
+    let (mut checked, mut exported) = (load(Some(4)), load(None));
+    assert!(!checked.is_fused());
+    assert_eq!(decode_trace(&mut checked), decode_trace(&mut exported));
+    let _ = std::fs::remove_dir_all(&dir);
+
+    // Told the wrong number of query heads, the fused graph fails to run.
     let mut wrong = decoder("gpt2-tiny/model.onnx", Some(2));
     assert!(!wrong.is_fused());
     let mut exported = decoder("gpt2-tiny/model.onnx", None);

@@ -341,126 +341,109 @@ impl Decoder {
     pub fn load(path: &Path, options: LoadOptions) -> Result<Decoder, ModelError> {
         // The library first: without it ort panics at its first call.
         super::runtime::environment()?;
-        let load = |e: ort::Error| ModelError::Load { path: path.to_path_buf(), message: e.to_string() };
-        let session = builder(options.threads).map_err(load)?.commit_from_file(path).map_err(load)?;
-        let layout = Layout::read(&session, path, options.cache_dims)?;
-        let mut exported = Decoder { session, layout, fused: false };
+        let exported = Decoder::exported(path, options)?;
         let Some(heads) = options.fuse_heads.filter(|_| exported.layout.has_cache()) else {
             return Ok(exported);
         };
-        match exported.fused(path, options, heads) {
+        match Decoder::fused(exported, path, options, heads) {
             Ok(fused) => {
                 tracing::debug!(model = %path.display(), layers = fused.layout.layers, "attention fused");
                 Ok(fused)
             }
-            Err(reason) => {
+            Err((reason, exported)) => {
                 tracing::debug!(model = %path.display(), %reason, "attention not fused; the model runs as exported");
-                Ok(exported)
+                match exported {
+                    Some(exported) => Ok(*exported),
+                    None => Decoder::exported(path, options),
+                }
             }
         }
     }
 
-    /// The fused form of this (exported) decoder, checked against it.
-    fn fused(&mut self, path: &Path, options: LoadOptions, heads: usize) -> Result<Decoder, String> {
-        let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-        let heads = Heads { heads, kv_heads: self.layout.kv_heads, head_dim: self.layout.head_dim };
-        let mut probed = fuse::Probed::new();
-        let fused = loop {
-            match fuse::fuse(&bytes, heads, &probed)? {
-                fuse::Plan::Fused(fused) => break fused,
-                // Each probe can reveal the next factor (the query's scalings
-                // are peeled one at a time): a few rounds at most.
-                fuse::Plan::Probe(names) if probed.len() < 64 => {
-                    let model = fuse::probe_model(&bytes, &names)?;
-                    let values = self.probe(path, options, &model, &names)?;
-                    probed.extend(names.into_iter().zip(values));
-                }
-                fuse::Plan::Probe(names) => return Err(format!("too many values to probe ({names:?})")),
-            }
-        };
-        drop(bytes);
-        let session =
-            session_from_memory(path, options, &fused.bytes).map_err(|e| format!("ONNX Runtime refused it: {e}"))?;
-        let layout = Layout::read(&session, path, options.cache_dims).map_err(|e| e.to_string())?;
-        let mut decoder = Decoder { session, layout, fused: true };
-        self.agrees_with(&mut decoder).map_err(|e| format!("it computes different logits: {e}"))?;
-        Ok(decoder)
+    /// The model as exported.
+    fn exported(path: &Path, options: LoadOptions) -> Result<Decoder, ModelError> {
+        let load = |e: ort::Error| ModelError::Load { path: path.to_path_buf(), message: e.to_string() };
+        let session = builder(options.threads).map_err(load)?.commit_from_file(path).map_err(load)?;
+        let layout = Layout::read(&session, path, options.cache_dims)?;
+        Ok(Decoder { session, layout, fused: false })
     }
 
-    /// The values of `names` (extra float outputs of `model`, this model
-    /// with them added) on a short prompt's pass.
-    fn probe(
-        &self,
+    /// The fused form of `exported`, checked against its logits. On failure,
+    /// why, and `exported` unless it was already dropped: the two sessions
+    /// never hold the weights at the same time (the reference logits are
+    /// recorded first).
+    fn fused(
+        mut exported: Decoder,
         path: &Path,
         options: LoadOptions,
-        model: &[u8],
-        names: &[String],
-    ) -> Result<Vec<Vec<f32>>, String> {
-        let mut session = session_from_memory(path, options, model).map_err(|e| format!("cannot probe: {e}"))?;
-        let layout = &self.layout;
-        let tokens: Vec<i64> = (0..5).collect();
-        let mut feed: Vec<(Cow<'_, str>, SessionInputValue<'_>)> = Vec::with_capacity(layout.inputs.len());
-        for (name, input, int32) in &layout.inputs {
-            let value = match input {
-                Input::Past(_) => tensor([1, layout.kv_heads, 0, layout.head_dim], Vec::<f32>::new()),
-                _ => plain_input(input, &tokens, 1, tokens.len(), 0, *int32),
-            }
-            .map_err(|e| e.to_string())?;
-            feed.push((Cow::Borrowed(name.as_str()), value.into()));
-        }
-        let outputs = session.run(feed).map_err(|e| format!("cannot probe: {e}"))?;
-        names
-            .iter()
-            .map(|n| {
-                let value = outputs.get(n.as_str()).ok_or_else(|| format!("the probe has no output `{n}`"))?;
-                let (_, data) = value.try_extract_tensor::<f32>().map_err(|e| e.to_string())?;
-                Ok(data.to_vec())
-            })
-            .collect()
+        heads: usize,
+    ) -> Result<Decoder, (String, Option<Box<Decoder>>)> {
+        let layout = exported.layout.clone();
+        let heads = Heads { heads, kv_heads: layout.kv_heads, head_dim: layout.head_dim };
+        let rewrite = |probed: &fuse::Probed| -> Result<fuse::Plan, String> {
+            fuse::fuse(&std::fs::read(path).map_err(|e| e.to_string())?, heads, probed)
+        };
+        // The form first: a model that does not have it is refused cheaply.
+        let mut probed = fuse::Probed::new();
+        let mut plan = match rewrite(&probed) {
+            Ok(plan) => plan,
+            Err(e) => return Err((e, Some(Box::new(exported)))),
+        };
+        let reference = match exported.trace() {
+            Ok(trace) => trace,
+            Err(e) => return Err((e, Some(Box::new(exported)))),
+        };
+        drop(exported);
+        let fused = (|| {
+            let fused = loop {
+                match plan {
+                    fuse::Plan::Fused(fused) => break fused,
+                    // Each probe can reveal the next factor (the query's
+                    // scalings are peeled one at a time): a few rounds at most.
+                    fuse::Plan::Probe(names) if probed.len() < 64 => {
+                        let model = fuse::probe_model(&std::fs::read(path).map_err(|e| e.to_string())?, &names)?;
+                        let values = probe(&layout, path, options, &model, &names)?;
+                        probed.extend(names.into_iter().zip(values));
+                        plan = rewrite(&probed)?;
+                    }
+                    fuse::Plan::Probe(names) => return Err(format!("too many values to probe ({names:?})")),
+                }
+            };
+            let session = session_from_memory(path, options, &fused.bytes)
+                .map_err(|e| format!("ONNX Runtime refused it: {e}"))?;
+            drop(fused);
+            let layout = Layout::read(&session, path, options.cache_dims).map_err(|e| e.to_string())?;
+            let mut decoder = Decoder { session, layout, fused: true };
+            let got = decoder.trace()?;
+            same_logits(&reference, &got).map_err(|e| format!("it computes different logits: {e}"))?;
+            Ok(decoder)
+        })();
+        fused.map_err(|e| (e, None))
     }
 
-    /// Whether `other` computes this decoder's logits (within float
-    /// rounding) on a prefill, two tiled rows decoded apart, and one of
-    /// them decoded on after the other is dropped.
-    fn agrees_with(&mut self, other: &mut Decoder) -> Result<(), String> {
+    /// Logits of a few passes that exercise the cache: a prompt, two tiled
+    /// rows decoded apart, and one of them decoded on after the other is
+    /// dropped (what the fused graph must reproduce).
+    fn trace(&mut self) -> Result<Trace, String> {
         let e = |e: ModelError| e.to_string();
         let vocab = self.forward(&[0], 1, None).and_then(|o| o.last_logits()).map_err(e)?.0 as i64;
         let token = |i: i64| (i * 37 + 11) % vocab;
         let prompt: Vec<i64> = (0..7).map(token).collect();
-        let same = |a: &Output, b: &Output, what: &str| -> Result<(), String> {
-            let (sa, la) = a.logits().map_err(e)?;
-            let (sb, lb) = b.logits().map_err(e)?;
-            let tolerance = 1e-3 * la.iter().fold(1f32, |m, x| m.max(x.abs()));
-            // NaN is never within the tolerance.
-            let close = |x: &f32, y: &f32| (x - y).abs() <= tolerance;
-            if sa != sb || !la.iter().zip(lb).all(|(x, y)| close(x, y)) {
-                let diff = la.iter().zip(lb).fold(0f32, |m, (x, y)| m.max((x - y).abs()));
-                return Err(format!("{what}: logits differ by {diff} (shapes {sa:?}, {sb:?})"));
-            }
-            Ok(())
-        };
-        let a = self.forward(&prompt, 1, None).map_err(e)?;
-        let b = other.forward(&prompt, 1, None).map_err(e)?;
-        same(&a, &b, "the prompt's pass")?;
-        let (mut ca, mut cb) = (a.cache, b.cache);
-        let mut rows = 2;
-        for step in 0..3 {
-            if step == 2 {
-                rows = 1;
-            }
-            let pick = |c: Option<Cache>| -> Result<Option<Cache>, String> {
-                match c {
-                    Some(c) if c.batch != rows => Ok(Some(c.select(&vec![c.batch - 1; rows], 4).map_err(e)?)),
-                    c => Ok(c),
-                }
+        let out = self.forward(&prompt, 1, None).map_err(e)?;
+        let logits = |o: &Output| o.logits().map(|(s, l)| (s, l.to_vec())).map_err(e);
+        let mut trace = vec![logits(&out)?];
+        let mut cache = out.cache;
+        for (step, rows) in [2, 2, 1].into_iter().enumerate() {
+            cache = match cache {
+                Some(c) if c.batch != rows => Some(c.select(&vec![c.batch - 1; rows], 4).map_err(e)?),
+                c => c,
             };
-            let tokens: Vec<i64> = (0..rows as i64).map(|r| token(100 + 10 * step + r)).collect();
-            let a = self.forward(&tokens, rows, pick(ca.take())?).map_err(e)?;
-            let b = other.forward(&tokens, rows, pick(cb.take())?).map_err(e)?;
-            same(&a, &b, &format!("step {step}"))?;
-            (ca, cb) = (a.cache, b.cache);
+            let tokens: Vec<i64> = (0..rows as i64).map(|r| token(100 + 10 * step as i64 + r)).collect();
+            let out = self.forward(&tokens, rows, cache.take()).map_err(e)?;
+            trace.push(logits(&out)?);
+            cache = out.cache;
         }
-        Ok(())
+        Ok(trace)
     }
 
     /// Whether the attention was fused (the cache is a shared buffer).
@@ -580,6 +563,58 @@ fn builder(threads: usize) -> ort::Result<SessionBuilder> {
         builder = builder.with_intra_threads(threads)?;
     }
     Ok(builder)
+}
+
+/// Logits (shape, values) of a sequence of passes.
+type Trace = Vec<(Vec<usize>, Vec<f32>)>;
+
+/// Whether two traces (see [`Decoder::trace`]) agree within float rounding
+/// (1e-3 of the logits' scale).
+fn same_logits(a: &Trace, b: &Trace) -> Result<(), String> {
+    if a.len() != b.len() {
+        return Err(format!("{} passes against {}", a.len(), b.len()));
+    }
+    for (pass, ((sa, la), (sb, lb))) in a.iter().zip(b).enumerate() {
+        let tolerance = 1e-3 * la.iter().fold(1f32, |m, x| m.max(x.abs()));
+        // NaN is never within the tolerance.
+        let close = |x: &f32, y: &f32| (x - y).abs() <= tolerance;
+        if sa != sb || !la.iter().zip(lb).all(|(x, y)| close(x, y)) {
+            let diff = la.iter().zip(lb).fold(0f32, |m, (x, y)| m.max((x - y).abs()));
+            return Err(format!("pass {pass}: logits differ by {diff} (shapes {sa:?}, {sb:?})"));
+        }
+    }
+    Ok(())
+}
+
+/// The values of `names` (extra float outputs of `model`, the model of
+/// `layout` with them added) on a short prompt's pass.
+fn probe(
+    layout: &Layout,
+    path: &Path,
+    options: LoadOptions,
+    model: &[u8],
+    names: &[String],
+) -> Result<Vec<Vec<f32>>, String> {
+    let mut session = session_from_memory(path, options, model).map_err(|e| format!("cannot probe: {e}"))?;
+    let tokens: Vec<i64> = (0..5).collect();
+    let mut feed: Vec<(Cow<'_, str>, SessionInputValue<'_>)> = Vec::with_capacity(layout.inputs.len());
+    for (name, input, int32) in &layout.inputs {
+        let value = match input {
+            Input::Past(_) => tensor([1, layout.kv_heads, 0, layout.head_dim], Vec::<f32>::new()),
+            _ => plain_input(input, &tokens, 1, tokens.len(), 0, *int32),
+        }
+        .map_err(|e| e.to_string())?;
+        feed.push((Cow::Borrowed(name.as_str()), value.into()));
+    }
+    let outputs = session.run(feed).map_err(|e| format!("cannot probe: {e}"))?;
+    names
+        .iter()
+        .map(|n| {
+            let value = outputs.get(n.as_str()).ok_or_else(|| format!("the probe has no output `{n}`"))?;
+            let (_, data) = value.try_extract_tensor::<f32>().map_err(|e| e.to_string())?;
+            Ok(data.to_vec())
+        })
+        .collect()
 }
 
 /// A session over a model in memory (a rewrite of the one at `path`).

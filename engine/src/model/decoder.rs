@@ -369,9 +369,9 @@ impl Decoder {
     }
 
     /// The fused form of `exported`, checked against its logits. On failure,
-    /// why, and `exported` unless it was already dropped: the two sessions
-    /// never hold the weights at the same time (the reference logits are
-    /// recorded first).
+    /// why, and `exported` unless it was already dropped: the reference
+    /// logits are recorded first and the exported session dropped before the
+    /// model is rewritten, so the weights are held at most twice.
     fn fused(
         mut exported: Decoder,
         path: &Path,
@@ -379,32 +379,24 @@ impl Decoder {
         heads: usize,
     ) -> Result<Decoder, (String, Option<Box<Decoder>>)> {
         let layout = exported.layout.clone();
-        let heads = Heads { heads, kv_heads: layout.kv_heads, head_dim: layout.head_dim };
-        let rewrite = |probed: &fuse::Probed| -> Result<fuse::Plan, String> {
-            fuse::fuse(&std::fs::read(path).map_err(|e| e.to_string())?, heads, probed)
-        };
-        // The form first: a model that does not have it is refused cheaply.
-        let mut probed = fuse::Probed::new();
-        let mut plan = match rewrite(&probed) {
-            Ok(plan) => plan,
-            Err(e) => return Err((e, Some(Box::new(exported)))),
-        };
         let reference = match exported.trace() {
             Ok(trace) => trace,
             Err(e) => return Err((e, Some(Box::new(exported)))),
         };
         drop(exported);
+        let heads = Heads { heads, kv_heads: layout.kv_heads, head_dim: layout.head_dim };
+        let read = || std::fs::read(path).map_err(|e| e.to_string());
         let fused = (|| {
+            let mut probed = fuse::Probed::new();
             let fused = loop {
-                match plan {
+                match fuse::fuse(read()?, heads, &probed)? {
                     fuse::Plan::Fused(fused) => break fused,
                     // Each probe can reveal the next factor (the query's
                     // scalings are peeled one at a time): a few rounds at most.
                     fuse::Plan::Probe(names) if probed.len() < 64 => {
-                        let model = fuse::probe_model(&std::fs::read(path).map_err(|e| e.to_string())?, &names)?;
+                        let model = fuse::probe_model(read()?, &names)?;
                         let values = probe(&layout, path, options, &model, &names)?;
                         probed.extend(names.into_iter().zip(values));
-                        plan = rewrite(&probed)?;
                     }
                     fuse::Plan::Probe(names) => return Err(format!("too many values to probe ({names:?})")),
                 }

@@ -73,9 +73,12 @@ fn parse(bytes: &[u8]) -> Result<ModelProto, String> {
 
 /// Rewrites every layer's attention of the model in `bytes`; `Err` says why
 /// the model does not have the expected form. `probed`: values a
-/// [`probe_model`] run gave for the names an earlier call asked for.
-pub fn fuse(bytes: &[u8], heads: Heads, probed: &Probed) -> Result<Plan, String> {
-    let mut model = parse(bytes)?;
+/// [`probe_model`] run gave for the names an earlier call asked for. The
+/// bytes are dropped once parsed: a model is held at most twice (parsed and
+/// written).
+pub fn fuse(bytes: Vec<u8>, heads: Heads, probed: &Probed) -> Result<Plan, String> {
+    let mut model = parse(&bytes)?;
+    drop(bytes);
     let opset =
         model.opset_import.iter().find(|o| o.domain.is_empty() || o.domain == "ai.onnx").map_or(0, |o| o.version);
     if opset < 13 {
@@ -98,8 +101,9 @@ pub fn fuse(bytes: &[u8], heads: Heads, probed: &Probed) -> Result<Plan, String>
 }
 
 /// The model in `bytes` with the float tensors `names` as extra outputs.
-pub fn probe_model(bytes: &[u8], names: &[String]) -> Result<Vec<u8>, String> {
-    let mut model = parse(bytes)?;
+pub fn probe_model(bytes: Vec<u8>, names: &[String]) -> Result<Vec<u8>, String> {
+    let mut model = parse(&bytes)?;
+    drop(bytes);
     let graph = model.graph.as_mut().ok_or("the model has no graph")?;
     for name in names {
         let tensor = type_proto::Tensor { elem_type: DataType::FLOAT as i32, ..Default::default() };
@@ -598,8 +602,7 @@ mod tests {
             ("gpt2-tiny", Heads { heads: 4, kv_heads: 4, head_dim: 16 }),
             ("llama-tiny", Heads { heads: 4, kv_heads: 2, head_dim: 16 }),
         ] {
-            let Plan::Fused(fused) = fuse(&fixture(&format!("{dir}/model.onnx")), heads, &Probed::new()).unwrap()
-            else {
+            let Plan::Fused(fused) = fuse(fixture(&format!("{dir}/model.onnx")), heads, &Probed::new()).unwrap() else {
                 panic!("{dir}: constant scales need no probe")
             };
             assert_eq!(fused.layers, 2, "{dir}");
@@ -612,7 +615,7 @@ mod tests {
     #[test]
     fn the_scale_is_the_product_of_the_constant_factors() {
         let bytes = fixture("gpt2-tiny/model.onnx");
-        let Plan::Fused(fused) = fuse(&bytes, Heads { heads: 4, kv_heads: 4, head_dim: 16 }, &Probed::new()).unwrap()
+        let Plan::Fused(fused) = fuse(bytes, Heads { heads: 4, kv_heads: 4, head_dim: 16 }, &Probed::new()).unwrap()
         else {
             panic!("a constant scale needs no probe")
         };
@@ -628,7 +631,7 @@ mod tests {
         // multiplied into the query and the keys.
         let bytes = fixture("llama-tiny-sdpa/model.onnx");
         let heads = Heads { heads: 4, kv_heads: 2, head_dim: 16 };
-        let Plan::Probe(names) = fuse(&bytes, heads, &Probed::new()).unwrap() else {
+        let Plan::Probe(names) = fuse(bytes.clone(), heads, &Probed::new()).unwrap() else {
             panic!("the scale is not a constant")
         };
         // Per layer: the factor (one tensor multiplies both the keys and the
@@ -639,7 +642,7 @@ mod tests {
         let root = 0.25f32.sqrt();
         let probed: Probed =
             names.iter().map(|n| (n.clone(), if n.starts_with("sqrt") { vec![root] } else { vec![0.0; 64] })).collect();
-        let Plan::Fused(fused) = fuse(&bytes, heads, &probed).unwrap() else { panic!("still probing") };
+        let Plan::Fused(fused) = fuse(bytes, heads, &probed).unwrap() else { panic!("still probing") };
         assert_eq!(fused.layers, 2);
         let model = ModelProto::parse_from_bytes(&fused.bytes).unwrap();
         for gqa in model.graph.node.iter().filter(|n| n.op_type == "GroupQueryAttention") {
@@ -654,9 +657,9 @@ mod tests {
     fn models_without_the_pattern_are_refused_with_a_reason() {
         let heads = Heads { heads: 4, kv_heads: 4, head_dim: 16 };
         let none = Probed::new();
-        let err = fuse(&fixture("gpt2-tiny-nocache/model.onnx"), heads, &none).unwrap_err();
+        let err = fuse(fixture("gpt2-tiny-nocache/model.onnx"), heads, &none).unwrap_err();
         assert!(err.contains("without a cache"), "{err}");
-        assert!(fuse(&fixture("not-a-decoder.onnx"), heads, &none).is_err());
-        assert!(fuse(b"not a model", heads, &none).unwrap_err().contains("not a readable ONNX model"));
+        assert!(fuse(fixture("not-a-decoder.onnx"), heads, &none).is_err());
+        assert!(fuse(b"not a model".to_vec(), heads, &none).unwrap_err().contains("not a readable ONNX model"));
     }
 }

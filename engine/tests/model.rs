@@ -291,6 +291,39 @@ fn a_fusion_that_disagrees_is_not_used() {
 }
 
 #[test]
+fn a_model_with_external_weights_is_fused_too() {
+    // Big exports keep their weights in a file beside model.onnx; the fused
+    // model is built in memory and must still find them.
+    use onnx_protobuf::tensor_proto::DataLocation;
+    use onnx_protobuf::{Message, ModelProto, StringStringEntryProto};
+    let dir = scratch("external");
+    copy_fixture("gpt2-tiny", &dir);
+    let mut model = ModelProto::parse_from_bytes(&std::fs::read(dir.join("model.onnx")).unwrap()).unwrap();
+    let mut data = Vec::new();
+    for t in &mut model.graph.as_mut().unwrap().initializer {
+        if t.raw_data.len() >= 1024 {
+            let entry = |k: &str, v: String| StringStringEntryProto { key: k.into(), value: v, ..Default::default() };
+            t.external_data = vec![
+                entry("location", "weights.bin".into()),
+                entry("offset", data.len().to_string()),
+                entry("length", t.raw_data.len().to_string()),
+            ];
+            t.data_location = DataLocation::EXTERNAL.into();
+            data.append(&mut t.raw_data);
+        }
+    }
+    assert!(data.len() > 400_000);
+    std::fs::write(dir.join("weights.bin"), data).unwrap();
+    std::fs::write(dir.join("model.onnx"), model.write_to_bytes().unwrap()).unwrap();
+    let mut external = Model::load(&dir, Some(1)).unwrap();
+    assert!(external.decoder().is_fused());
+    let mut plain = decoder("gpt2-tiny/model.onnx", None);
+    let (a, b) = (decode_trace(external.decoder()), decode_trace(&mut plain));
+    assert!(a.iter().zip(&b).all(|(x, y)| max_diff(x, y) < 1e-4));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn fusion_can_be_turned_off_in_the_settings() {
     let dir = scratch("unfused");
     copy_fixture("gpt2-tiny", &dir);

@@ -17,6 +17,12 @@ model=target/bench-model
 [ -f "$model/model.onnx" ] || python3 scripts/make-test-models.py --bench "$model"
 cargo build --release --quiet
 synth=target/release/synth
+# The same model with synth's attention rewrite turned off (docs/models.md,
+# "Fused attention"): synth running the graph exactly as exported.
+unfused=target/bench-model-unfused
+mkdir -p "$unfused"
+for f in model.onnx tokenizer.json config.json; do ln -sf "$PWD/$model/$f" "$unfused/$f"; done
+echo "fuse_attention = false" > "$unfused/synth-model.toml"
 prompt=target/bench-prompt.txt
 # The prompt synth builds for problems/strings/initials.toml.
 "$synth" sample "$model" --problem problems/strings/initials.toml --samples 1 --max-new-tokens 1 --json \
@@ -24,7 +30,7 @@ prompt=target/bench-prompt.txt
 
 median() { python3 -c 'import sys, statistics; print(statistics.median(float(x) for x in sys.argv[1:]))' "$@"; }
 field() { python3 -c 'import sys, json; print(json.loads(sys.stdin.read())[sys.argv[1]])' "$1"; }
-rust() { "$synth" sample "$model" --prompt-file "$prompt" --threads "$threads" --temperature 0.8 --top-p 0.95 --json "$@"; }
+rust() { "$synth" sample "${RUST_MODEL:-$model}" --prompt-file "$prompt" --threads "$threads" --temperature 0.8 --top-p 0.95 --json "$@"; }
 python() { python3 benches/model_throughput.py "$model" --prompt-file "$prompt" --threads "$threads" "$@"; }
 
 echo "model: $(python3 -c 'import os; print(round(os.path.getsize("target/bench-model/model.onnx") / 4e6, 2))' )M parameters; $threads threads; prompt $(rust --samples 1 --max-new-tokens 1 | field prompt_tokens) tokens; median of $reps"
@@ -43,6 +49,7 @@ row() { # name, rust args, python args, whether to run Python without text decod
 }
 row "batch 1: 4 samples × 128 tokens" "--samples 4 --batch 1 --max-new-tokens 128 --ignore-eos" "--samples 4 --batch 1 --max-new-tokens 128" yes
 row "batch 32: 32 samples × 128 tokens" "--samples 32 --batch 32 --max-new-tokens 128 --ignore-eos" "--samples 32 --batch 32 --max-new-tokens 128" yes
+RUST_MODEL=$unfused row "batch 32, synth with fuse_attention = false (the graph as exported)" "--samples 32 --batch 32 --max-new-tokens 128 --ignore-eos" "--samples 32 --batch 32 --max-new-tokens 128" no
 row "batch 32, rows end at the end of the function; Python keeps ended rows in the batch" \
     "--samples 32 --batch 32 --max-new-tokens 128 --stop-at-dedent" "--samples 32 --batch 32 --max-new-tokens 128 --stop-at-dedent" no
 row "the same, Python also drops ended rows" \

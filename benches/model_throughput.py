@@ -21,6 +21,7 @@ import argparse
 import json
 import re
 import resource
+import sys
 import time
 
 import numpy as np
@@ -42,11 +43,13 @@ def main():
     ap.add_argument("--bare", action="store_true")
     ap.add_argument("--stop-at-dedent", action="store_true")
     ap.add_argument("--compact", action="store_true")
+    ap.add_argument("--profile", action="store_true", help="also print ONNX Runtime's kernel time by operator type")
     args = ap.parse_args()
 
     options = ort.SessionOptions()
     options.intra_op_num_threads = args.threads
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.enable_profiling = args.profile
     sess = ort.InferenceSession(f"{args.model}/model.onnx", options, providers=["CPUExecutionProvider"])
     tok = Tokenizer.from_file(f"{args.model}/tokenizer.json")
     inputs = {i.name: i for i in sess.get_inputs()}
@@ -134,6 +137,16 @@ def main():
             current = pick(logits)
         tokens += sum(len(r) for r in generated)
     seconds = time.perf_counter() - start
+    if args.profile:  # kernel time per operator type, from ONNX Runtime's own trace
+        with open(sess.end_profiling()) as f:
+            events = json.load(f)
+        by_op = {}
+        for e in events:
+            if e.get("cat") == "Node" and e["name"].endswith("_kernel_time"):
+                by_op[e["args"]["op_name"]] = by_op.get(e["args"]["op_name"], 0) + e["dur"]
+        total = sum(by_op.values())
+        for op, us in sorted(by_op.items(), key=lambda kv: -kv[1])[:6]:
+            print(f"{op:24s} {us / 1e3:9.1f} ms {100 * us / total:5.1f}%", file=sys.stderr)
     print(
         json.dumps(
             {

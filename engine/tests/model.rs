@@ -334,6 +334,20 @@ fn fusion_can_be_turned_off_in_the_settings() {
     let mut model = Model::load(&dir, Some(1)).unwrap();
     assert!(!model.decoder().is_fused());
     let _ = std::fs::remove_dir_all(&dir);
+
+    // A sliding attention window shorter than the context (config.json) is
+    // not what the fused op computes: not fused, unless the window is off.
+    let dir = scratch("windowed");
+    copy_fixture("llama-tiny", &dir);
+    let config = dir.join("config.json");
+    let mut json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&config).unwrap()).unwrap();
+    json["sliding_window"] = 16.into();
+    std::fs::write(&config, json.to_string()).unwrap();
+    assert!(!Model::load(&dir, Some(1)).unwrap().decoder().is_fused());
+    json["use_sliding_window"] = false.into();
+    std::fs::write(&config, json.to_string()).unwrap();
+    assert!(Model::load(&dir, Some(1)).unwrap().decoder().is_fused());
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 fn copy_fixture(name: &str, to: &Path) {

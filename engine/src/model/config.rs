@@ -123,6 +123,9 @@ pub struct ModelConfig {
     /// Whether to rewrite the attention to append to the cache in place
     /// (`fuse_attention`, default true; see `model::fuse`).
     pub fuse_attention: bool,
+    /// The attention window from config.json, when the model limits
+    /// attention to the last tokens.
+    pub sliding_window: Option<usize>,
     /// The model's sampling defaults.
     pub sampling: SamplingSettings,
 }
@@ -209,6 +212,11 @@ impl ModelConfig {
         let heads = int(&["num_attention_heads", "n_head", "num_heads"]).filter(|&h| h > 0);
         let kv_heads = int(&["num_key_value_heads", "multi_query_group_num"]).or(heads);
         let head_dim = int(&["head_dim"]).or_else(|| Some(int(&["hidden_size", "n_embd", "d_model"])? / heads?));
+        // Attention limited to a window of recent tokens (Mistral, Gemma;
+        // Qwen2 states it but turns it off).
+        let sliding_window = int(&["sliding_window"])
+            .filter(|_| hf.get("use_sliding_window").and_then(serde_json::Value::as_bool) != Some(false))
+            .map(|w| w as usize);
         let cache_dims = kv_heads.zip(head_dim).map(|(h, d)| (h as usize, d as usize)).filter(|&(h, d)| h > 0 && d > 0);
         let from_generation = SamplingSettings {
             temperature: generation.get("temperature").and_then(|v| v.as_f64()).map(|t| t as f32),
@@ -232,6 +240,7 @@ impl ModelConfig {
             cache_dims,
             heads: heads.map(|h| h as usize),
             fuse_attention: settings.fuse_attention.unwrap_or(true),
+            sliding_window,
             sampling: settings.sampling.or(&from_generation),
         };
         Ok((config, tokenizer))

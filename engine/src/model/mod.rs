@@ -91,10 +91,17 @@ impl Model {
         if !config.onnx.is_file() {
             return Err(ModelError::Load { path: config.onnx.clone(), message: "no such file".into() });
         }
+        // The fused op attends to every earlier token: a window shorter than
+        // the context would make it differ from the model past the window
+        // (too far out for the check at load to see).
+        let windowed = config.sliding_window.is_some_and(|w| w < config.context_length);
+        if windowed && config.fuse_attention {
+            tracing::debug!(window = config.sliding_window, "sliding-window attention: not fused");
+        }
         let options = LoadOptions {
             threads: config.threads,
             cache_dims: config.cache_dims,
-            fuse_heads: config.heads.filter(|_| config.fuse_attention),
+            fuse_heads: config.heads.filter(|_| config.fuse_attention && !windowed),
         };
         let mut decoder = Decoder::load(&config.onnx, options)?;
         if let Some(b) = decoder.layout.fixed_batch {

@@ -68,6 +68,34 @@ impl Layout {
         self.layers > 0
     }
 
+    /// The inputs of a pass of `tokens` (`batch` rows of `seq`) after
+    /// `cache` (an exported model's; `None`: empty).
+    fn feed(
+        &self,
+        tokens: &[i64],
+        batch: usize,
+        seq: usize,
+        cache: Option<Cache>,
+    ) -> Result<Vec<(Cow<'_, str>, SessionInputValue<'_>)>, ModelError> {
+        let past = cache.as_ref().map_or(0, |c| c.len);
+        let mut cached: Vec<Option<DynValue>> = match cache {
+            Some(c) => c.values.into_iter().map(Some).collect(),
+            None => Vec::new(),
+        };
+        let mut feed = Vec::with_capacity(self.inputs.len());
+        for (name, input, int32) in &self.inputs {
+            let value = match input {
+                Input::Past(slot) => match cached.get_mut(*slot).and_then(Option::take) {
+                    Some(v) => v,
+                    None => tensor([batch, self.kv_heads, 0, self.head_dim], Vec::<f32>::new())?,
+                },
+                _ => plain_input(input, tokens, batch, seq, past, *int32)?,
+            };
+            feed.push((Cow::Borrowed(name.as_str()), value.into()));
+        }
+        Ok(feed)
+    }
+
     /// `cache_dims`: (kv_heads, head_dim) from the model's config.json, for
     /// exports that leave those dimensions symbolic.
     fn read(session: &Session, path: &Path, cache_dims: Option<(usize, usize)>) -> Result<Layout, ModelError> {
@@ -241,10 +269,7 @@ impl Cache {
                 return Err(ModelError::Run(format!("rows {rows:?} of a cache of {}", self.batch)));
             }
             let mut out = if self.shared {
-                // Bound as an output too: it must be ONNX Runtime's memory.
-                Tensor::<f32>::new(&Allocator::default(), [rows.len(), heads, capacity, dim])
-                    .map_err(run_error)?
-                    .into_dyn()
+                shared_buffer([rows.len(), heads, capacity, dim])?
             } else {
                 Tensor::from_array((
                     [rows.len(), heads, capacity, dim],
@@ -254,11 +279,6 @@ impl Cache {
                 .into_dyn()
             };
             let (_, dst) = out.try_extract_tensor_mut::<f32>().map_err(run_error)?;
-            // Positions past `len` are never read (the fused op masks them);
-            // zeros keep stale memory out all the same.
-            if self.shared {
-                dst.fill(0.0);
-            }
             let n = self.len * dim;
             for (new, &r) in rows.iter().enumerate() {
                 for h in 0..heads {
@@ -460,22 +480,7 @@ impl Decoder {
         if self.fused {
             return self.forward_shared(tokens, batch, seq, cache);
         }
-        let mut cached: Vec<Option<DynValue>> = match cache {
-            Some(c) => c.values.into_iter().map(Some).collect(),
-            None => Vec::new(),
-        };
-        let layout = &self.layout;
-        let mut feed: Vec<(Cow<'_, str>, SessionInputValue<'_>)> = Vec::with_capacity(layout.inputs.len());
-        for (name, input, int32) in &layout.inputs {
-            let value = match input {
-                Input::Past(slot) => match cached.get_mut(*slot).and_then(Option::take) {
-                    Some(v) => v,
-                    None => tensor([batch, layout.kv_heads, 0, layout.head_dim], Vec::<f32>::new())?,
-                },
-                _ => plain_input(input, tokens, batch, seq, past, *int32)?,
-            };
-            feed.push((Cow::Borrowed(name.as_str()), value.into()));
-        }
+        let feed = self.layout.feed(tokens, batch, seq, cache)?;
         let mut outputs = self.session.run(feed).map_err(run_error)?;
         let logits = outputs
             .remove(&self.layout.logits)
@@ -509,18 +514,15 @@ impl Decoder {
             // this is for callers that do not).
             Some(c) if c.shared => c.select(&(0..batch).collect::<Vec<_>>(), seq.max(c.len))?,
             Some(_) => return Err(ModelError::Run("an exported model's cache given to the fused model".into())),
-            None => {
-                let empty = Cache {
-                    values: (0..2 * layout.layers)
-                        .map(|_| tensor([1, layout.kv_heads, 0, layout.head_dim], Vec::<f32>::new()))
-                        .collect::<Result<_, _>>()?,
-                    len: 0,
-                    batch: 1,
-                    capacity: 0,
-                    shared: true,
-                };
-                empty.select(&vec![0; batch], seq)?
-            }
+            None => Cache {
+                values: (0..2 * layout.layers)
+                    .map(|_| shared_buffer([batch, layout.kv_heads, seq, layout.head_dim]))
+                    .collect::<Result<_, _>>()?,
+                len: 0,
+                batch,
+                capacity: seq,
+                shared: true,
+            },
         };
         let mut binding = self.session.create_binding().map_err(run_error)?;
         for (name, input, int32) in &layout.inputs {
@@ -542,6 +544,15 @@ impl Decoder {
         cache.len = past + seq;
         Ok(Output { logits, cache: Some(cache) })
     }
+}
+
+/// A zeroed cache buffer a fused model reads and writes in place: bound as
+/// an output too, so it must be ONNX Runtime's memory. (Positions past the
+/// cache's length are never read; zeros keep stale memory out all the same.)
+fn shared_buffer(shape: [usize; 4]) -> Result<DynValue, ModelError> {
+    let mut buffer = Tensor::<f32>::new(&Allocator::default(), shape).map_err(run_error)?;
+    buffer.extract_tensor_mut().1.fill(0.0);
+    Ok(buffer.into_dyn())
 }
 
 /// A session builder with synth's settings (the library already loaded:
@@ -589,15 +600,7 @@ fn probe(
 ) -> Result<Vec<Vec<f32>>, String> {
     let mut session = session_from_memory(path, options, model).map_err(|e| format!("cannot probe: {e}"))?;
     let tokens: Vec<i64> = (0..5).collect();
-    let mut feed: Vec<(Cow<'_, str>, SessionInputValue<'_>)> = Vec::with_capacity(layout.inputs.len());
-    for (name, input, int32) in &layout.inputs {
-        let value = match input {
-            Input::Past(_) => tensor([1, layout.kv_heads, 0, layout.head_dim], Vec::<f32>::new()),
-            _ => plain_input(input, &tokens, 1, tokens.len(), 0, *int32),
-        }
-        .map_err(|e| e.to_string())?;
-        feed.push((Cow::Borrowed(name.as_str()), value.into()));
-    }
+    let feed = layout.feed(&tokens, 1, tokens.len(), None).map_err(|e| e.to_string())?;
     let outputs = session.run(feed).map_err(|e| format!("cannot probe: {e}"))?;
     names
         .iter()

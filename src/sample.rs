@@ -107,6 +107,7 @@ pub fn sample(args: &SampleArgs) -> Result<ExitCode> {
             "tokens_per_second": rate,
             "load_seconds": load_seconds,
             "batch": model.config.batch,
+            "attention_fused": model.attention_fused(),
             "peak_rss_mib": peak_rss_mib(),
         });
         println!("{out}");
@@ -116,8 +117,9 @@ pub fn sample(args: &SampleArgs) -> Result<ExitCode> {
             println!("{}", s.text);
         }
         eprintln!(
-            "{n} samples, {tokens} tokens in {seconds:.3} s: {rate:.0} tokens/s (prompt {prompt_tokens} tokens, batch {})",
-            model.config.batch
+            "{n} samples, {tokens} tokens in {seconds:.3} s: {rate:.0} tokens/s (prompt {prompt_tokens} tokens, batch {}{})",
+            model.config.batch,
+            if model.attention_fused() { ", attention fused" } else { "" }
         );
     }
     Ok(ExitCode::SUCCESS)

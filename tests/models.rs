@@ -156,3 +156,17 @@ fn missing_models_and_libraries_are_clear_errors() {
     let e = run(&["run", initials, "--proposer", "llm"], &[]);
     assert!(e.contains("unknown proposer `llm`"), "{e}");
 }
+
+#[test]
+fn sample_reports_completions_and_whether_the_attention_is_fused() {
+    for (model, fused) in [("tests/models/gpt2-tiny", true), ("tests/models/gpt2-tiny-nocache", false)] {
+        let args = ["sample", model, "--prompt", "def f(x: int) -> int:", "--samples", "3", "--seed", "5", "--json"];
+        let out = synth(&args, &[]);
+        assert!(out.status.success(), "{model}: {}", text(&out.stderr));
+        let v = json(&out);
+        assert_eq!(v["samples"].as_array().map(Vec::len), Some(3), "{model}");
+        assert_eq!(v["attention_fused"], fused, "{model}");
+        // The same seed gives the same completions, fused or not.
+        assert_eq!(json(&synth(&args, &[]))["samples"], v["samples"], "{model}");
+    }
+}

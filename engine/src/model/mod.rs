@@ -153,6 +153,11 @@ impl Model {
         &self.decoder.layout
     }
 
+    /// Whether the model's attention runs fused (see [`fuse`]).
+    pub fn attention_fused(&self) -> bool {
+        self.decoder.is_fused()
+    }
+
     /// The model's decoder (its layout; forward passes for tests).
     pub fn decoder(&mut self) -> &mut Decoder {
         &mut self.decoder

@@ -162,21 +162,21 @@ impl<'g> Index<'g> {
     }
 
     /// The one node that reads `tensor`'s values (nodes that read only its
-    /// shape aside; they die with the attention or the rewrite is refused),
-    /// when it is not a graph output.
-    fn only_user(&self, tensor: &str) -> Result<usize, String> {
-        let users: Vec<usize> = self
-            .consumers
-            .get(tensor)
-            .into_iter()
-            .flatten()
-            .copied()
-            .filter(|&i| self.node(i).op_type != "Shape")
-            .collect();
-        match users[..] {
-            [one] if !self.outputs.contains(tensor) => Ok(one),
+    /// shape aside; they die with the attention or the rewrite is refused).
+    fn value_reader(&self, tensor: &str) -> Result<usize, String> {
+        let mut users = self.consumers.get(tensor).into_iter().flatten().filter(|&&i| self.node(i).op_type != "Shape");
+        match (users.next(), users.next()) {
+            (Some(&one), None) => Ok(one),
             _ => Err(format!("`{tensor}` is read by more than the attention")),
         }
+    }
+
+    /// [`Index::value_reader`] of a tensor that is not a graph output either.
+    fn only_user(&self, tensor: &str) -> Result<usize, String> {
+        if self.outputs.contains(tensor) {
+            return Err(format!("`{tensor}` is a graph output"));
+        }
+        self.value_reader(tensor)
     }
 
     /// The value of a one-element float constant (an initializer or a
@@ -243,15 +243,7 @@ impl<'g> Index<'g> {
         let mut t = start;
         loop {
             // The cache itself is a graph output; what it turns into must not be.
-            let i = if t == start {
-                let users: Vec<usize> = self.consumers.get(t).into_iter().flatten().copied().collect();
-                match users.iter().filter(|&&i| self.node(i).op_type != "Shape").collect::<Vec<_>>()[..] {
-                    [&one] => one,
-                    _ => return Err(format!("`{t}` is read by more than the attention")),
-                }
-            } else {
-                self.only_user(t)?
-            };
+            let i = if t == start { self.value_reader(t)? } else { self.only_user(t)? };
             let node = self.node(i);
             match node.op_type.as_str() {
                 "Transpose" | "Unsqueeze" | "Reshape" | "Expand" | "Squeeze" | "Identity" if node.input[0] == t => {}

@@ -7,7 +7,8 @@ use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
-use synth_engine::model::{DEFAULT_SAMPLES, Finish, Model, SamplingParams};
+use synth_engine::lm::sampling_params;
+use synth_engine::model::{Finish, Model, SamplingParams};
 use synth_engine::problem::Problem;
 use synth_engine::prompt::PromptParts;
 
@@ -66,14 +67,8 @@ pub fn sample(args: &SampleArgs) -> Result<ExitCode> {
         anyhow::ensure!(b > 0, "--batch must be at least 1");
         model.config.batch = b;
     }
-    let settings = args.sampling.settings()?.or(&model.config.sampling);
-    let mut params = SamplingParams {
-        seed: args.seed,
-        ignore_eos: args.ignore_eos,
-        stop: model.config.stop.clone(),
-        stop_at_dedent: args.stop_at_dedent,
-        ..SamplingParams::from_settings(&settings)
-    };
+    let (params, n) = sampling_params(&model, &args.sampling.settings()?);
+    let mut params = SamplingParams { seed: args.seed, ignore_eos: args.ignore_eos, stop_at_dedent: args.stop_at_dedent, ..params };
     let prompt = match (&args.prompt, &args.prompt_file, &args.problem) {
         (Some(p), _, _) => p.clone(),
         (None, Some(file), _) => {
@@ -87,7 +82,6 @@ pub fn sample(args: &SampleArgs) -> Result<ExitCode> {
         }
         (None, None, None) => anyhow::bail!("give --prompt TEXT, --prompt-file FILE or --problem FILE"),
     };
-    let n = settings.samples.unwrap_or(DEFAULT_SAMPLES);
     let prompt_tokens = model.encode(&prompt)?.len();
     let start = Instant::now();
     let samples = model.sample(&prompt, n, &params)?;

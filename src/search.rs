@@ -1,19 +1,19 @@
-//! `synth run` and `synth eval`: load problem files, search with
-//! sample-then-test under the problem's budget (or the command line's), and
-//! report as text, a progress line on a terminal, and JSON.
+//! `synth run` and `synth eval`: parse the command line into the engine's
+//! overrides, run the engine's sample-then-test on each problem file, and
+//! print the report as text, a progress line on a terminal, and JSON.
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
-use synth_engine::model::{Model, SamplingSettings};
-use synth_engine::problem::{Problem, ProposerChoice};
-use synth_engine::strategy::{Progress, Report, SearchOptions, sample_then_test};
+use synth_engine::lm::LanguageModel;
+use synth_engine::model::SamplingSettings;
+use synth_engine::problem::Problem;
+use synth_engine::propose::{ProposerName, parse_proposers};
+use synth_engine::search::{ModelCache, Overrides, Progress, Report, SearchOptions, sample_then_test};
 
 /// Budget overrides shared by `run` and `eval`.
 #[derive(clap::Args, Clone, Debug)]
@@ -35,10 +35,11 @@ pub struct BudgetArgs {
 /// model's `synth-model.toml`).
 #[derive(clap::Args, Clone, Debug)]
 pub struct ModelArgs {
-    /// Which proposers run (default: the problem's `[search] proposer`, else
-    /// `all` when a model is given, else `enumerate`).
-    #[arg(long, value_parser = parse_proposer)]
-    proposer: Option<ProposerChoice>,
+    /// Which proposers run, in order of priority, e.g. `enumerate,model`
+    /// (default: the problem's `[search] proposer`, else `model,enumerate`
+    /// when a model is given, else `enumerate`; `all` is both).
+    #[arg(long, value_parser = parse_proposer, value_name = "NAMES")]
+    proposer: Option<Vec<ProposerName>>,
     /// A model directory: model.onnx, tokenizer.json, optional synth-model.toml
     /// (default: the problem's `[model] path`).
     #[arg(long, value_name = "DIR")]
@@ -71,15 +72,20 @@ pub struct SamplingArgs {
 }
 
 impl SamplingArgs {
-    /// The settings given, checked.
-    pub fn settings(&self) -> Result<SamplingSettings> {
-        let settings = SamplingSettings {
+    /// The settings given (unchecked).
+    fn given(&self) -> SamplingSettings {
+        SamplingSettings {
             temperature: self.temperature,
             top_k: self.top_k,
             top_p: self.top_p,
             max_new_tokens: self.max_new_tokens.map(|n| n as usize),
             samples: self.samples.map(|n| n as usize),
-        };
+        }
+    }
+
+    /// The settings given, checked.
+    pub fn settings(&self) -> Result<SamplingSettings> {
+        let settings = self.given();
         if let Some((field, message)) = settings.invalid() {
             anyhow::bail!("--{}: {message}", field.replace('_', "-"));
         }
@@ -87,57 +93,29 @@ impl SamplingArgs {
     }
 }
 
-fn parse_proposer(s: &str) -> Result<ProposerChoice, String> {
-    s.parse()
+// clap gives a `Vec` argument one value per occurrence; this parses one
+// comma-separated list, so the whole `Vec` is the option's value.
+fn parse_proposer(s: &str) -> Result<Vec<ProposerName>, String> {
+    parse_proposers(s)
 }
 
-/// Loaded models by directory, shared by the problems of one command.
-#[derive(Default)]
-struct Models {
-    loaded: HashMap<PathBuf, Model>,
-}
-
-impl Models {
-    /// The model a problem's search uses, loading it on first use; `None`
-    /// when its proposers do not include the model.
-    fn get(&mut self, options: &SearchOptions, problem: &Problem, args: &ModelArgs) -> Result<Option<&mut Model>> {
-        if options.proposer == ProposerChoice::Enumerate {
-            return Ok(None);
+impl BudgetArgs {
+    /// The engine's overrides.
+    fn overrides(&self) -> Overrides {
+        Overrides {
+            seconds: self.seconds,
+            candidates: self.candidates,
+            seed: self.seed,
+            proposers: self.model.proposer.clone(),
+            model: self.model.model.clone(),
+            threads: self.model.threads,
+            sampling: self.model.sampling.given(),
         }
-        let Some(path) = args.model.clone().or_else(|| problem.model.path.clone()) else {
-            anyhow::bail!(
-                "{}: the model proposer needs a model: give --model DIR or `path` in the problem's [model] table",
-                problem.path.display()
-            );
-        };
-        if !self.loaded.contains_key(&path) {
-            let model = Model::load(&path, args.threads)?;
-            self.loaded.insert(path.clone(), model);
-        }
-        Ok(self.loaded.get_mut(&path))
     }
 }
 
 fn options(problem: &Problem, budget: &BudgetArgs, interrupt: &Arc<AtomicBool>) -> Result<SearchOptions> {
-    let mut o = SearchOptions::from_problem(problem);
-    let m = &budget.model;
-    o.proposer = m
-        .proposer
-        .or(problem.search.proposer)
-        .unwrap_or(ProposerChoice::default_for(m.model.is_some() || problem.model.path.is_some()));
-    o.sampling = m.sampling.settings()?.or(&problem.model.sampling);
-    if let Some(s) = budget.seconds {
-        anyhow::ensure!(s.is_finite() && s > 0.0, "--seconds must be a positive number, found {s}");
-        o.time = Duration::from_secs_f64(s);
-    }
-    if let Some(c) = budget.candidates {
-        o.candidates = c;
-    }
-    if let Some(seed) = budget.seed {
-        o.seed = seed;
-    }
-    o.interrupt = interrupt.clone();
-    Ok(o)
+    Ok(SearchOptions::resolve(problem, &budget.overrides(), interrupt.clone())?)
 }
 
 /// Ctrl-C sets the flag: the search stops and reports the best so far.
@@ -163,10 +141,9 @@ fn spinner(show: bool) -> ProgressBar {
 }
 
 fn progress_message(name: &str, p: &Progress) -> String {
-    let model = p.model.map_or(String::new(), |(done, all)| format!(", model {done}/{all} samples"));
-    let size = if p.evaluated > 0 { format!(", size {}", p.size) } else { String::new() };
+    let statuses: String = p.statuses.iter().map(|s| format!(", {s}")).collect();
     format!(
-        "{name}: {} candidates ({} evaluated){size}{model}, best {}/{} visible tests",
+        "{name}: {} candidates ({} evaluated){statuses}, best {}/{} visible tests",
         p.candidates, p.evaluated, p.best.0, p.best.1
     )
 }
@@ -182,9 +159,9 @@ pub fn run(path: &Path, budget: &BudgetArgs, json: bool) -> Result<ExitCode> {
     };
     let interrupt = interrupt_flag();
     let options = options(&problem, budget, &interrupt)?;
-    let mut models = Models::default();
-    let model = match models.get(&options, &problem, &budget.model) {
-        Ok(m) => m,
+    let mut models = ModelCache::default();
+    let model = match models.get(&problem, &options) {
+        Ok(m) => m.map(|m| m as &mut dyn LanguageModel),
         Err(e) => {
             eprintln!("error: {e:#}");
             return Ok(ExitCode::from(2));
@@ -312,7 +289,7 @@ struct EvalRow {
 pub fn eval(paths: &[PathBuf], budget: &BudgetArgs, output: &Path) -> Result<ExitCode> {
     let files = problem_files(paths)?;
     let interrupt = interrupt_flag();
-    let mut models = Models::default();
+    let mut models = ModelCache::default();
     let mut rows = Vec::new();
     println!("{:<28} {:>8} {:>8} {:>12} {:>8}  stop", "problem", "solved", "seconds", "candidates", "hidden");
     for file in &files {
@@ -334,7 +311,7 @@ pub fn eval(paths: &[PathBuf], budget: &BudgetArgs, output: &Path) -> Result<Exi
             }
         };
         let options = options(&problem, budget, &interrupt)?;
-        let model = models.get(&options, &problem, &budget.model)?;
+        let model = models.get(&problem, &options)?.map(|m| m as &mut dyn LanguageModel);
         let bar = spinner(true);
         let report =
             sample_then_test(&problem, &options, model, &mut |p| bar.set_message(progress_message(&problem.name, p)));

@@ -36,23 +36,31 @@ pub fn check_expression_with_locals(
     expr: &ast::Expr,
     locals: &[(String, Type)],
 ) -> (Option<tir::Expr>, Vec<Diagnostic>) {
-    let mut ck = Checker::default();
-    for (id, f) in program.functions.iter().enumerate() {
-        ck.funcs.insert(f.name.clone(), id);
-        ck.sigs.push(Sig {
-            params: f.params.iter().map(|p| (p.name.clone(), p.ty.clone(), p.default.clone())).collect(),
-            ret: f.ret.clone(),
-        });
-    }
-    for (id, c) in program.consts.iter().enumerate() {
-        ck.consts.insert(c.name.clone(), (id, c.ty.clone()));
-    }
+    let mut ck = Checker::for_program(program);
     let mut cx = FnCtx::new(Type::None, HashMap::new(), HashSet::new(), false);
     for (name, ty) in locals {
         cx.add_local(name, ty.clone());
     }
     let e = ck.expr(&mut cx, expr, None);
     (e, ck.diags)
+}
+
+/// Checks one function against a checked program's signatures and
+/// constants, as [`check_module`] would check it in place of the program's
+/// function of the same name and signature (a candidate body spliced into
+/// the program: only that function is checked again). `None` when the
+/// program has no function of that name.
+pub fn check_function(program: &tir::Program, f: &ast::Function) -> (Option<tir::Function>, Vec<Diagnostic>) {
+    let mut ck = Checker::for_program(program);
+    if !ck.funcs.contains_key(&f.name.name) {
+        return (None, ck.diags);
+    }
+    ck.n_holes = program.n_holes;
+    let checked = ck.function(f);
+    if ck.n_holes != program.n_holes {
+        ck.error(f.span, "a spliced function cannot add `??` holes", "holes here");
+    }
+    (Some(checked), ck.diags)
 }
 
 /// A function's signature, known before bodies are checked.
@@ -162,6 +170,22 @@ fn join(a: &Type, b: &Type) -> Type {
 const KNOWN_DECORATORS: &[&str] = &["synthesize", "evolve", "score"];
 
 impl Checker {
+    /// A checker that knows a checked program's functions and constants.
+    fn for_program(program: &tir::Program) -> Checker {
+        let mut ck = Checker::default();
+        for (id, f) in program.functions.iter().enumerate() {
+            ck.funcs.insert(f.name.clone(), id);
+            ck.sigs.push(Sig {
+                params: f.params.iter().map(|p| (p.name.clone(), p.ty.clone(), p.default.clone())).collect(),
+                ret: f.ret.clone(),
+            });
+        }
+        for (id, c) in program.consts.iter().enumerate() {
+            ck.consts.insert(c.name.clone(), (id, c.ty.clone()));
+        }
+        ck
+    }
+
     fn error(&mut self, span: Span, message: impl Into<String>, label: impl Into<String>) {
         if !self.quiet {
             self.diags.push(Diagnostic::error(span, message, label));

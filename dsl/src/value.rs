@@ -83,6 +83,62 @@ impl Value {
     }
 }
 
+/// A value with nothing shared or mutable in it, so it can cross threads
+/// (`Value` holds `Rc`s): test cases, counterexamples and results kept by the
+/// engine are `Frozen`, and become `Value`s where a backend runs them.
+#[derive(Clone, Debug)]
+pub enum Frozen {
+    /// `int`.
+    Int(i64),
+    /// `float`.
+    Float(f64),
+    /// `bool`.
+    Bool(bool),
+    /// `str`.
+    Str(std::sync::Arc<str>),
+    /// `list[T]`.
+    List(std::sync::Arc<[Frozen]>),
+    /// Any tuple type.
+    Tuple(std::sync::Arc<[Frozen]>),
+    /// The result of a `-> None` function.
+    None,
+}
+
+impl Frozen {
+    /// A fresh `Value` with the same content (lists are new lists).
+    pub fn thaw(&self) -> Value {
+        match self {
+            Frozen::Int(i) => Value::Int(*i),
+            Frozen::Float(f) => Value::Float(*f),
+            Frozen::Bool(b) => Value::Bool(*b),
+            Frozen::Str(s) => Value::str(&**s),
+            Frozen::List(items) => Value::list(items.iter().map(Frozen::thaw).collect()),
+            Frozen::Tuple(items) => Value::tuple(items.iter().map(Frozen::thaw).collect()),
+            Frozen::None => Value::None,
+        }
+    }
+
+    /// Python's `repr`.
+    pub fn repr(&self) -> String {
+        self.thaw().repr()
+    }
+}
+
+impl Value {
+    /// A snapshot of this value that can cross threads.
+    pub fn freeze(&self) -> Frozen {
+        match self {
+            Value::Int(i) => Frozen::Int(*i),
+            Value::Float(f) => Frozen::Float(*f),
+            Value::Bool(b) => Frozen::Bool(*b),
+            Value::Str(s) => Frozen::Str(std::sync::Arc::from(&**s)),
+            Value::List(l) => Frozen::List(l.borrow().iter().map(Value::freeze).collect()),
+            Value::Tuple(t) => Frozen::Tuple(t.iter().map(Value::freeze).collect()),
+            Value::None => Frozen::None,
+        }
+    }
+}
+
 impl PartialEq for Value {
     /// Python's `==` (with exact int/float comparison).
     fn eq(&self, other: &Value) -> bool {

@@ -5,22 +5,10 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::path::Path;
-use synth_engine::enumerate::{EnumConfig, EnumStats, Enumerator, Flow, Offer, Sink};
 use synth_engine::problem::Problem;
+use synth_engine::propose::enumerate::{EnumConfig, Enumerator, Pull, PullLimit};
 
 const DISTINCT: u64 = 50_000;
-
-/// Never accepts a candidate; stops after `DISTINCT` distinct expressions.
-struct Count;
-
-impl Sink for Count {
-    fn offer(&mut self, _: Offer, stats: &EnumStats) -> Flow {
-        self.poll(stats)
-    }
-    fn poll(&mut self, stats: &EnumStats) -> Flow {
-        if stats.distinct >= DISTINCT { Flow::Stop } else { Flow::Continue }
-    }
-}
 
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("enumerate");
@@ -30,11 +18,14 @@ fn bench(c: &mut Criterion) {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../problems").join(format!("{file}.toml"));
         let problem = Problem::load(&path).expect("shipped problem loads");
         let target = problem.targets[0].clone();
+        let visible: Vec<_> = problem.visible_tests(target.func).map(|t| t.case.clone()).collect();
         group.bench_function(file, |b| {
             b.iter(|| {
                 let config = EnumConfig { max_size: 30, ..EnumConfig::default() };
-                let mut e = Enumerator::new(&problem, &target, config).expect("constants evaluate");
-                e.run(&mut Count);
+                let mut e = Enumerator::new(&problem.program, target.func, &visible, config).expect("constants evaluate");
+                // Never accepts an offer; pauses at `DISTINCT` distinct expressions.
+                let limit = PullLimit { distinct: DISTINCT, ..PullLimit::none() };
+                while let Pull::Offer(_) = e.pull(&limit) {}
                 assert!(e.stats.distinct >= DISTINCT);
                 e.stats.evaluated
             })

@@ -1,15 +1,19 @@
-//! synth's search engine: problem files, proposers (enumeration now; language
-//! models and mutation later), strategies (sample-then-test now; CEGIS and
-//! evolutionary search later) and the search's results. It builds on
-//! `synth-dsl` for the language and `synth-verifiers` to run candidates.
+//! synth's search engine: problem files, and the seams everything plugs
+//! into: proposers (`propose/`: enumerator, language model, seed),
+//! strategies (`strategy/`: sample-then-test), the verifier (from
+//! `synth-verifiers`), scorers (`score.rs`) and the program database
+//! (`db/`), run by the search loop and its shared context (`search/`).
 
-pub mod candidate;
-pub mod enumerate;
+pub mod db;
+pub mod lm;
 pub mod model;
+pub mod place;
 pub mod problem;
 pub mod prompt;
+pub mod propose;
+pub mod score;
+pub mod search;
 pub mod strategy;
-pub mod tester;
 
 pub use synth_dsl as dsl;
 pub use synth_verifiers as verifiers;

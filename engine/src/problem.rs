@@ -9,7 +9,12 @@ use serde::Deserialize;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use synth_dsl::tir::{FuncId, Program};
+use synth_dsl::value::Frozen;
 use synth_dsl::{Diagnostic, Span, Type, Value, ast, render};
+use synth_verifiers::verify::CaseOrigin;
+use synth_verifiers::{Goal, TestCase};
+
+use crate::propose::{ProposerName, parse_proposers};
 use toml::Spanned;
 
 /// A problem file could not be used.
@@ -45,40 +50,10 @@ pub struct SearchSettings {
     /// Extra constants for the enumerator (ints, floats, strings, bools);
     /// none by default.
     pub constants: Vec<Value>,
-    /// Which proposers to run (`proposer = "enumerate" | "model" | "all"`);
-    /// unset: every proposer that is available.
-    pub proposer: Option<ProposerChoice>,
-}
-
-/// Which proposers a search runs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ProposerChoice {
-    /// The grammar enumerator only.
-    Enumerate,
-    /// The language model only.
-    Model,
-    /// Both, interleaved under one budget.
-    All,
-}
-
-impl ProposerChoice {
-    /// When nothing names the proposers: the model too when there is one.
-    pub fn default_for(has_model: bool) -> ProposerChoice {
-        if has_model { ProposerChoice::All } else { ProposerChoice::Enumerate }
-    }
-}
-
-impl std::str::FromStr for ProposerChoice {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "enumerate" => Ok(ProposerChoice::Enumerate),
-            "model" => Ok(ProposerChoice::Model),
-            "all" => Ok(ProposerChoice::All),
-            _ => Err(format!("unknown proposer `{s}`: expected enumerate, model or all")),
-        }
-    }
+    /// Which proposers run, in order of priority (`proposer = "enumerate,model"`,
+    /// `["enumerate", "model"]` or `"all"`); unset: every proposer that is
+    /// available (see [`crate::propose::default_proposers`]).
+    pub proposer: Option<Vec<ProposerName>>,
 }
 
 /// The language model settings of `[model]`.
@@ -108,10 +83,9 @@ impl Default for SearchSettings {
 pub struct Test {
     /// The target it calls.
     pub function: FuncId,
-    /// One value per parameter, as written in the file (converted with
-    /// [`Test::args`]; kept as TOML so a test can cross threads).
-    args: Vec<toml::Value>,
-    expect: toml::Value,
+    /// The call and its expected value, converted once at load time by the
+    /// target's parameter and return types (`Send`: tests cross threads).
+    pub case: TestCase,
     /// Held out: never shown to a proposer, reported as generalisation.
     pub hidden: bool,
     /// The line of its `[[tests]]` header, for messages.
@@ -180,7 +154,7 @@ struct RawProblem {
 struct RawModel {
     #[serde(alias = "dir", alias = "model")]
     path: Option<String>,
-    proposer: Option<Spanned<String>>,
+    proposer: Option<Spanned<toml::Value>>,
     samples: Option<Spanned<usize>>,
     temperature: Option<Spanned<f32>>,
     top_k: Option<usize>,
@@ -207,24 +181,23 @@ struct RawSearch {
     max_size: Option<u32>,
     #[serde(default)]
     constants: Vec<Spanned<toml::Value>>,
-    proposer: Option<Spanned<String>>,
+    proposer: Option<Spanned<toml::Value>>,
 }
 
 impl Test {
-    /// The arguments as values of the target's parameter types.
-    pub fn args(&self, params: &[Type]) -> Vec<Value> {
-        // Checked at load time, so conversion cannot fail here.
-        self.args.iter().zip(params).filter_map(|(v, t)| to_value(v, t).ok()).collect()
+    /// The arguments as values.
+    pub fn args(&self) -> Vec<Value> {
+        self.case.arg_values()
     }
 
-    /// The expected result as a value of the target's return type.
-    pub fn expect(&self, ret: &Type) -> Value {
-        to_value(&self.expect, ret).unwrap_or(Value::None)
+    /// The expected result as a value.
+    pub fn expect(&self) -> Value {
+        self.case.expect.thaw()
     }
 
     /// The arguments as Python-literal text, e.g. `"Ada", 3`.
-    pub fn args_text(&self, params: &[Type]) -> String {
-        self.args(params).iter().map(Value::repr).collect::<Vec<_>>().join(", ")
+    pub fn args_text(&self) -> String {
+        self.case.args.iter().map(Frozen::repr).collect::<Vec<_>>().join(", ")
     }
 }
 
@@ -347,26 +320,27 @@ impl Problem {
                     "arguments",
                 ));
             }
+            let mut arg_values = Vec::with_capacity(args.len());
             for (arg, p) in args.iter().zip(&f.params) {
-                to_value(arg.get_ref(), &p.ty).map_err(|found| {
+                let v = to_value(arg.get_ref(), &p.ty).map_err(|found| {
                     fail(
                         arg.span(),
                         format!("expected `{}` for parameter `{}` of `{}`, found {found}", p.ty, p.name, f.name),
                         &format!("not `{}`", p.ty),
                     )
                 })?;
+                arg_values.push(v.freeze());
             }
             let expect = match (&t.expect, &f.ret) {
-                (Some(e), ret) => {
-                    to_value(e.get_ref(), ret).map_err(|found| {
+                (Some(e), ret) => to_value(e.get_ref(), ret)
+                    .map_err(|found| {
                         fail(
                             e.span(),
                             format!("expected `{ret}` (the return type of `{}`), found {found}", f.name),
                             &format!("not `{ret}`"),
                         )
-                    })?;
-                    e.get_ref().clone()
-                }
+                    })?
+                    .freeze(),
                 (None, _) => {
                     return Err(fail(
                         raw_test.span(),
@@ -377,14 +351,13 @@ impl Problem {
             };
             tests.push(Test {
                 function: target.func,
-                args: args.iter().map(|a| a.get_ref().clone()).collect(),
-                expect,
+                case: TestCase { args: arg_values, expect, origin: CaseOrigin::File { line } },
                 hidden: t.hidden,
                 line,
             });
         }
         for g in &targets {
-            if !tests.iter().any(|t| t.function == g.func && !t.hidden) {
+            if !tests.iter().any(|t: &Test| t.function == g.func && !t.hidden) {
                 return Err(fail(
                     program_span.clone(),
                     format!(
@@ -430,15 +403,15 @@ impl Problem {
                 search.constants.push(v);
             }
             if let Some(p) = &s.proposer {
-                search.proposer = Some(p.get_ref().parse().map_err(|e| fail(p.span(), e, "proposer"))?);
+                search.proposer = Some(proposer_list(p.get_ref()).map_err(|e| fail(p.span(), e, "proposer"))?);
             }
         }
         let mut model = ModelSettings::default();
         if let Some(m) = &raw.model {
             // `proposer` may sit here too, beside the model it concerns.
             if let Some(p) = &m.proposer {
-                let choice: ProposerChoice = p.get_ref().parse().map_err(|e| fail(p.span(), e, "proposer"))?;
-                if search.proposer.is_some_and(|c| c != choice) {
+                let choice = proposer_list(p.get_ref()).map_err(|e| fail(p.span(), e, "proposer"))?;
+                if search.proposer.as_ref().is_some_and(|c| *c != choice) {
                     return Err(fail(p.span(), "[search] names another proposer".into(), "proposer"));
                 }
                 search.proposer = Some(choice);
@@ -481,10 +454,54 @@ impl Problem {
         })
     }
 
-    /// The tests of target `func`, visible or hidden.
-    pub fn tests_of(&self, func: FuncId, hidden: bool) -> impl Iterator<Item = &Test> {
-        self.tests.iter().filter(move |t| t.function == func && t.hidden == hidden)
+    /// The visible tests of target `func`: what proposers and prompts see.
+    pub fn visible_tests(&self, func: FuncId) -> impl Iterator<Item = &Test> {
+        self.tests.iter().filter(move |t| t.function == func && !t.hidden)
     }
+
+    /// The hidden tests of target `func`: run only on a solution.
+    pub fn hidden_tests(&self, func: FuncId) -> impl Iterator<Item = &Test> {
+        self.tests.iter().filter(move |t| t.function == func && t.hidden)
+    }
+
+    /// The source `def` of target `func` (the one place that finds it).
+    pub fn target_def(&self, target: &Target) -> Option<&ast::Function> {
+        self.module.items.iter().find_map(|i| match i {
+            ast::Item::Function(f) if f.name.name == target.name => Some(f),
+            _ => None,
+        })
+    }
+
+    /// The verifier's view of a target.
+    pub fn goal(&self, target: &Target) -> Goal {
+        Goal { func: target.func, name: target.name.clone(), params: target.params.clone(), ret: target.ret.clone() }
+    }
+}
+
+/// A `proposer` setting: a comma-separated string or an array of names.
+fn proposer_list(v: &toml::Value) -> Result<Vec<ProposerName>, String> {
+    match v {
+        toml::Value::String(s) => parse_proposers(s),
+        toml::Value::Array(items) => {
+            let mut names = Vec::new();
+            for item in items {
+                let toml::Value::String(s) = item else {
+                    return Err(format!("expected a proposer name, found {}", describe(item)));
+                };
+                names.extend(parse_proposers(s)?);
+            }
+            Ok(names)
+        }
+        other => Err(format!("expected a proposer name or a list of them, found {}", describe(other))),
+    }
+}
+
+/// A function as the user sees it: without the `@synthesize` decorator
+/// (the one place that strips it).
+pub fn shown(f: &ast::Function) -> ast::Function {
+    let mut f = f.clone();
+    f.decorators.retain(|d| d.name.name != "synthesize");
+    f
 }
 
 /// Where an inline program's text starts in the TOML file, when its offsets
@@ -592,7 +609,7 @@ hidden = true
         assert_eq!(p.tests.len(), 2);
         assert!(p.tests[1].hidden);
         assert_eq!(p.tests[1].line, 13);
-        assert_eq!(p.tests[0].args(&[Type::Str])[0].repr(), "'Ada Lovelace'");
+        assert_eq!(p.tests[0].args()[0].repr(), "'Ada Lovelace'");
         assert_eq!(p.search.seconds, 60.0);
         assert_eq!(p.search.candidates, 1_000_000);
     }
@@ -628,7 +645,11 @@ hidden = true
         assert_eq!(p.model.path.as_deref(), Some(Path::new("models/m")));
         assert_eq!(p.model.sampling.samples, Some(8));
         assert_eq!(p.model.sampling.temperature, Some(0.5));
-        assert_eq!(p.search.proposer, Some(ProposerChoice::Model));
+        assert_eq!(p.search.proposer, Some(vec![ProposerName::Model]));
+        let p = load(&format!("{GOOD}\n[search]\nproposer = ['model', 'enumerate']\n")).expect("loads");
+        assert_eq!(p.search.proposer, Some(vec![ProposerName::Model, ProposerName::Enumerate]));
+        let e = load(&format!("{GOOD}\n[search]\nproposer = 'enumerate,llm'\n")).unwrap_err();
+        assert!(e.contains("unknown proposer `llm`"), "{e}");
         let e = load(&format!("{GOOD}\n[search]\nproposer = 'all'\n[model]\nproposer = 'model'\n")).unwrap_err();
         assert!(e.contains("[search] names another proposer"), "{e}");
         let e = load(&format!("{GOOD}\n[model]\ntop_p = 1.5\n")).unwrap_err();

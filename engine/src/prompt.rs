@@ -3,7 +3,7 @@
 //! before it, its signature, and a docstring with the problem's description
 //! and the *visible* tests as doctest examples. Hidden tests never appear.
 
-use crate::problem::{Problem, Target};
+use crate::problem::{Problem, Target, shown};
 use synth_dsl::ast::{Item, Module};
 use synth_dsl::printer;
 
@@ -40,11 +40,7 @@ impl PromptParts {
                     signature = printer::function(&f).lines().next().unwrap_or_default().to_string();
                     break;
                 }
-                Item::Function(f) => {
-                    let mut f = f.clone();
-                    f.decorators.retain(|d| d.name.name != "synthesize");
-                    before.items.push(Item::Function(f));
-                }
+                Item::Function(f) => before.items.push(Item::Function(shown(f))),
                 Item::Const(_) => before.items.push(item.clone()),
             }
         }
@@ -54,9 +50,9 @@ impl PromptParts {
         }
         let mut examples = String::new();
         let mut asserts = String::new();
-        for test in problem.tests_of(target.func, false) {
-            let call = format!("{}({})", target.name, test.args_text(&target.params));
-            let expect = test.expect(&target.ret).repr();
+        for test in problem.visible_tests(target.func) {
+            let call = test.case.call_text(&target.name);
+            let expect = test.case.expect.repr();
             examples.push_str(&format!(">>> {call}\n{expect}\n"));
             asserts.push_str(&format!("assert {call} == {expect}\n"));
         }
@@ -120,7 +116,7 @@ impl PromptParts {
 }
 
 /// A completion of an indented function body, as unindented lines for
-/// [`crate::candidate::Candidate::body`]; `None` when it is empty or a line
+/// [`crate::propose::Candidate::body`]; `None` when it is empty or a line
 /// is indented less than the first (not a body).
 pub fn body_of_completion(text: &str) -> Option<String> {
     let lines: Vec<&str> = text.lines().map(str::trim_end).collect();

@@ -12,34 +12,73 @@
 //! means in a program. Comprehensions (`[b for x in src if c]`) are built
 //! natively from expressions enumerated in an inner context whose examples
 //! are the elements of `src`.
+//!
+//! It is a cursor: [`Enumerator::pull`] runs until it has an offer or its
+//! limit is reached, and the next pull goes on from exactly there (each
+//! context keeps where its build stands), so the caller keeps control.
 
-use crate::candidate::Candidate;
-use crate::problem::{Problem, Target};
+mod grammar;
+mod proposer;
+mod values;
+
+pub use proposer::{EnumerateFactory, EnumerateProposer};
+
+use grammar::{Kind, TEMPLATES, assignments, check_template, depth};
 use rustc_hash::{FxHashMap as HashMap, FxHasher};
+use std::collections::VecDeque;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
 use synth_dsl::interp::{Interpreter, Limits, RunError};
-use synth_dsl::tir::{Expr, Program};
+use synth_dsl::tir::{Expr, FuncId, Program};
 use synth_dsl::value::str_repr;
-use synth_dsl::{Type, Value, check, parser, printer};
-
-/// What a proposer's sink answers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Flow {
-    /// Keep proposing.
-    Continue,
-    /// Stop now (solved, or out of budget).
-    Stop,
-}
+use synth_dsl::{Type, Value, parser, printer};
+use synth_verifiers::TestCase;
+use values::{hash_value, same, same_vals, walk_strings};
 
 /// Why the enumerator ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EnumEnd {
-    /// The sink asked to stop.
-    Stopped,
     /// Every expression up to the size limit was enumerated.
     Exhausted,
     /// The term store reached its memory limit.
     MemoryLimit,
+}
+
+/// What [`Enumerator::pull`] gives.
+#[derive(Debug)]
+pub enum Pull {
+    /// An expression of the return type that does better on the visible
+    /// tests than any before (or passes them all), as a body.
+    Offer(Offer),
+    /// The limit was reached; pull again to go on from here.
+    Paused,
+    /// Nothing more to enumerate.
+    End(EnumEnd),
+}
+
+/// When a pull yields, if it has nothing to offer.
+#[derive(Clone, Debug)]
+pub struct PullLimit {
+    /// Yield at this time (checked every 1,024 evaluations).
+    pub deadline: Option<Instant>,
+    /// Yield when this many distinct expressions are kept in all.
+    pub distinct: u64,
+    /// Yield when this is set (checked with the deadline).
+    pub interrupt: Option<Arc<AtomicBool>>,
+}
+
+impl PullLimit {
+    /// No limit: pull until an offer or the end.
+    pub fn none() -> PullLimit {
+        PullLimit { deadline: None, distinct: u64::MAX, interrupt: None }
+    }
+
+    fn expired(&self) -> bool {
+        self.interrupt.as_ref().is_some_and(|i| i.load(Ordering::Relaxed))
+            || self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
 }
 
 /// Counters of one enumeration.
@@ -70,128 +109,60 @@ impl Default for EnumConfig {
     }
 }
 
-/// Where the enumerator's output goes: the strategy that tests it.
-pub trait Sink {
-    /// A candidate of the return type, better than any before on the
-    /// visible tests (or passing them all).
-    fn offer(&mut self, offer: Offer, stats: &EnumStats) -> Flow;
-    /// Called every few thousand evaluations, to check budgets.
-    fn poll(&mut self, stats: &EnumStats) -> Flow;
-}
-
-/// What a sink sees: a candidate, and how many visible tests it passed in
+/// An offered expression: its body, and how many visible tests it passed in
 /// the enumerator's own evaluation.
+#[derive(Clone, Debug)]
 pub struct Offer {
-    /// The candidate.
-    pub candidate: Candidate,
+    /// `return <expression>`.
+    pub body: String,
     /// Visible tests it passed in the interpreter.
     pub passed: usize,
 }
 
-/// Hole kinds of the grammar's templates: which types a hole accepts.
-#[derive(Clone, Copy, Debug)]
-enum Kind {
-    Int,
-    Float,
-    Bool,
-    Str,
-    /// `int` or `float`.
-    Num,
-    /// `int`, `float` or `str`: ordered by `<`.
-    Ord,
-    /// `str`, a list or a tuple.
-    Seq,
-    /// A list of `str`.
-    StrList,
-    /// Any type.
-    Any,
-    /// The type of hole `i`.
-    Same(usize),
-    /// The element type of hole `i`.
-    Elem(usize),
+/// Why a pull stopped early: to yield (resumable), or at the memory limit (final).
+enum Halt {
+    Yield,
+    Memory,
 }
 
-/// The grammar: templates over holes `{0}`, `{1}`, `{2}`.
-const TEMPLATES: &[(&str, &[Kind])] = {
-    use Kind::*;
-    &[
-        ("{0} + {1}", &[Num, Same(0)]),
-        ("{0} - {1}", &[Num, Same(0)]),
-        ("{0} * {1}", &[Num, Same(0)]),
-        ("{0} // {1}", &[Int, Int]),
-        ("{0} % {1}", &[Int, Int]),
-        ("{0} / {1}", &[Num, Num]),
-        ("{0} ** {1}", &[Int, Int]),
-        ("-{0}", &[Num]),
-        ("abs({0})", &[Num]),
-        ("min({0}, {1})", &[Num, Same(0)]),
-        ("max({0}, {1})", &[Num, Same(0)]),
-        ("{0} & {1}", &[Int, Int]),
-        ("{0} | {1}", &[Int, Int]),
-        ("{0} ^ {1}", &[Int, Int]),
-        ("{0} << {1}", &[Int, Int]),
-        ("{0} >> {1}", &[Int, Int]),
-        ("~{0}", &[Int]),
-        ("{0} == {1}", &[Any, Same(0)]),
-        ("{0} != {1}", &[Any, Same(0)]),
-        ("{0} < {1}", &[Ord, Same(0)]),
-        ("{0} <= {1}", &[Ord, Same(0)]),
-        ("{0} > {1}", &[Ord, Same(0)]),
-        ("{0} >= {1}", &[Ord, Same(0)]),
-        ("{0} and {1}", &[Bool, Bool]),
-        ("{0} or {1}", &[Bool, Bool]),
-        ("not {0}", &[Bool]),
-        ("{1} if {0} else {2}", &[Bool, Any, Same(1)]),
-        ("len({0})", &[Seq]),
-        ("{0}[{1}]", &[Seq, Int]),
-        ("{0}[{1}:]", &[Seq, Int]),
-        ("{0}[:{1}]", &[Seq, Int]),
-        ("{0}[{1}:{2}]", &[Seq, Int, Int]),
-        ("{0}[::-1]", &[Seq]),
-        ("{0} + {1}", &[Seq, Same(0)]),
-        ("{0} * {1}", &[Seq, Int]),
-        ("{1} in {0}", &[Seq, Elem(0)]),
-        ("sorted({0})", &[Seq]),
-        ("sorted({0}, reverse=True)", &[Seq]),
-        ("max({0})", &[Seq]),
-        ("min({0})", &[Seq]),
-        ("sum({0})", &[Seq]),
-        ("{0}.index({1})", &[Seq, Elem(0)]),
-        ("{0}.count({1})", &[Seq, Elem(0)]),
-        ("{0}.upper()", &[Str]),
-        ("{0}.lower()", &[Str]),
-        ("{0}.strip()", &[Str]),
-        ("{0}.lstrip()", &[Str]),
-        ("{0}.rstrip()", &[Str]),
-        ("{0}.capitalize()", &[Str]),
-        ("{0}.title()", &[Str]),
-        ("{0}.swapcase()", &[Str]),
-        ("{0}.split()", &[Str]),
-        ("{0}.split({1})", &[Str, Str]),
-        ("{0}.strip({1})", &[Str, Str]),
-        ("{0}.join({1})", &[Str, StrList]),
-        ("{0}.find({1})", &[Str, Str]),
-        ("{0}.rfind({1})", &[Str, Str]),
-        ("{0}.replace({1}, {2})", &[Str, Str, Str]),
-        ("{0}.startswith({1})", &[Str, Str]),
-        ("{0}.endswith({1})", &[Str, Str]),
-        ("{0}.isdigit()", &[Str]),
-        ("{0}.isalpha()", &[Str]),
-        ("{0}.isupper()", &[Str]),
-        ("{0}.islower()", &[Str]),
-        ("{0}.isspace()", &[Str]),
-        ("{0}.zfill({1})", &[Str, Int]),
-        ("list({0})", &[Str]),
-        ("str({0})", &[Int]),
-        ("int({0})", &[Str]),
-        ("int({0})", &[Float]),
-        ("float({0})", &[Int]),
-        ("round({0})", &[Float]),
-        ("ord({0})", &[Str]),
-        ("chr({0})", &[Int]),
-        ("bin({0})", &[Int]),
-    ]
-};
+/// Where a context's build of its current size stands, so a pull can stop
+/// anywhere and the next one go on from there. Each field is the next
+/// piece of work to do.
+#[derive(Clone, Debug, Default)]
+struct Cursor {
+    /// The size being built (0: none yet).
+    size: u32,
+    /// The next leaf (size 1).
+    leaf: usize,
+    /// The next production.
+    production: usize,
+    /// The production's current split of the size among its children.
+    parts: Option<Vec<u32>>,
+    /// The next combination of children of that split.
+    combination: Option<Vec<usize>>,
+    /// Comprehensions (the outer context only).
+    comp: CompCursor,
+}
+
+#[derive(Clone, Debug)]
+struct CompCursor {
+    /// The inner context whose comprehensions are being built.
+    ctx: usize,
+    /// 0: maps; 1: filters; 2: maps with filters.
+    phase: u8,
+    /// The body size of maps with filters.
+    body_size: u32,
+    /// The next body (or condition, for filters).
+    i: usize,
+    /// The next condition of maps with filters.
+    j: usize,
+}
+
+impl Default for CompCursor {
+    fn default() -> CompCursor {
+        CompCursor { ctx: 1, phase: 0, body_size: 1, i: 0, j: 0 }
+    }
+}
 
 type TyId = usize;
 type TermId = usize;
@@ -238,6 +209,8 @@ struct Context {
     seen: HashMap<(TyId, u64), Vec<TermId>>,
     /// Sizes built so far.
     built: u32,
+    /// Where the build of the next size stands.
+    cursor: Cursor,
     /// For an inner context: its source term in the outer context, the
     /// variable's name, and the outer example of each inner example.
     origin: Option<Origin>,
@@ -271,22 +244,33 @@ pub struct Enumerator<'p> {
     useful: Vec<TyId>,
     best_passed: usize,
     n_terms: usize,
+    /// Offers made and not yet pulled.
+    pending: VecDeque<Offer>,
+    /// The limit of the pull in progress.
+    limit: PullLimit,
+    /// Set once the enumeration is over.
+    ended: Option<EnumEnd>,
     /// Counters.
     pub stats: EnumStats,
 }
 
 impl<'p> Enumerator<'p> {
-    /// An enumerator for `target`, shown only the problem's visible tests.
-    /// Fails when the program's module-level constants fail to evaluate.
-    pub fn new(problem: &'p Problem, target: &Target, config: EnumConfig) -> Result<Enumerator<'p>, RunError> {
-        let program: &'p Program = &problem.program;
+    /// An enumerator for function `func` of `program` over the test cases
+    /// `visible` (a proposer is shown visible tests only). Fails when the
+    /// program's module-level constants fail to evaluate.
+    pub fn new(
+        program: &'p Program,
+        func: FuncId,
+        visible: &[TestCase],
+        config: EnumConfig,
+    ) -> Result<Enumerator<'p>, RunError> {
         // Small budgets: a tiny expression that needs more is not worth keeping.
         let limits = Limits { fuel: 20_000, alloc: 20_000, max_depth: 40 };
         let interp = Interpreter::new(program, limits)?;
-        let tests: Vec<_> = problem.tests_of(target.func, false).collect();
-        let expected: Vec<Value> = tests.iter().map(|t| t.expect(&target.ret)).collect();
-        let param_values: Vec<Vec<Value>> = tests.iter().map(|t| t.args(&target.params)).collect();
-        let f = &program.functions[target.func];
+        let expected: Vec<Value> = visible.iter().map(|t| t.expect.thaw()).collect();
+        let param_values: Vec<Vec<Value>> = visible.iter().map(TestCase::arg_values).collect();
+        let f = &program.functions[func];
+        let params: Vec<Type> = f.params.iter().map(|p| p.ty.clone()).collect();
         let param_names: Vec<String> = f.params.iter().map(|p| p.name.clone()).collect();
 
         let mut e = Enumerator {
@@ -305,17 +289,20 @@ impl<'p> Enumerator<'p> {
             useful: Vec::new(),
             best_passed: 0,
             n_terms: 0,
+            pending: VecDeque::new(),
+            limit: PullLimit::none(),
+            ended: None,
             stats: EnumStats::default(),
         };
-        e.ret = e.intern(&target.ret);
-        e.build_grammar(program, target);
-        e.pick_constants(problem, target);
+        e.ret = e.intern(&f.ret);
+        e.build_grammar(program, func);
+        e.pick_constants();
 
         // The outer context: the parameters and the constants.
         let n = e.expected.len();
         let mut leaves = Vec::new();
         for (i, name) in param_names.iter().enumerate() {
-            let ty = e.intern(&target.params[i]);
+            let ty = e.intern(&params[i]);
             let vals = (0..n).map(|k| Some(e.param_values[k][i].clone())).collect();
             leaves.push((name.clone(), ty, vals));
             e.outer_leaf_specs.push((name.clone(), ty));
@@ -340,14 +327,16 @@ impl<'p> Enumerator<'p> {
 
     /// Instantiates the templates at the types in play, keeping those that
     /// check and whose result can lead to the return type.
-    fn build_grammar(&mut self, program: &Program, target: &Target) {
+    fn build_grammar(&mut self, program: &Program, func: FuncId) {
+        let target = &program.functions[func];
+        let target_params: Vec<Type> = target.params.iter().map(|p| p.ty.clone()).collect();
         let mut in_play: Vec<Type> = vec![Type::Int, Type::Bool, Type::Str, Type::list(Type::Str)];
         let add = |t: &Type, in_play: &mut Vec<Type>| {
             if !in_play.contains(t) && depth(t) <= 2 {
                 in_play.push(t.clone());
             }
         };
-        for t in target.params.iter().chain([&target.ret]) {
+        for t in target_params.iter().chain([&target.ret]) {
             add(t, &mut in_play);
             if let Some(e) = t.elem() {
                 add(&e, &mut in_play);
@@ -357,7 +346,7 @@ impl<'p> Enumerator<'p> {
             .functions
             .iter()
             .enumerate()
-            .filter(|(i, f)| *i != target.func && !f.is_stub && f.ret != Type::None)
+            .filter(|(i, f)| *i != func && !f.is_stub && f.ret != Type::None)
             .collect();
         for (_, h) in &helpers {
             for t in h.params.iter().map(|p| &p.ty).chain([&h.ret]) {
@@ -473,7 +462,7 @@ impl<'p> Enumerator<'p> {
 
     /// Small literals, the separators that appear in the visible tests, and
     /// the user's constants.
-    fn pick_constants(&mut self, problem: &Problem, target: &Target) {
+    fn pick_constants(&mut self) {
         let mut consts: Vec<Value> = vec![Value::Int(0), Value::Int(1), Value::Int(2), Value::Int(-1)];
         let mut chars: Vec<char> = Vec::new();
         let collect = |v: &Value, chars: &mut Vec<char>| {
@@ -485,11 +474,11 @@ impl<'p> Enumerator<'p> {
                 }
             })
         };
-        for t in problem.tests_of(target.func, false) {
-            for a in t.args(&target.params) {
-                collect(&a, &mut chars);
+        for (args, expect) in self.param_values.iter().zip(&self.expected) {
+            for a in args {
+                collect(a, &mut chars);
             }
-            collect(&t.expect(&target.ret), &mut chars);
+            collect(expect, &mut chars);
         }
         let uses_str = self.types.iter().position(|t| *t == Type::Str).is_some_and(|t| self.useful.contains(&t));
         if uses_str {
@@ -527,60 +516,96 @@ impl<'p> Enumerator<'p> {
         }
     }
 
-    /// Enumerates, offering each expression of the return type that passes
-    /// more visible tests than any before (and every one passing them all),
-    /// until the sink says stop, the size limit, or the memory limit.
-    pub fn run(&mut self, sink: &mut dyn Sink) -> EnumEnd {
-        for size in 1..=self.config.max_size {
-            match self.build(0, size, sink) {
-                Ok(()) => self.stats.size = size,
-                Err(end) => return end,
-            }
+    /// Enumerates until an offer (an expression of the return type that
+    /// passes more visible tests than any before, or all of them), the
+    /// limit, or the end; the next pull goes on from where this one stopped.
+    pub fn pull(&mut self, limit: &PullLimit) -> Pull {
+        if let Some(offer) = self.pending.pop_front() {
+            return Pull::Offer(offer);
         }
-        EnumEnd::Exhausted
+        if let Some(end) = self.ended {
+            return Pull::End(end);
+        }
+        self.limit = limit.clone();
+        let mut result = Ok(());
+        for size in 1..=self.config.max_size {
+            result = self.build(0, size);
+            if result.is_err() {
+                break;
+            }
+            self.stats.size = size;
+        }
+        match result {
+            Ok(()) => self.ended = Some(EnumEnd::Exhausted),
+            Err(Halt::Memory) => self.ended = Some(EnumEnd::MemoryLimit),
+            Err(Halt::Yield) => {}
+        }
+        match (self.pending.pop_front(), self.ended) {
+            (Some(offer), _) => Pull::Offer(offer),
+            (None, Some(end)) => Pull::End(end),
+            (None, None) => Pull::Paused,
+        }
     }
 
-    fn build(&mut self, ctx: usize, size: u32, sink: &mut dyn Sink) -> Result<(), EnumEnd> {
+    /// Builds the terms of `size` in context `ctx`, from where its cursor stands.
+    fn build(&mut self, ctx: usize, size: u32) -> Result<(), Halt> {
         if self.contexts[ctx].built >= size {
             return Ok(());
         }
+        if self.contexts[ctx].cursor.size != size {
+            self.contexts[ctx].cursor = Cursor { size, ..Cursor::default() };
+        }
         if size == 1 {
             let leaves = std::mem::take(&mut self.contexts[ctx].leaves);
-            for (text, ty, vals) in &leaves {
-                self.tick(sink)?;
-                self.add(ctx, *ty, 1, Node::Leaf(text.clone()), vals.clone(), sink)?;
+            let mut result = Ok(());
+            while let Some((text, ty, vals)) = leaves.get(self.contexts[ctx].cursor.leaf) {
+                result = self.tick().and_then(|()| self.add(ctx, *ty, 1, Node::Leaf(text.clone()), vals.clone()));
+                if result.is_err() {
+                    break;
+                }
+                self.contexts[ctx].cursor.leaf += 1;
             }
             self.contexts[ctx].leaves = leaves;
+            result?;
         } else {
-            for p in 0..self.productions.len() {
+            let budget = size - 1;
+            while self.contexts[ctx].cursor.production < self.productions.len() {
+                let p = self.contexts[ctx].cursor.production;
                 let arity = self.productions[p].args.len();
-                let budget = size - 1;
-                if (arity as u32) > budget {
-                    continue;
-                }
-                let mut parts = vec![1u32; arity];
-                if arity == 1 {
-                    parts[0] = budget;
-                }
-                loop {
-                    if parts.iter().sum::<u32>() == budget {
-                        self.apply_all(ctx, p, &parts, sink)?;
+                if (arity as u32) <= budget {
+                    let mut parts = self.contexts[ctx].cursor.parts.take().unwrap_or_else(|| {
+                        let mut parts = vec![1u32; arity];
+                        if arity == 1 {
+                            parts[0] = budget;
+                        }
+                        parts
+                    });
+                    loop {
+                        if parts.iter().sum::<u32>() == budget {
+                            // Saved first: the call may yield part-way.
+                            self.contexts[ctx].cursor.parts = Some(parts.clone());
+                            self.apply_all(ctx, p, &parts)?;
+                        }
+                        if !next_parts(&mut parts, budget) {
+                            break;
+                        }
                     }
-                    if !next_parts(&mut parts, budget) {
-                        break;
-                    }
                 }
+                let cursor = &mut self.contexts[ctx].cursor;
+                cursor.parts = None;
+                cursor.production += 1;
             }
             if ctx == 0 {
-                self.comprehensions(size, sink)?;
+                self.comprehensions(size)?;
             }
         }
         self.contexts[ctx].built = size;
         Ok(())
     }
 
-    /// Applies production `p` to every combination of terms with these sizes.
-    fn apply_all(&mut self, ctx: usize, p: usize, parts: &[u32], sink: &mut dyn Sink) -> Result<(), EnumEnd> {
+    /// Applies production `p` to every combination of terms with these
+    /// sizes, from the context's saved combination on.
+    fn apply_all(&mut self, ctx: usize, p: usize, parts: &[u32]) -> Result<(), Halt> {
         let lists: Vec<Vec<TermId>> = parts
             .iter()
             .zip(&self.productions[p].args)
@@ -590,12 +615,15 @@ impl<'p> Enumerator<'p> {
             return Ok(());
         }
         let size = 1 + parts.iter().sum::<u32>();
-        let mut idx = vec![0usize; lists.len()];
+        let mut idx = self.contexts[ctx].cursor.combination.take().unwrap_or_else(|| vec![0usize; lists.len()]);
         let n = self.contexts[ctx].n_examples;
         let mut frame: Vec<Option<Value>> = vec![None; lists.len()];
         loop {
+            if let Err(halt) = self.tick() {
+                self.contexts[ctx].cursor.combination = Some(idx);
+                return Err(halt);
+            }
             let children: Vec<TermId> = idx.iter().zip(&lists).map(|(i, l)| l[*i]).collect();
-            self.tick(sink)?;
             let mut vals = Vec::with_capacity(n);
             let mut any_ok = false;
             for k in 0..n {
@@ -609,7 +637,7 @@ impl<'p> Enumerator<'p> {
             }
             if any_ok {
                 let ty = self.productions[p].ret;
-                self.add(ctx, ty, size, Node::App(p, children), vals, sink)?;
+                self.add(ctx, ty, size, Node::App(p, children), vals)?;
             }
             // Next combination.
             let mut d = lists.len();
@@ -627,61 +655,86 @@ impl<'p> Enumerator<'p> {
         }
     }
 
-    /// Counts an evaluation; every 1,024 lets the sink check its budgets.
-    fn tick(&mut self, sink: &mut dyn Sink) -> Result<(), EnumEnd> {
-        self.stats.evaluated += 1;
-        if self.stats.evaluated.is_multiple_of(1024) && sink.poll(&self.stats) == Flow::Stop {
-            return Err(EnumEnd::Stopped);
+    /// Before each evaluation: yields when an offer waits or the limit is
+    /// reached (time every 1,024 evaluations), else counts the evaluation.
+    fn tick(&mut self) -> Result<(), Halt> {
+        if !self.pending.is_empty() || self.stats.distinct >= self.limit.distinct {
+            return Err(Halt::Yield);
         }
+        if self.stats.evaluated.is_multiple_of(1024) && self.limit.expired() {
+            return Err(Halt::Yield);
+        }
+        self.stats.evaluated += 1;
         Ok(())
+    }
+
+    fn comp_cursor(&mut self) -> &mut CompCursor {
+        &mut self.contexts[0].cursor.comp
     }
 
     /// Builds `[b for x in src]`, `[x for x in src if c]` and
-    /// `[b for x in src if c]` of this size.
-    fn comprehensions(&mut self, size: u32, sink: &mut dyn Sink) -> Result<(), EnumEnd> {
-        for ctx in 1..self.contexts.len() {
-            let Some(src_size) = self.contexts[ctx].origin.as_ref().map(|o| o.src_size) else { continue };
-            if size < src_size + 2 {
-                continue;
-            }
-            let rest = size - 1 - src_size;
-            self.build_inner(ctx, rest, sink)?;
-            let bool_ty = self.types.iter().position(|t| *t == Type::Bool);
-            // Map: body of size `rest`.
-            let bodies: Vec<TermId> = self.terms_of_size(ctx, rest, None);
-            for b in bodies {
-                self.add_comp(ctx, size, Some(b), None, sink)?;
-            }
-            // Filter: `x` costs 1, the condition the rest.
-            if let Some(bt) = bool_ty {
-                if rest >= 2 {
-                    for c in self.terms_of_size(ctx, rest - 1, Some(bt)) {
-                        self.add_comp(ctx, size, None, Some(c), sink)?;
+    /// `[b for x in src if c]` of this size, from the outer cursor on.
+    fn comprehensions(&mut self, size: u32) -> Result<(), Halt> {
+        let bool_ty = self.types.iter().position(|t| *t == Type::Bool);
+        while self.contexts[0].cursor.comp.ctx < self.contexts.len() {
+            let ctx = self.contexts[0].cursor.comp.ctx;
+            let src_size = self.contexts[ctx].origin.as_ref().map(|o| o.src_size);
+            if let Some(src_size) = src_size.filter(|s| size >= s + 2) {
+                let rest = size - 1 - src_size;
+                self.build_inner(ctx, rest)?;
+                if self.comp_cursor().phase == 0 {
+                    // Map: body of size `rest`.
+                    let bodies = self.terms_of_size(ctx, rest, None);
+                    while let Some(&b) = bodies.get(self.comp_cursor().i) {
+                        self.add_comp(ctx, size, Some(b), None)?;
+                        self.comp_cursor().i += 1;
+                    }
+                    *self.comp_cursor() = CompCursor { ctx, phase: 1, ..CompCursor::default() };
+                }
+                if let Some(bt) = bool_ty {
+                    if self.comp_cursor().phase == 1 {
+                        // Filter: `x` costs 1, the condition the rest.
+                        if rest >= 2 {
+                            let conds = self.terms_of_size(ctx, rest - 1, Some(bt));
+                            while let Some(&c) = conds.get(self.comp_cursor().i) {
+                                self.add_comp(ctx, size, None, Some(c))?;
+                                self.comp_cursor().i += 1;
+                            }
+                        }
+                        *self.comp_cursor() = CompCursor { ctx, phase: 2, ..CompCursor::default() };
+                    }
+                    // Map and filter.
+                    while self.comp_cursor().body_size < rest {
+                        let bs = self.comp_cursor().body_size;
+                        let bodies = self.terms_of_size(ctx, bs, None);
+                        let conds = self.terms_of_size(ctx, rest - bs, Some(bt));
+                        while let Some(&b) = bodies.get(self.comp_cursor().i) {
+                            let is_var = matches!(&self.contexts[ctx].terms[b].node, Node::Leaf(t) if Some(t) == self.contexts[ctx].origin.as_ref().map(|o| &o.var));
+                            // The plain variable is the filter above.
+                            if !is_var {
+                                while let Some(&c) = conds.get(self.comp_cursor().j) {
+                                    self.add_comp(ctx, size, Some(b), Some(c))?;
+                                    self.comp_cursor().j += 1;
+                                }
+                            }
+                            let cursor = self.comp_cursor();
+                            cursor.j = 0;
+                            cursor.i += 1;
+                        }
+                        let cursor = self.comp_cursor();
+                        cursor.i = 0;
+                        cursor.body_size += 1;
                     }
                 }
-                // Map and filter.
-                for bs in 1..rest {
-                    let cs = rest - bs;
-                    let bodies = self.terms_of_size(ctx, bs, None);
-                    let conds = self.terms_of_size(ctx, cs, Some(bt));
-                    for &b in &bodies {
-                        if matches!(&self.contexts[ctx].terms[b].node, Node::Leaf(t) if Some(t) == self.contexts[ctx].origin.as_ref().map(|o| &o.var))
-                        {
-                            continue; // the plain filter above
-                        }
-                        for &c in &conds {
-                            self.add_comp(ctx, size, Some(b), Some(c), sink)?;
-                        }
-                    }
-                }
             }
+            *self.comp_cursor() = CompCursor { ctx: ctx + 1, ..CompCursor::default() };
         }
         Ok(())
     }
 
-    fn build_inner(&mut self, ctx: usize, upto: u32, sink: &mut dyn Sink) -> Result<(), EnumEnd> {
+    fn build_inner(&mut self, ctx: usize, upto: u32) -> Result<(), Halt> {
         for s in 1..=upto {
-            self.build(ctx, s, sink)?;
+            self.build(ctx, s)?;
         }
         Ok(())
     }
@@ -698,15 +751,8 @@ impl<'p> Enumerator<'p> {
         out
     }
 
-    fn add_comp(
-        &mut self,
-        ctx: usize,
-        size: u32,
-        body: Option<TermId>,
-        cond: Option<TermId>,
-        sink: &mut dyn Sink,
-    ) -> Result<(), EnumEnd> {
-        self.tick(sink)?;
+    fn add_comp(&mut self, ctx: usize, size: u32, body: Option<TermId>, cond: Option<TermId>) -> Result<(), Halt> {
+        self.tick()?;
         let c = &self.contexts[ctx];
         let Some(origin) = &c.origin else { return Ok(()) };
         let elem_ty = match body {
@@ -747,7 +793,7 @@ impl<'p> Enumerator<'p> {
         if vals.iter().all(Option::is_none) {
             return Ok(());
         }
-        self.add(0, list_ty, size, Node::Comp { ctx, body, cond }, vals, sink)
+        self.add(0, list_ty, size, Node::Comp { ctx, body, cond }, vals)
     }
 
     /// Keeps a term unless an equivalent one exists; offers it when it is of
@@ -759,8 +805,7 @@ impl<'p> Enumerator<'p> {
         size: u32,
         node: Node,
         vals: Vec<Option<Value>>,
-        sink: &mut dyn Sink,
-    ) -> Result<(), EnumEnd> {
+    ) -> Result<(), Halt> {
         let mut h = FxHasher::default();
         for v in &vals {
             match v {
@@ -776,7 +821,7 @@ impl<'p> Enumerator<'p> {
             return Ok(());
         }
         if self.n_terms >= self.config.max_terms {
-            return Err(EnumEnd::MemoryLimit);
+            return Err(Halt::Memory);
         }
         let id = c.terms.len();
         c.seen.entry(key).or_default().push(id);
@@ -801,10 +846,7 @@ impl<'p> Enumerator<'p> {
                 if passed == self.expected.len() || passed > self.best_passed {
                     self.best_passed = self.best_passed.max(passed);
                     let body = format!("return {}", self.render(0, id));
-                    let offer = Offer { candidate: Candidate { body, proposer: "enumerate", logprob: None }, passed };
-                    if sink.offer(offer, &self.stats) == Flow::Stop {
-                        return Err(EnumEnd::Stopped);
-                    }
+                    self.pending.push_back(Offer { body, passed });
                 }
             }
         }
@@ -910,6 +952,7 @@ impl Context {
             bank: HashMap::default(),
             seen: HashMap::default(),
             built: 0,
+            cursor: Cursor::default(),
             origin,
         }
     }
@@ -943,145 +986,10 @@ fn next_parts(parts: &mut [u32], budget: u32) -> bool {
     }
 }
 
-/// Nesting depth of a type: 0 for scalars, 1 for `list[int]`, ...
-fn depth(t: &Type) -> u32 {
-    match t {
-        Type::List(e) | Type::TupleOf(e) => 1 + depth(e),
-        Type::Tuple(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
-        _ => 0,
-    }
-}
-
-fn kind_accepts(kind: Kind, t: &Type, chosen: &[Type]) -> bool {
-    match kind {
-        Kind::Int => *t == Type::Int,
-        Kind::Float => *t == Type::Float,
-        Kind::Bool => *t == Type::Bool,
-        Kind::Str => *t == Type::Str,
-        Kind::Num => matches!(t, Type::Int | Type::Float),
-        Kind::Ord => matches!(t, Type::Int | Type::Float | Type::Str),
-        Kind::Seq => matches!(t, Type::Str | Type::List(_) | Type::TupleOf(_) | Type::Tuple(_)),
-        Kind::StrList => *t == Type::list(Type::Str),
-        Kind::Any => *t != Type::None,
-        Kind::Same(i) => chosen.get(i) == Some(t),
-        Kind::Elem(i) => chosen.get(i).and_then(Type::elem).as_ref() == Some(t),
-    }
-}
-
-/// Every assignment of types in play to the holes.
-fn assignments(kinds: &[Kind], in_play: &[Type]) -> Vec<Vec<Type>> {
-    let mut out = vec![Vec::new()];
-    for &k in kinds {
-        let mut next = Vec::new();
-        for partial in &out {
-            for t in in_play {
-                if kind_accepts(k, t, partial) {
-                    let mut p = partial.clone();
-                    p.push(t.clone());
-                    next.push(p);
-                }
-            }
-        }
-        out = next;
-    }
-    out
-}
-
-/// Checks a template at argument types; its result type and checked form.
-fn check_template(program: &Program, text: &str, args: &[Type]) -> Option<(Type, Expr)> {
-    let mut src = text.to_string();
-    for i in 0..args.len() {
-        src = src.replace(&format!("{{{i}}}"), &format!("__a{i}"));
-    }
-    let (ast, diags) = parser::parse_expression(&src);
-    if !diags.is_empty() {
-        return None;
-    }
-    let locals: Vec<(String, Type)> = args.iter().enumerate().map(|(i, t)| (format!("__a{i}"), t.clone())).collect();
-    let (expr, diags) = check::check_expression_with_locals(program, &ast, &locals);
-    if diags.iter().any(synth_dsl::Diagnostic::is_error) {
-        return None;
-    }
-    let expr = expr?;
-    if expr.ty == Type::None {
-        return None;
-    }
-    Some((expr.ty.clone(), expr))
-}
-
-fn walk_strings(v: &Value, f: &mut dyn FnMut(&str)) {
-    match v {
-        Value::Str(s) => f(s),
-        Value::List(l) => l.borrow().iter().for_each(|x| walk_strings(x, f)),
-        Value::Tuple(t) => t.iter().for_each(|x| walk_strings(x, f)),
-        _ => {}
-    }
-}
-
-/// Hashes a value by its exact content (floats by bits: `0.0` and `-0.0`
-/// print differently, so they are different outputs).
-fn hash_value(v: &Value, h: &mut impl Hasher) {
-    match v {
-        Value::Int(i) => (0u8, i).hash(h),
-        Value::Float(f) => (1u8, f.to_bits()).hash(h),
-        Value::Bool(b) => (2u8, b).hash(h),
-        Value::Str(s) => (3u8, &**s).hash(h),
-        Value::List(l) => {
-            let l = l.borrow();
-            (4u8, l.len()).hash(h);
-            l.iter().for_each(|x| hash_value(x, h));
-        }
-        Value::Tuple(t) => {
-            (5u8, t.len()).hash(h);
-            t.iter().for_each(|x| hash_value(x, h));
-        }
-        Value::None => 6u8.hash(h),
-    }
-}
-
-/// Exact equality (the same `repr`), for observational equivalence.
-fn same(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Int(x), Value::Int(y)) => x == y,
-        (Value::Float(x), Value::Float(y)) => x.to_bits() == y.to_bits(),
-        (Value::Bool(x), Value::Bool(y)) => x == y,
-        (Value::Str(x), Value::Str(y)) => x == y,
-        (Value::List(x), Value::List(y)) => {
-            let (x, y) = (x.borrow(), y.borrow());
-            x.len() == y.len() && x.iter().zip(y.iter()).all(|(a, b)| same(a, b))
-        }
-        (Value::Tuple(x), Value::Tuple(y)) => x.len() == y.len() && x.iter().zip(y.iter()).all(|(a, b)| same(a, b)),
-        (Value::None, Value::None) => true,
-        _ => false,
-    }
-}
-
-fn same_vals(a: &[Option<Value>], b: &[Option<Value>]) -> bool {
-    a.len() == b.len()
-        && a.iter().zip(b).all(|(x, y)| match (x, y) {
-            (Some(x), Some(y)) => same(x, y),
-            (None, None) => true,
-            _ => false,
-        })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Collects offers; stops at the first passing every visible test.
-    struct Collect(Vec<(String, usize)>, usize);
-
-    impl Sink for Collect {
-        fn offer(&mut self, offer: Offer, _: &EnumStats) -> Flow {
-            let done = offer.passed == self.1;
-            self.0.push((offer.candidate.body, offer.passed));
-            if done { Flow::Stop } else { Flow::Continue }
-        }
-        fn poll(&mut self, stats: &EnumStats) -> Flow {
-            if stats.distinct > 200_000 { Flow::Stop } else { Flow::Continue }
-        }
-    }
+    use crate::problem::Problem;
 
     fn problem(sig: &str, tests: &[(&str, &str)]) -> Problem {
         let mut text = format!("program = '''\n@synthesize\n{sig}:\n    ...\n'''\n");
@@ -1091,15 +999,65 @@ mod tests {
         Problem::parse(std::path::Path::new("t.toml"), &text).expect("problem loads")
     }
 
+    fn enumerator(p: &Problem) -> Enumerator<'_> {
+        let visible: Vec<TestCase> = p.visible_tests(p.targets[0].func).map(|t| t.case.clone()).collect();
+        Enumerator::new(&p.program, p.targets[0].func, &visible, EnumConfig::default()).expect("no constants")
+    }
+
+    /// Pulls offers until one passes every visible test (or `limit` says
+    /// pause, `slice` distinct expressions at a time): the offers, in order.
+    fn offers(e: &mut Enumerator<'_>, n: usize, slice: u64) -> Vec<(String, usize)> {
+        let mut out = Vec::new();
+        loop {
+            let limit = PullLimit { distinct: e.stats.distinct + slice, ..PullLimit::none() };
+            match e.pull(&limit) {
+                Pull::Offer(o) => {
+                    let done = o.passed == n;
+                    out.push((o.body, o.passed));
+                    if done || e.stats.distinct > 200_000 {
+                        return out;
+                    }
+                }
+                Pull::Paused => {}
+                Pull::End(_) => return out,
+            }
+        }
+    }
+
     fn first_solution(p: &Problem) -> (String, Enumerator<'_>) {
-        let target = p.targets[0].clone();
-        let n = p.tests_of(target.func, false).count();
-        let mut e = Enumerator::new(p, &target, EnumConfig::default()).expect("no constants");
-        let mut sink = Collect(Vec::new(), n);
-        e.run(&mut sink);
-        let (body, passed) = sink.0.last().cloned().expect("an offer");
-        assert_eq!(passed, n, "{:?}", sink.0);
+        let n = p.visible_tests(p.targets[0].func).count();
+        let mut e = enumerator(p);
+        let found = offers(&mut e, n, u64::MAX / 2);
+        let (body, passed) = found.last().cloned().expect("an offer");
+        assert_eq!(passed, n, "{found:?}");
         (body, e)
+    }
+
+    #[test]
+    fn pulls_resume_where_they_paused() {
+        // Comprehensions over inner contexts, maps with filters: every stage
+        // of the cursor is crossed by pauses.
+        let p = problem(
+            "def f(xs: list[int]) -> list[int]",
+            &[("[[1, -2, 3]]", "[2, 6]"), ("[[0, 5]]", "[10]"), ("[[-1, 4, -3, 2]]", "[8, 4]")],
+        );
+        let mut whole = enumerator(&p);
+        let expected = offers(&mut whole, 3, u64::MAX / 2);
+        assert_eq!(expected.last().map(|o| o.0.as_str()), Some("return [x + x for x in xs if 0 < x]"));
+        for slice in [1, 7, 100] {
+            let mut sliced = enumerator(&p);
+            assert_eq!(offers(&mut sliced, 3, slice), expected, "slices of {slice}");
+            assert_eq!(
+                (sliced.stats.evaluated, sliced.stats.distinct),
+                (whole.stats.evaluated, whole.stats.distinct),
+                "slices of {slice}"
+            );
+        }
+        // A deadline in the past pauses at once, without losing anything.
+        let mut e = enumerator(&p);
+        let past = PullLimit { deadline: Some(Instant::now()), ..PullLimit::none() };
+        assert!(matches!(e.pull(&past), Pull::Paused));
+        assert_eq!(offers(&mut e, 3, u64::MAX / 2), expected);
     }
 
     #[test]

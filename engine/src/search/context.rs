@@ -1,0 +1,306 @@
+//! The search context: what every strategy shares, owned by the engine.
+//! It holds the budget and what was spent, the program database (so
+//! de-duplication), placing and verifying a candidate, the best program so
+//! far, progress reporting, and the targets' reports, built once.
+
+use super::budget::{Budget, Spent, StopReason};
+use super::report::{Progress, TargetReport};
+use crate::db::{ProgramDatabase, ProgramId, ProgramRecord, Status};
+use crate::place::{Placed, Placer};
+use crate::problem::{Problem, Target};
+use crate::propose::{Candidate, Feedback, Outcome, Proposer, Quota};
+use crate::score::{Score, Scorer};
+use std::time::{Duration, Instant};
+use synth_verifiers::{Goal, TestCase, Verdict, Verifier};
+
+/// How often the progress callback is called, at most.
+const PROGRESS_EVERY: Duration = Duration::from_millis(100);
+
+/// A placed, verified candidate worth keeping.
+struct Kept {
+    placed: Placed,
+    verdict: Verdict,
+    score: Score,
+    proposer: &'static str,
+    logprob: Option<f32>,
+}
+
+/// The target being searched.
+struct TargetState<'a> {
+    index: usize,
+    target: &'a Target,
+    placer: Placer<'a>,
+    goal: Goal,
+    visible: Vec<TestCase>,
+    hidden: Vec<TestCase>,
+    best: Option<Kept>,
+    solution: Option<Kept>,
+}
+
+/// What a strategy works with. One per search; the engine moves it from
+/// target to target.
+pub struct SearchContext<'a> {
+    problem: &'a Problem,
+    budget: Budget,
+    verifier: &'a dyn Verifier,
+    scorer: &'a dyn Scorer,
+    db: &'a mut dyn ProgramDatabase,
+    progress: &'a mut dyn FnMut(&Progress),
+    last_progress: Instant,
+    spent: Spent,
+    /// Candidates and evaluations of earlier targets.
+    before: (u64, u64),
+    sandbox_runs: u64,
+    current: Option<TargetState<'a>>,
+}
+
+impl<'a> SearchContext<'a> {
+    /// A context for searching `problem` under `budget`.
+    pub fn new(
+        problem: &'a Problem,
+        budget: Budget,
+        verifier: &'a dyn Verifier,
+        scorer: &'a dyn Scorer,
+        db: &'a mut dyn ProgramDatabase,
+        progress: &'a mut dyn FnMut(&Progress),
+    ) -> SearchContext<'a> {
+        SearchContext {
+            problem,
+            budget,
+            verifier,
+            scorer,
+            db,
+            progress,
+            last_progress: Instant::now(),
+            spent: Spent { start: Instant::now(), candidates: 0 },
+            before: (0, 0),
+            sandbox_runs: 0,
+            current: None,
+        }
+    }
+
+    /// Moves to the problem's target `index`: its visible and hidden tests.
+    pub fn begin_target(&mut self, index: usize) {
+        let target = &self.problem.targets[index];
+        self.current = Some(TargetState {
+            index,
+            target,
+            placer: Placer::new(self.problem, target),
+            goal: self.problem.goal(target),
+            visible: self.problem.visible_tests(target.func).map(|t| t.case.clone()).collect(),
+            hidden: self.problem.hidden_tests(target.func).map(|t| t.case.clone()).collect(),
+            best: None,
+            solution: None,
+        });
+    }
+
+    fn state(&self) -> &TargetState<'a> {
+        self.current.as_ref().expect("begin_target is called before the search of a target")
+    }
+
+    fn state_mut(&mut self) -> &mut TargetState<'a> {
+        self.current.as_mut().expect("begin_target is called before the search of a target")
+    }
+
+    /// The problem.
+    pub fn problem(&self) -> &'a Problem {
+        self.problem
+    }
+
+    /// The target being searched.
+    pub fn target(&self) -> &'a Target {
+        self.state().target
+    }
+
+    /// The target's index among the problem's targets.
+    pub fn target_index(&self) -> usize {
+        self.state().index
+    }
+
+    /// The target's visible tests: what candidates are checked against.
+    pub fn visible(&self) -> &[TestCase] {
+        &self.state().visible
+    }
+
+    /// Adds a visible test (a counterexample, say): later candidates are
+    /// checked against it too.
+    pub fn add_visible(&mut self, case: TestCase) {
+        self.state_mut().visible.push(case);
+    }
+
+    /// The budget.
+    pub fn budget(&self) -> &Budget {
+        &self.budget
+    }
+
+    /// What was spent so far.
+    pub fn spent(&self) -> Spent {
+        self.spent
+    }
+
+    /// Has the target a program passing every visible test?
+    pub fn solved(&self) -> bool {
+        self.state().solution.is_some()
+    }
+
+    /// The best score so far on this target.
+    pub fn best_score(&self) -> Option<&Score> {
+        self.state().best.as_ref().or(self.state().solution.as_ref()).map(|k| &k.score)
+    }
+
+    /// The program database.
+    pub fn db(&self) -> &dyn ProgramDatabase {
+        self.db
+    }
+
+    /// Counts what the proposers spent, reports progress when it is due,
+    /// and says whether the budget is out.
+    pub fn checkpoint(&mut self, proposers: &[Box<dyn Proposer + '_>]) -> Option<StopReason> {
+        let stats: Vec<_> = proposers.iter().map(|p| p.stats()).collect();
+        self.spent.candidates = self.before.0 + stats.iter().map(|s| s.candidates).sum::<u64>();
+        if self.last_progress.elapsed() >= PROGRESS_EVERY {
+            self.last_progress = Instant::now();
+            let state = self.state();
+            let progress = Progress {
+                candidates: self.spent.candidates,
+                evaluated: self.before.1 + stats.iter().map(|s| s.evaluated).sum::<u64>(),
+                best: (state.best.as_ref().map_or(0, |k| k.verdict.passed), state.visible.len()),
+                elapsed: self.spent.start.elapsed(),
+                statuses: proposers.iter().filter_map(|p| p.status()).collect(),
+            };
+            (self.progress)(&progress);
+        }
+        self.budget.exceeded(&self.spent)
+    }
+
+    /// The quota of a step that should last about `slice`: cut at the
+    /// time budget, with the candidates left.
+    pub fn quota(&self, slice: Duration) -> Quota {
+        let end = Instant::now().checked_add(slice).unwrap_or_else(|| self.budget.deadline(&self.spent));
+        Quota {
+            deadline: end.min(self.budget.deadline(&self.spent)),
+            candidates: self.budget.candidates_left(&self.spent),
+            interrupt: self.budget.interrupt.clone(),
+        }
+    }
+
+    /// De-duplicates, places and verifies a candidate of `proposer` on the
+    /// visible tests, records it, keeps it when it is the best so far, and
+    /// gives the proposer its feedback. True when it solves the target.
+    pub fn submit(&mut self, proposer: &mut dyn Proposer, candidate: Candidate) -> bool {
+        let index = self.state().index;
+        if let Some(id) = self.db.find(index, &candidate.body) {
+            let outcome = Outcome::Duplicate(id);
+            proposer.feedback(&Feedback { candidate: &candidate, id: Some(id), outcome: &outcome, score: None });
+            return false;
+        }
+        let record = |status, def, score| ProgramRecord {
+            target: index,
+            body: candidate.body.clone(),
+            def,
+            proposer: proposer.name(),
+            parents: candidate.parents.clone(),
+            logprob: candidate.logprob,
+            status,
+            score,
+        };
+        let placed = match self.state().placer.place(&candidate.body) {
+            Ok(p) => p,
+            Err(rejection) => {
+                tracing::debug!(body = %candidate.body, ?rejection, "candidate does not check");
+                let id = self.db.insert(record(Status::Rejected(rejection), None, None));
+                let outcome = Outcome::Rejected(rejection);
+                proposer.feedback(&Feedback { candidate: &candidate, id: Some(id), outcome: &outcome, score: None });
+                return false;
+            }
+        };
+        self.sandbox_runs += 1;
+        let state = self.state();
+        let verdict = self.verifier.verify(&placed.program, &state.goal, &state.visible);
+        tracing::debug!(body = %candidate.body, passed = verdict.passed, total = verdict.total, "tested");
+        let score = self.scorer.score(&candidate, &verdict);
+        let status = Status::Tested {
+            passed: verdict.passed,
+            total: verdict.total,
+            failure: verdict.failure.as_ref().map(ToString::to_string),
+        };
+        let id: ProgramId = self.db.insert(record(status, Some(placed.def.clone()), Some(score.clone())));
+        let solved = verdict.all_passed();
+        let outcome = Outcome::Tested(Box::new(verdict));
+        proposer.feedback(&Feedback { candidate: &candidate, id: Some(id), outcome: &outcome, score: Some(&score) });
+        let Outcome::Tested(verdict) = outcome else { unreachable!("built just above") };
+        let kept = Kept { placed, verdict: *verdict, score, proposer: proposer.name(), logprob: candidate.logprob };
+        let state = self.state_mut();
+        if solved {
+            state.solution = Some(kept);
+        } else if state.best.as_ref().is_none_or(|b| kept.score.beats(&b.score)) {
+            state.best = Some(kept);
+        }
+        solved
+    }
+
+    /// Tells `proposer` that these candidates of its step were never examined.
+    pub fn not_examined(&mut self, proposer: &mut dyn Proposer, rest: impl IntoIterator<Item = Candidate>) {
+        for candidate in rest {
+            let outcome = Outcome::NotExamined;
+            proposer.feedback(&Feedback { candidate: &candidate, id: None, outcome: &outcome, score: None });
+        }
+    }
+
+    /// Ends the target: runs the hidden tests on its solution and reports.
+    /// `proposers` are the target's, for the budget's counters.
+    pub fn finish_target(&mut self, proposers: &[Box<dyn Proposer + '_>]) -> TargetReport {
+        let stats: Vec<_> = proposers.iter().map(|p| p.stats()).collect();
+        self.before.0 += stats.iter().map(|s| s.candidates).sum::<u64>();
+        self.before.1 += stats.iter().map(|s| s.evaluated).sum::<u64>();
+        self.spent.candidates = self.before.0;
+        let state = self.current.take().expect("begin_target is called before finish_target");
+        let visible_total = state.visible.len();
+        let hidden_total = state.hidden.len();
+        match (state.solution, state.best) {
+            (Some(solution), _) => {
+                // Hidden tests run only here, on a program that passed every visible test.
+                let hidden = self.verifier.verify(&solution.placed.program, &state.goal, &state.hidden);
+                TargetReport {
+                    name: state.target.name.clone(),
+                    solved: true,
+                    program: Some(solution.placed.def),
+                    proposer: Some(solution.proposer.to_string()),
+                    logprob: solution.logprob,
+                    visible_passed: visible_total,
+                    visible_total,
+                    hidden_passed: hidden.passed,
+                    hidden_total,
+                    hidden_failure: hidden.failure.map(|f| f.to_string()),
+                }
+            }
+            (None, best) => TargetReport {
+                name: state.target.name.clone(),
+                solved: false,
+                program: best.as_ref().map(|k| k.placed.def.clone()),
+                proposer: best.as_ref().map(|k| k.proposer.to_string()),
+                logprob: None,
+                visible_passed: best.as_ref().map_or(0, |k| k.verdict.passed),
+                visible_total,
+                hidden_passed: 0,
+                hidden_total,
+                hidden_failure: None,
+            },
+        }
+    }
+
+    /// Candidates counted and expressions evaluated over the finished targets.
+    pub fn totals(&self) -> (u64, u64) {
+        self.before
+    }
+
+    /// Candidates run on the visible tests so far.
+    pub fn sandbox_runs(&self) -> u64 {
+        self.sandbox_runs
+    }
+
+    /// Seconds since the search started.
+    pub fn elapsed(&self) -> Duration {
+        self.spent.start.elapsed()
+    }
+}

@@ -1,0 +1,274 @@
+//! Running a checked program in the Wasm sandbox: compile it once, then
+//! run its entry expression or call its functions many times, writing heap
+//! arguments into the guest's memory and reading heap results back by their
+//! static type. Sandbox outcomes become the interpreter's `RunError` kinds,
+//! so both backends report alike.
+
+use crate::{BackendError, Outcome, SYNTH_METER, WASM_FUEL_PER_STEP, sandbox, shared_sandbox};
+use std::time::Duration;
+use synth_dsl::interp::{ErrorKind, Limits, RunError, Stats};
+use synth_dsl::span::Span;
+use synth_dsl::tir::{Expr, Program};
+use synth_dsl::types::Type;
+use synth_dsl::value::Value;
+use synth_dsl::wasm::{self, CodegenError};
+
+/// A program compiled to Wasm and loaded in the shared sandbox, ready to
+/// run its entry expression or call its functions many times.
+pub struct WasmRunner {
+    module: wasm::WasmModule,
+    compiled: std::sync::Arc<sandbox::SandboxModule>,
+    limits: sandbox::SandboxLimits,
+    /// The step budget the caller gave (`Limits::fuel`), for messages.
+    steps: u64,
+    param_types: Vec<Vec<Type>>,
+    ret_types: Vec<Type>,
+    names: Vec<String>,
+    entry_span: Span,
+}
+
+impl WasmRunner {
+    /// Compiles `program` (with an entry expression, if given) for runs under `limits`.
+    pub fn new(program: &Program, entry: Option<&Expr>, limits: Limits) -> Result<WasmRunner, BackendError> {
+        let options = wasm::Options { max_depth: limits.max_depth.min(u32::MAX as usize) as u32, holes: None };
+        let module = wasm::compile(program, entry, &options).map_err(|e| match e {
+            CodegenError::Unsupported { span, .. } => BackendError::Unsupported { message: e.to_string(), span },
+            other => BackendError::Internal(other.to_string()),
+        })?;
+        let sb = shared_sandbox()?;
+        let compiled =
+            sb.compile_metered(&module.bytes, SYNTH_METER).map_err(|e| BackendError::Internal(e.to_string()))?;
+        let limits_steps = limits.fuel;
+        let limits = sandbox::SandboxLimits {
+            fuel: limits.fuel.saturating_mul(WASM_FUEL_PER_STEP),
+            time_limit: Duration::from_secs(10),
+            memory_bytes: sb.limits().memory_bytes,
+            stack_bytes: sb.limits().stack_bytes,
+        };
+        Ok(WasmRunner {
+            steps: limits_steps,
+            module,
+            compiled,
+            limits,
+            param_types: program.functions.iter().map(|f| f.params.iter().map(|p| p.ty.clone()).collect()).collect(),
+            ret_types: program.functions.iter().map(|f| f.ret.clone()).collect(),
+            names: program.functions.iter().map(|f| f.name.clone()).collect(),
+            entry_span: entry.map_or(Span::default(), |e| e.span),
+        })
+    }
+
+    /// Lowers the memory cap of this runner's runs (the sandbox's cap is the most).
+    pub fn with_memory_limit(mut self, bytes: usize) -> WasmRunner {
+        self.limits.memory_bytes = bytes;
+        self
+    }
+
+    /// Sets the wall-clock limit of this runner's runs (10 s by default).
+    pub fn with_time_limit(mut self, limit: Duration) -> WasmRunner {
+        self.limits.time_limit = limit;
+        self
+    }
+
+    /// Runs the entry expression.
+    pub fn run_entry(&self) -> Result<Outcome, BackendError> {
+        let ty = self.module.entry_ty.clone().unwrap_or(Type::None);
+        self.run(wasm::ENTRY_EXPORT, Vec::new(), &ty)
+    }
+
+    /// Calls function `func` of the program with `args`.
+    pub fn call(&self, func: usize, args: &[Value]) -> Result<Outcome, BackendError> {
+        let (Some(types), Some(ret), Some(name)) =
+            (self.param_types.get(func), self.ret_types.get(func), self.names.get(func))
+        else {
+            return Err(BackendError::Internal(format!("no function {func}")));
+        };
+        if args.len() != types.len() {
+            return Err(BackendError::Internal(format!("`{name}` takes {} arguments", types.len())));
+        }
+        let args: Vec<(Type, Value)> = types.iter().cloned().zip(args.iter().cloned()).collect();
+        self.run(name, args, ret)
+    }
+
+    fn run(&self, export: &str, args: Vec<(Type, Value)>, ret: &Type) -> Result<Outcome, BackendError> {
+        let sb = shared_sandbox()?;
+        let n_results = usize::from(*ret != Type::None);
+        let cap = u32::try_from(self.limits.memory_bytes.min(sb.limits().memory_bytes)).unwrap_or(u32::MAX);
+        let outcome = sb.run_limited(&self.compiled, self.limits, |g| {
+            g.write(self.module.mem_cap_addr as usize, &cap.to_le_bytes())?;
+            g.call(wasm::INIT_EXPORT, &[], 0)?;
+            let vals = args.iter().map(|(t, v)| to_wasm(g, t, v)).collect::<wasmtime::Result<Vec<_>>>()?;
+            let out = g.call(export, &vals, n_results)?;
+            from_wasm(g, ret, out.first())
+        });
+        let span = self.entry_span;
+        let result = match outcome {
+            sandbox::Outcome::Ok(v) => Ok(v),
+            sandbox::Outcome::RuntimeError(e) => {
+                let kind = ErrorKind::from_code(e.kind)
+                    .ok_or_else(|| BackendError::Internal(format!("unknown error kind {}", e.kind)))?;
+                let message = match e.message {
+                    sandbox::GuestMessage::Text(t) => t,
+                    sandbox::GuestMessage::Id(i) => self.module.messages.get(i as usize).cloned().unwrap_or_default(),
+                };
+                Err(RunError { kind, message, span: Span { start: e.span.0, end: e.span.1 } })
+            }
+            sandbox::Outcome::Timeout(sandbox::TimeoutKind::Fuel) => Err(RunError {
+                kind: ErrorKind::OutOfFuel,
+                // Fuel is granted per interpreter step, so the budget reads the same.
+                message: format!("step budget of {} exhausted", self.steps),
+                span,
+            }),
+            sandbox::Outcome::Timeout(sandbox::TimeoutKind::Deadline) => Err(RunError {
+                kind: ErrorKind::OutOfFuel,
+                message: format!("time limit of {:?} exceeded", self.limits.time_limit),
+                span,
+            }),
+            sandbox::Outcome::OutOfMemory => Err(RunError {
+                kind: ErrorKind::OutOfMemory,
+                message: format!("memory cap of {} bytes exceeded", self.limits.memory_bytes),
+                span,
+            }),
+            sandbox::Outcome::StackOverflow => Err(RunError {
+                kind: ErrorKind::RecursionError,
+                message: "maximum recursion depth exceeded (Wasm stack exhausted)".into(),
+                span,
+            }),
+            sandbox::Outcome::Trap(t) => return Err(BackendError::Internal(t)),
+        };
+        Ok(Outcome { result, stats: Stats::default() })
+    }
+}
+
+fn guest_err(message: impl Into<String>) -> wasmtime::Error {
+    wasmtime::Error::msg(message.into())
+}
+
+/// Allocates `n` bytes in the guest (its bump allocator, so the program's
+/// own allocations continue after the arguments).
+fn guest_alloc(g: &mut sandbox::Guest, n: usize) -> wasmtime::Result<usize> {
+    let n = i32::try_from(n).map_err(|_| guest_err("argument too large for the guest"))?;
+    Ok(g.call(wasm::ALLOC_EXPORT, &[wasmtime::Val::I32(n)], 1)?[0].unwrap_i32() as u32 as usize)
+}
+
+/// A value as a Wasm argument of its static type; heap values are written
+/// into the guest's memory in the layout of `dsl/runtime/rt.h`.
+fn to_wasm(g: &mut sandbox::Guest, ty: &Type, v: &Value) -> wasmtime::Result<wasmtime::Val> {
+    use wasmtime::Val;
+    Ok(match (ty, v) {
+        (Type::Int, Value::Int(i)) => Val::I64(*i),
+        (Type::Float, Value::Float(f)) => Val::F64(f.to_bits()),
+        (Type::Bool, Value::Bool(b)) => Val::I32(*b as i32),
+        _ => Val::I32(to_slot(g, ty, v)? as u32 as i32),
+    })
+}
+
+/// A value as an 8-byte slot (heap values are written to the guest first).
+fn to_slot(g: &mut sandbox::Guest, ty: &Type, v: &Value) -> wasmtime::Result<u64> {
+    let item_ty = |i: usize| match ty {
+        Type::Tuple(ts) => ts.get(i).cloned().unwrap_or(Type::Int),
+        other => other.elem().unwrap_or(Type::Int),
+    };
+    Ok(match v {
+        Value::Int(i) => *i as u64,
+        Value::Float(f) => f.to_bits(),
+        Value::Bool(b) => *b as u64,
+        Value::None => 0,
+        Value::Str(s) => {
+            let addr = guest_alloc(g, 8 + s.len())?;
+            let mut bytes = Vec::with_capacity(8 + s.len());
+            bytes.extend_from_slice(&(s.len() as u32).to_le_bytes());
+            bytes.extend_from_slice(&(s.chars().count() as u32).to_le_bytes());
+            bytes.extend_from_slice(s.as_bytes());
+            g.write(addr, &bytes)?;
+            addr as u64
+        }
+        Value::List(l) => {
+            let items = l.borrow().clone();
+            let slots = items
+                .iter()
+                .enumerate()
+                .map(|(i, x)| to_slot(g, &item_ty(i), x))
+                .collect::<wasmtime::Result<Vec<_>>>()?;
+            let data = if slots.is_empty() { 0 } else { guest_alloc(g, 8 * slots.len())? };
+            g.write(data, &slots.iter().flat_map(|s| s.to_le_bytes()).collect::<Vec<_>>())?;
+            let addr = guest_alloc(g, 12)?;
+            let n = slots.len() as u32;
+            g.write(addr, &[n.to_le_bytes(), n.to_le_bytes(), (data as u32).to_le_bytes()].concat())?;
+            addr as u64
+        }
+        Value::Tuple(t) => {
+            let slots =
+                t.iter().enumerate().map(|(i, x)| to_slot(g, &item_ty(i), x)).collect::<wasmtime::Result<Vec<_>>>()?;
+            let addr = guest_alloc(g, 8 + 8 * slots.len())?;
+            let mut bytes = Vec::with_capacity(8 + 8 * slots.len());
+            bytes.extend_from_slice(&(slots.len() as u32).to_le_bytes());
+            bytes.extend_from_slice(&0u32.to_le_bytes());
+            bytes.extend(slots.iter().flat_map(|s| s.to_le_bytes()));
+            g.write(addr, &bytes)?;
+            addr as u64
+        }
+    })
+}
+
+fn read_u32(g: &mut sandbox::Guest, addr: usize) -> wasmtime::Result<u32> {
+    let b = g.read(addr, 4)?;
+    Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+/// A Wasm result as a value of its static type.
+fn from_wasm(g: &mut sandbox::Guest, ty: &Type, val: Option<&wasmtime::Val>) -> wasmtime::Result<Value> {
+    use wasmtime::Val;
+    match (ty, val) {
+        (Type::None, _) => Ok(Value::None),
+        (Type::Int, Some(Val::I64(i))) => Ok(Value::Int(*i)),
+        (Type::Float, Some(Val::F64(bits))) => Ok(Value::Float(f64::from_bits(*bits))),
+        (Type::Bool, Some(Val::I32(b))) => Ok(Value::Bool(*b != 0)),
+        (_, Some(Val::I32(p))) => from_slot(g, ty, *p as u32 as u64),
+        (ty, v) => Err(guest_err(format!("cannot read a `{ty}` result from {v:?}"))),
+    }
+}
+
+/// Reads a value of type `ty` from its slot.
+fn from_slot(g: &mut sandbox::Guest, ty: &Type, slot: u64) -> wasmtime::Result<Value> {
+    let addr = slot as u32 as usize;
+    let slots = |g: &mut sandbox::Guest, at: usize, n: usize| -> wasmtime::Result<Vec<u64>> {
+        let bytes = g.read(at, n.checked_mul(8).ok_or_else(|| guest_err("bad length"))?)?;
+        Ok(bytes.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8]))).collect())
+    };
+    let item_ty = |i: usize| match ty {
+        Type::Tuple(ts) => ts.get(i).cloned().unwrap_or(Type::Int),
+        other => other.elem().unwrap_or(Type::Int),
+    };
+    Ok(match ty {
+        Type::Int => Value::Int(slot as i64),
+        Type::Float => Value::Float(f64::from_bits(slot)),
+        Type::Bool => Value::Bool(slot & 1 != 0),
+        Type::None => Value::None,
+        Type::Str => {
+            let len = read_u32(g, addr)? as usize;
+            let bytes = g.read(addr + 8, len)?;
+            Value::str(String::from_utf8(bytes).map_err(|_| guest_err("a result string is not UTF-8"))?)
+        }
+        Type::List(_) => {
+            let len = read_u32(g, addr)? as usize;
+            let data = read_u32(g, addr + 8)? as usize;
+            let raw = slots(g, data, len)?;
+            Value::list(
+                raw.into_iter()
+                    .enumerate()
+                    .map(|(i, s)| from_slot(g, &item_ty(i), s))
+                    .collect::<wasmtime::Result<_>>()?,
+            )
+        }
+        Type::Tuple(_) | Type::TupleOf(_) => {
+            let len = read_u32(g, addr)? as usize;
+            let raw = slots(g, addr + 8, len)?;
+            Value::tuple(
+                raw.into_iter()
+                    .enumerate()
+                    .map(|(i, s)| from_slot(g, &item_ty(i), s))
+                    .collect::<wasmtime::Result<_>>()?,
+            )
+        }
+    })
+}

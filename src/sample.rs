@@ -68,7 +68,8 @@ pub fn sample(args: &SampleArgs) -> Result<ExitCode> {
         model.config.batch = b;
     }
     let (params, n) = sampling_params(&model, &args.sampling.settings()?);
-    let mut params = SamplingParams { seed: args.seed, ignore_eos: args.ignore_eos, stop_at_dedent: args.stop_at_dedent, ..params };
+    let mut params =
+        SamplingParams { seed: args.seed, ignore_eos: args.ignore_eos, stop_at_dedent: args.stop_at_dedent, ..params };
     let prompt = match (&args.prompt, &args.prompt_file, &args.problem) {
         (Some(p), _, _) => p.clone(),
         (None, Some(file), _) => {

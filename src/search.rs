@@ -39,7 +39,7 @@ pub struct ModelArgs {
     /// (default: the problem's `[search] proposer`, else `model,enumerate`
     /// when a model is given, else `enumerate`; `all` is both).
     #[arg(long, value_parser = parse_proposer, value_name = "NAMES")]
-    proposer: Option<Vec<ProposerName>>,
+    proposer: Option<ProposerList>,
     /// A model directory: model.onnx, tokenizer.json, optional synth-model.toml
     /// (default: the problem's `[model] path`).
     #[arg(long, value_name = "DIR")]
@@ -93,10 +93,13 @@ impl SamplingArgs {
     }
 }
 
-// clap gives a `Vec` argument one value per occurrence; this parses one
-// comma-separated list, so the whole `Vec` is the option's value.
-fn parse_proposer(s: &str) -> Result<Vec<ProposerName>, String> {
-    parse_proposers(s)
+/// A comma-separated list of proposers, as one value (clap would take a
+/// `Vec` as one value per occurrence).
+#[derive(Clone, Debug)]
+pub struct ProposerList(Vec<ProposerName>);
+
+fn parse_proposer(s: &str) -> Result<ProposerList, String> {
+    parse_proposers(s).map(ProposerList)
 }
 
 impl BudgetArgs {
@@ -106,7 +109,7 @@ impl BudgetArgs {
             seconds: self.seconds,
             candidates: self.candidates,
             seed: self.seed,
-            proposers: self.model.proposer.clone(),
+            proposers: self.model.proposer.clone().map(|p| p.0),
             model: self.model.model.clone(),
             threads: self.model.threads,
             sampling: self.model.sampling.given(),

@@ -22,7 +22,8 @@ fn bench(c: &mut Criterion) {
         group.bench_function(file, |b| {
             b.iter(|| {
                 let config = EnumConfig { max_size: 30, ..EnumConfig::default() };
-                let mut e = Enumerator::new(&problem.program, target.func, &visible, config).expect("constants evaluate");
+                let mut e =
+                    Enumerator::new(&problem.program, target.func, &visible, config).expect("constants evaluate");
                 // Never accepts an offer; pauses at `DISTINCT` distinct expressions.
                 let limit = PullLimit { distinct: DISTINCT, ..PullLimit::none() };
                 while let Pull::Offer(_) = e.pull(&limit) {}

@@ -258,7 +258,11 @@ pub fn parse_proposers(s: &str) -> Result<Vec<ProposerName>, String> {
             "enumerate" => &[ProposerName::Enumerate],
             "model" => &[ProposerName::Model],
             "all" => &[ProposerName::Model, ProposerName::Enumerate],
-            _ => return Err(format!("unknown proposer `{part}`: expected enumerate, model, seed or all")),
+            _ => {
+                return Err(format!(
+                    "unknown proposer `{part}`: expected enumerate, model or all, or a comma-separated list of them"
+                ));
+            }
         };
         for name in add {
             if !names.contains(name) {

@@ -71,7 +71,9 @@ impl Proposer for ModelProposer<'_> {
 
     /// One round of the model's batch size (a round is not cut short by the quota).
     fn step(&mut self, _: &Quota) -> Step {
-        let Some(prompt) = self.prompt.as_deref() else { return Step { candidates: Vec::new(), end: Some(Exhausted::Failed) } };
+        let Some(prompt) = self.prompt.as_deref() else {
+            return Step { candidates: Vec::new(), end: Some(Exhausted::Failed) };
+        };
         let n = (self.samples - self.next).min(self.lm.batch_size().max(1));
         if n == 0 {
             return Step { candidates: Vec::new(), end: Some(Exhausted::Searched) };
@@ -149,7 +151,12 @@ mod tests {
         fn sampling_defaults(&self) -> &SamplingSettings {
             &self.settings
         }
-        fn sample_range(&mut self, _: &str, range: Range<usize>, _: &SamplingParams) -> Result<Vec<Sample>, ModelError> {
+        fn sample_range(
+            &mut self,
+            _: &str,
+            range: Range<usize>,
+            _: &SamplingParams,
+        ) -> Result<Vec<Sample>, ModelError> {
             self.asked.push(range.clone());
             Ok(range
                 .map(|i| Sample {
@@ -166,14 +173,25 @@ mod tests {
 
     #[test]
     fn rounds_of_the_batch_size_until_the_samples_are_drawn() {
-        let text = "program = '''\n@synthesize\ndef f(x: int) -> int:\n    ...\n'''\n[[tests]]\nargs = [1]\nexpect = 2\n";
+        let text =
+            "program = '''\n@synthesize\ndef f(x: int) -> int:\n    ...\n'''\n[[tests]]\nargs = [1]\nexpect = 2\n";
         let problem = crate::problem::Problem::parse(std::path::Path::new("p.toml"), text).expect("loads");
         let mut options = crate::search::SearchOptions::from_problem(&problem);
         options.sampling.samples = Some(5);
-        let mut lm = Canned { texts: vec!["    return x + 1\n", "return x\n"], asked: Vec::new(), settings: SamplingSettings::default() };
+        let mut lm = Canned {
+            texts: vec!["    return x + 1\n", "return x\n"],
+            asked: Vec::new(),
+            settings: SamplingSettings::default(),
+        };
         let visible: Vec<_> = problem.visible_tests(0).map(|t| t.case.clone()).collect();
         let mut factory = ModelFactory::new(&mut lm);
-        let mut p = factory.build(Setup { problem: &problem, target: &problem.targets[0], index: 0, visible: &visible, options: &options });
+        let mut p = factory.build(Setup {
+            problem: &problem,
+            target: &problem.targets[0],
+            index: 0,
+            visible: &visible,
+            options: &options,
+        });
         let quota = Quota {
             deadline: Instant::now(),
             candidates: 0,

@@ -20,9 +20,7 @@ pub enum OptionsError {
     #[error("{0}")]
     Invalid(String),
     /// The model proposer was asked for without a model.
-    #[error(
-        "{problem}: the model proposer needs a model: give --model DIR or `path` in the problem's [model] table"
-    )]
+    #[error("{problem}: the model proposer needs a model: give --model DIR or `path` in the problem's [model] table")]
     NoModel {
         /// The problem file.
         problem: String,

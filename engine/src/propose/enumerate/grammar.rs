@@ -175,4 +175,3 @@ pub(super) fn check_template(program: &Program, text: &str, args: &[Type]) -> Op
     }
     Some((expr.ty.clone(), expr))
 }
-

@@ -798,14 +798,7 @@ impl<'p> Enumerator<'p> {
 
     /// Keeps a term unless an equivalent one exists; offers it when it is of
     /// the return type and does better than any before.
-    fn add(
-        &mut self,
-        ctx: usize,
-        ty: TyId,
-        size: u32,
-        node: Node,
-        vals: Vec<Option<Value>>,
-    ) -> Result<(), Halt> {
+    fn add(&mut self, ctx: usize, ty: TyId, size: u32, node: Node, vals: Vec<Option<Value>>) -> Result<(), Halt> {
         let mut h = FxHasher::default();
         for v in &vals {
             match v {

@@ -45,7 +45,9 @@ impl Proposer for EnumerateProposer<'_> {
     }
 
     fn step(&mut self, quota: &Quota) -> Step {
-        let Some(e) = &mut self.enumerator else { return Step { candidates: Vec::new(), end: Some(Exhausted::Searched) } };
+        let Some(e) = &mut self.enumerator else {
+            return Step { candidates: Vec::new(), end: Some(Exhausted::Searched) };
+        };
         let started = Instant::now();
         let limit = PullLimit {
             deadline: Some(quota.deadline),

@@ -59,4 +59,3 @@ pub(super) fn same_vals(a: &[Option<Value>], b: &[Option<Value>]) -> bool {
             _ => false,
         })
 }
-

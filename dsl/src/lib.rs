@@ -14,6 +14,7 @@ pub mod interp;
 pub mod lexer;
 pub mod parser;
 pub mod printer;
+pub mod runfile;
 pub mod sort;
 pub mod span;
 pub mod strings;

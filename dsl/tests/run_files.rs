@@ -1,5 +1,6 @@
 //! Data-driven run tests: each file in `tests/run/` is a program whose
-//! comment lines hold calls and expected results, as cranelift's filetests:
+//! comment lines hold calls and expected results, as cranelift's filetests
+//! (parsed by `synth_dsl::runfile`, shared with the Wasm backend's test):
 //!
 //! ```text
 //! # run: f(1, 2) -> 3               value, compared by repr
@@ -14,6 +15,7 @@ mod common;
 
 use common::{Case, Observed, cpython, synth};
 use std::path::PathBuf;
+use synth_dsl::runfile::{Expected, parse_run_directives};
 
 struct Expectation {
     file: String,
@@ -24,31 +26,20 @@ struct Expectation {
 }
 
 fn parse_expectations(file: &str, src: &str) -> Vec<Expectation> {
-    let mut out = Vec::new();
-    for (i, line) in src.lines().enumerate() {
-        let (rest, python_too) = if let Some(r) = line.strip_prefix("# run:") {
-            (r, true)
-        } else if let Some(r) = line.strip_prefix("# run-synth:") {
-            (r, false)
-        } else {
-            continue;
-        };
-        let (call, expected) =
-            rest.rsplit_once(" -> ").unwrap_or_else(|| panic!("{file}:{}: expected `CALL -> RESULT`", i + 1));
-        let expected = expected.trim();
-        let expected = match expected.strip_prefix('!') {
-            Some(name) => Observed::Err(name.to_string()),
-            None => Observed::Ok(expected.to_string()),
-        };
-        out.push(Expectation {
+    parse_run_directives(src)
+        .unwrap_or_else(|e| panic!("{file}: {e}"))
+        .into_iter()
+        .map(|d| Expectation {
             file: file.to_string(),
-            line: i + 1,
-            call: call.trim().to_string(),
-            expected,
-            python_too,
-        });
-    }
-    out
+            line: d.line,
+            call: d.call,
+            expected: match d.expected {
+                Expected::Repr(r) => Observed::Ok(r),
+                Expected::Error(e) => Observed::Err(e),
+            },
+            python_too: d.cpython_too,
+        })
+        .collect()
 }
 
 #[test]

@@ -1,22 +1,12 @@
 //! The language's run files (`dsl/tests/run/*.py`, whose `# run:` lines
-//! the dsl tests check against the interpreter and CPython) run through the
+//! the dsl tests check against the interpreter and CPython; one parser,
+//! `synth_dsl::runfile`, serves both) run through the
 //! Wasm backend: every expectation must hold there too, so the three agree.
 
 use std::path::PathBuf;
 use synth_dsl::Limits;
+use synth_dsl::runfile::{Expected, parse_run_directives};
 use synth_verifiers::{Backend, eval};
-
-/// (line, call, expected repr or `!ErrorName`) of each `# run:` / `# run-synth:` line.
-fn expectations(src: &str) -> Vec<(usize, String, String)> {
-    src.lines()
-        .enumerate()
-        .filter_map(|(i, line)| {
-            let rest = line.strip_prefix("# run:").or_else(|| line.strip_prefix("# run-synth:"))?;
-            let (call, expected) = rest.rsplit_once(" -> ")?;
-            Some((i + 1, call.trim().to_string(), expected.trim().to_string()))
-        })
-        .collect()
-}
 
 #[test]
 fn run_files_hold_on_the_wasm_backend() {
@@ -34,7 +24,12 @@ fn run_files_hold_on_the_wasm_backend() {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let compiled = synth_dsl::compile(&src);
         assert!(!compiled.has_errors(), "{name} does not check");
-        for (line, call, expected) in expectations(&src) {
+        for d in parse_run_directives(&src).unwrap_or_else(|e| panic!("{name}: {e}")) {
+            let (line, call) = (d.line, d.call);
+            let expected = match d.expected {
+                Expected::Repr(r) => r,
+                Expected::Error(e) => format!("!{e}"),
+            };
             let (ast, diags) = synth_dsl::parser::parse_expression(&call);
             assert!(diags.is_empty(), "{name}:{line}: bad call");
             let (expr, diags) = synth_dsl::check::check_expression(&compiled.program, &ast);

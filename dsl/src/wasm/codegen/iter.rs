@@ -1,0 +1,394 @@
+//! Code generation for iteration: `for` loops (range chunks, versioned
+//! bounds checks, hoisted list headers) and comprehensions.
+
+use super::*;
+
+impl<'m, 'p> FnCx<'m, 'p> {
+    /// Emits a loop calling `f` with a local holding each item of the
+    /// iterable `iter`, lazily for `range`/`enumerate`/`zip`/`reversed`
+    /// and comprehensions, as the interpreter's `for_each`. The loop runs
+    /// to the end; `f` exits it by branching to a label outside.
+    pub(super) fn for_each(&mut self, iter: &Expr, f: &mut dyn FnMut(&mut Self, u32) -> R<()>) -> R<()> {
+        match &iter.kind {
+            K::Builtin(Builtin::Range, args) => self.range_loop(args, iter.span, f),
+            K::Builtin(Builtin::Enumerate, args) => {
+                self.expr_int(&args[1])?;
+                let n = self.save(ValType::I64);
+                let elem = args[0].ty.elem().unwrap_or(Type::Int);
+                self.for_each(&args[0], &mut |cx, item| {
+                    cx.emit([I::I32Const(2)]);
+                    cx.call_rt("rt_tuple_new")?;
+                    let t = cx.save(ValType::I32);
+                    cx.emit([I::LocalGet(t), I::LocalGet(n), I::I64Store(mem(8, 3))]);
+                    cx.emit([I::LocalGet(t), I::LocalGet(item)]);
+                    cx.emit_to_slot(&elem);
+                    cx.emit([I::I64Store(mem(16, 3))]);
+                    cx.emit([I::LocalGet(n), I::I64Const(1), I::I64Add, I::LocalSet(n)]);
+                    f(cx, t)
+                })
+            }
+            K::Builtin(Builtin::Zip, args) => {
+                let mut cols = Vec::new();
+                for a in args {
+                    cols.push(self.collect(a)?);
+                }
+                // n = min of the lengths.
+                let n = self.new_local(ValType::I32);
+                self.emit([I::I32Const(i32::MAX), I::LocalSet(n)]);
+                for c in &cols {
+                    self.emit([
+                        I::LocalGet(*c),
+                        I::I32Load(mem(0, 2)),
+                        I::LocalGet(n),
+                        I::LocalGet(*c),
+                        I::I32Load(mem(0, 2)),
+                        I::LocalGet(n),
+                        I::I32LtU,
+                        I::Select,
+                        I::LocalSet(n),
+                    ]);
+                }
+                let i = self.new_local(ValType::I32);
+                self.emit([I::I32Const(0), I::LocalSet(i)]);
+                let done = self.fresh_mark();
+                self.open(BlockType::Empty, done);
+                self.open_loop(Label::Plain);
+                self.emit([I::LocalGet(i), I::LocalGet(n), I::I32GeU]);
+                let d = self.br_depth(done);
+                self.code.push(I::BrIf(d));
+                self.emit([I::I32Const(cols.len() as i32)]);
+                self.call_rt("rt_tuple_new")?;
+                let t = self.save(ValType::I32);
+                for (j, c) in cols.iter().enumerate() {
+                    self.code.push(I::LocalGet(t));
+                    self.load_item(*c, &Type::list(Type::Int), i);
+                    self.code.push(I::I64Store(mem(8 + 8 * j as u64, 3)));
+                }
+                self.emit([I::LocalGet(i), I::I32Const(1), I::I32Add, I::LocalSet(i)]);
+                f(self, t)?;
+                self.code.push(I::Br(0));
+                self.end_block();
+                self.end_block();
+                Ok(())
+            }
+            K::Builtin(Builtin::Reversed, args) => {
+                let l = self.collect(&args[0])?;
+                let elem = iter.ty.elem().unwrap_or(Type::Int);
+                let i = self.new_local(ValType::I32);
+                self.emit([I::LocalGet(l), I::I32Load(mem(0, 2)), I::LocalSet(i)]);
+                let done = self.fresh_mark();
+                self.open(BlockType::Empty, done);
+                self.open_loop(Label::Plain);
+                self.emit([I::LocalGet(i), I::I32Eqz]);
+                let d = self.br_depth(done);
+                self.code.push(I::BrIf(d));
+                self.emit([I::LocalGet(i), I::I32Const(1), I::I32Sub, I::LocalSet(i)]);
+                self.load_item(l, &Type::list(elem.clone()), i);
+                self.emit_from_slot(&elem);
+                let item = self.save(val_type(&elem, iter.span)?);
+                f(self, item)?;
+                self.code.push(I::Br(0));
+                self.end_block();
+                self.end_block();
+                Ok(())
+            }
+            K::Comprehension(elt, clauses) => self.comprehension(elt, clauses, 0, f),
+            _ => {
+                self.expr(iter)?;
+                let v = self.save(ValType::I32);
+                self.sequence_loop(v, &iter.ty, iter.span, f)
+            }
+        }
+    }
+
+    /// Iterates over the list, tuple or string in local `v`. A list's
+    /// length is re-read at every step (appending while iterating is seen).
+    pub(super) fn sequence_loop(
+        &mut self,
+        v: u32,
+        ty: &Type,
+        span: Span,
+        f: &mut dyn FnMut(&mut Self, u32) -> R<()>,
+    ) -> R<()> {
+        let i = self.new_local(ValType::I32);
+        self.emit([I::I32Const(0), I::LocalSet(i)]);
+        let done = self.fresh_mark();
+        self.open(BlockType::Empty, done);
+        self.open_loop(Label::Plain);
+        // i (a byte offset for strings) >= length: done.
+        self.emit([I::LocalGet(i), I::LocalGet(v), I::I32Load(mem(0, 2)), I::I32GeU]);
+        let d = self.br_depth(done);
+        self.code.push(I::BrIf(d));
+        let item = if *ty == Type::Str {
+            self.emit([I::LocalGet(v), I::LocalGet(i)]);
+            self.call_rt("rt_str_char_at_byte")?;
+            let c = self.save(ValType::I32);
+            self.emit([I::LocalGet(i), I::LocalGet(c), I::I32Load(mem(0, 2)), I::I32Add, I::LocalSet(i)]);
+            c
+        } else {
+            let elem = ty.elem().unwrap_or(Type::Int);
+            self.load_item(v, ty, i);
+            self.emit_from_slot(&elem);
+            let item = self.save(val_type(&elem, span)?);
+            self.emit([I::LocalGet(i), I::I32Const(1), I::I32Add, I::LocalSet(i)]);
+            item
+        };
+        f(self, item)?;
+        self.code.push(I::Br(0));
+        self.end_block();
+        self.end_block();
+        Ok(())
+    }
+
+    /// One chunk of a `range(a, b)` loop: charges its `n` iterations to the
+    /// budget, then runs them from `i` to `chunk_end` with no check inside.
+    pub(super) fn range_chunk(
+        &mut self,
+        i: u32,
+        n: u32,
+        chunk_end: u32,
+        f: &mut dyn FnMut(&mut Self, u32) -> R<()>,
+    ) -> R<()> {
+        self.emit(meter::charge_start());
+        self.code.push(I::LocalGet(n));
+        let cost_at = self.code.len();
+        self.emit([I::I64Const(0), I::I64Mul]);
+        self.emit(meter::charge_end());
+        // The chunk: at least one iteration, so the test is at the bottom.
+        self.open_loop(Label::Plain);
+        self.code.push(I::Nop);
+        let body_start = self.code.len();
+        // The item is the counter itself (the body cannot assign it), and
+        // it steps at the bottom: one value live through the body, not two.
+        f(self, i)?;
+        self.emit([
+            I::LocalGet(i),
+            I::I64Const(1),
+            I::I64Add,
+            I::LocalTee(i),
+            I::LocalGet(chunk_end),
+            I::I64LtS,
+            I::BrIf(0),
+        ]);
+        self.end_block();
+        self.code[cost_at] = I::I64Const(meter::loop_cost(&self.code[body_start..]));
+        Ok(())
+    }
+
+    /// `range(start, stop, step)` as a loop; stops rather than overflow.
+    pub(super) fn range_loop(
+        &mut self,
+        args: &[Expr],
+        span: Span,
+        f: &mut dyn FnMut(&mut Self, u32) -> R<()>,
+    ) -> R<()> {
+        // Taken first: a loop inside the arguments is not the one versioned.
+        let version = self.version.take();
+        let (i, stop, step) =
+            (self.new_local(ValType::I64), self.new_local(ValType::I64), self.new_local(ValType::I64));
+        self.expr_int(&args[0])?;
+        self.code.push(I::LocalSet(i));
+        self.expr_int(&args[1])?;
+        self.code.push(I::LocalSet(stop));
+        if matches!(args[2].kind, K::Int(1)) {
+            // The common `range(a, b)`: i < stop <= i64::MAX, so i + 1 cannot
+            // overflow. The iterations run in chunks of at most `meter::CHUNK`,
+            // each charged to the budget at once, so the inner loop has no check.
+            let done = self.fresh_mark();
+            self.open(BlockType::Empty, done);
+            self.open_loop(Label::Plain);
+            self.code.push(I::Nop); // metered here, not by `meter::instrument`
+            self.emit([I::LocalGet(i), I::LocalGet(stop), I::I64GeS]);
+            let d = self.br_depth(done);
+            self.code.push(I::BrIf(d));
+            // n = min(stop - i, CHUNK); stop - i is exact as a u64 since i < stop.
+            let (n, chunk_end) = (self.new_local(ValType::I64), self.new_local(ValType::I64));
+            self.emit([
+                I::LocalGet(stop),
+                I::LocalGet(i),
+                I::I64Sub,
+                I::LocalTee(n),
+                I::I64Const(meter::CHUNK),
+                I::LocalGet(n),
+                I::I64Const(meter::CHUNK),
+                I::I64LtU,
+                I::Select,
+                I::LocalTee(n),
+                I::LocalGet(i),
+                I::I64Add,
+                I::LocalSet(chunk_end),
+            ]);
+            match version {
+                // Versioned: when the chunk starts at 0 or above and ends
+                // within every length, the copy of the body that indexes
+                // those lists by the loop variable has no bounds checks.
+                Some(Version { lens, pairs }) => {
+                    self.emit([I::LocalGet(i), I::I64Const(0), I::I64GeS]);
+                    for n in lens {
+                        self.emit([I::LocalGet(chunk_end), I::LocalGet(n), I::I64LeS, I::I32And]);
+                    }
+                    self.code.push(I::If(BlockType::Empty));
+                    self.labels.push(Label::Plain);
+                    let saved = self.in_bounds.len();
+                    self.in_bounds.extend(pairs);
+                    // Each copy starts from what is assigned before it.
+                    let assigned = self.assigned.clone();
+                    self.range_chunk(i, n, chunk_end, f)?;
+                    self.in_bounds.truncate(saved);
+                    self.assigned = assigned;
+                    self.code.push(I::Else);
+                    self.range_chunk(i, n, chunk_end, f)?;
+                    self.end_block();
+                }
+                None => self.range_chunk(i, n, chunk_end, f)?,
+            }
+            // The chunk ran to its end (a `break` leaves the whole loop): the
+            // next chunk starts there. Taking `chunk_end` rather than the
+            // counter leaves the counter dead after the inner loop, so it can
+            // step in place, with no copy on the back edge.
+            self.emit([I::LocalGet(chunk_end), I::LocalSet(i)]);
+            self.code.push(I::Br(0));
+            self.end_block();
+            self.end_block();
+            return Ok(());
+        }
+        self.expr_int(&args[2])?;
+        self.code.push(I::LocalTee(step));
+        self.code.push(I::I64Eqz);
+        self.raise_if(ErrorKind::ValueError, span, "range() arg 3 must not be zero");
+        let done = self.fresh_mark();
+        self.open(BlockType::Empty, done);
+        self.open_loop(Label::Plain);
+        // (step > 0 and i < stop) or (step < 0 and i > stop)
+        self.emit([
+            I::LocalGet(step),
+            I::I64Const(0),
+            I::I64GtS,
+            I::If(BlockType::Result(ValType::I32)),
+            I::LocalGet(i),
+            I::LocalGet(stop),
+            I::I64LtS,
+            I::Else,
+            I::LocalGet(i),
+            I::LocalGet(stop),
+            I::I64GtS,
+            I::End,
+            I::I32Eqz,
+        ]);
+        let d = self.br_depth(done);
+        self.code.push(I::BrIf(d));
+        let item = self.new_local(ValType::I64);
+        self.emit([I::LocalGet(i), I::LocalSet(item)]);
+        // i += step, leaving the loop after this item when that would
+        // overflow (the interpreter's checked_add).
+        let next = self.new_local(ValType::I64);
+        let last = self.new_local(ValType::I32);
+        self.emit([
+            I::LocalGet(i),
+            I::LocalGet(step),
+            I::I64Add,
+            I::LocalTee(next),
+            I::LocalGet(i),
+            I::I64Xor,
+            I::LocalGet(next),
+            I::LocalGet(step),
+            I::I64Xor,
+            I::I64And,
+            I::I64Const(0),
+            I::I64LtS,
+            I::LocalSet(last),
+            I::LocalGet(next),
+            I::LocalSet(i),
+        ]);
+        f(self, item)?;
+        self.code.push(I::LocalGet(last));
+        let d = self.br_depth(done);
+        self.code.push(I::BrIf(d));
+        self.code.push(I::Br(0));
+        self.end_block();
+        self.end_block();
+        Ok(())
+    }
+
+    /// The clauses of a comprehension from `depth` on; `f` gets each element.
+    pub(super) fn comprehension(
+        &mut self,
+        elt: &Expr,
+        clauses: &[Clause],
+        depth: usize,
+        f: &mut dyn FnMut(&mut Self, u32) -> R<()>,
+    ) -> R<()> {
+        let Some(clause) = clauses.get(depth) else {
+            self.expr(elt)?;
+            let v = self.save(val_type(&elt.ty, elt.span)?);
+            return f(self, v);
+        };
+        let elem = clause.iter.ty.elem().unwrap_or(Type::Int);
+        let before = self.assigned.clone();
+        let r = self.for_each(&clause.iter, &mut |cx, item| {
+            let skip = cx.fresh_mark();
+            cx.open(BlockType::Empty, skip);
+            cx.code.push(I::LocalGet(item));
+            cx.store(&clause.target, &elem, clause.iter.span)?;
+            for cond in &clause.ifs {
+                cx.expr(cond)?;
+                cx.code.push(I::I32Eqz);
+                let d = cx.br_depth(skip);
+                cx.code.push(I::BrIf(d));
+            }
+            cx.comprehension(elt, clauses, depth + 1, f)?;
+            cx.end_block();
+            Ok(())
+        });
+        self.assigned = before;
+        r
+    }
+
+    /// All items of an iterable, in a new list (a local).
+    pub(super) fn collect(&mut self, iter: &Expr) -> R<u32> {
+        if !is_lazy(iter) && matches!(iter.ty, Type::List(_)) {
+            self.expr(iter)?;
+            self.call_rt("rt_list_copy")?;
+            return Ok(self.save(ValType::I32));
+        }
+        self.code.push(I::I32Const(0));
+        self.call_rt("rt_list_new")?;
+        let l = self.save(ValType::I32);
+        if !is_lazy(iter) && matches!(iter.ty, Type::Tuple(_) | Type::TupleOf(_)) {
+            self.expr(iter)?;
+            let t = self.save(ValType::I32);
+            self.emit([I::LocalGet(l), I::LocalGet(t), I::I32Const(1)]);
+            self.call_rt("rt_list_extend")?;
+            return Ok(l);
+        }
+        let elem = iter.ty.elem().unwrap_or(Type::Int);
+        self.for_each(iter, &mut |cx, item| {
+            cx.emit([I::LocalGet(l), I::LocalGet(item)]);
+            cx.emit_to_slot(&elem);
+            cx.call_rt("rt_list_push")
+        })?;
+        Ok(l)
+    }
+
+    /// The characters of the string in local `s`, as a new list.
+    pub(super) fn collect_str(&mut self, s: u32) -> R<u32> {
+        self.code.push(I::I32Const(0));
+        self.call_rt("rt_list_new")?;
+        let l = self.save(ValType::I32);
+        self.sequence_loop(s, &Type::Str, Span::default(), &mut |cx, item| {
+            cx.emit([I::LocalGet(l), I::LocalGet(item), I::I64ExtendI32U]);
+            cx.call_rt("rt_list_push")
+        })?;
+        Ok(l)
+    }
+
+    /// An iterable that is already a list is used as is (for read-only
+    /// consumers that run no program code while reading); others are collected.
+    pub(super) fn list_of(&mut self, iter: &Expr) -> R<u32> {
+        if !is_lazy(iter) && matches!(iter.ty, Type::List(_)) {
+            self.expr(iter)?;
+            return Ok(self.save(ValType::I32));
+        }
+        self.collect(iter)
+    }
+}

@@ -2,8 +2,8 @@
 # Search throughput through the whole path (propose, place, check, test in
 # the sandbox), for two synth binaries side by side (e.g. before and after a
 # change; build the other one in a worktree):
-#   - a model-proposer run on a shipped problem: completions tested per
-#     second of non-sampling time, and in all;
+#   (placing and testing alone, old and new placing side by side, is the
+#   criterion bench `cargo bench -p synth-engine --bench place`);
 #   - an enumerator run: candidates (distinct programs) per second;
 #   - `synth eval problems/`: wall-clock seconds, and whether both binaries
 #     found the same program for every problem.
@@ -18,8 +18,6 @@ out=$(mktemp -d)
 for r in $(seq "$reps"); do
     for who in base new; do
         bin=$base; [ "$who" = new ] && bin=$new
-        "$bin" run problems/integers/clamp.toml --model tests/models/gpt2-tiny --proposer model \
-            --samples 512 --seed "$r" --json > "$out/model-$who-$r.json" || true
         "$bin" run problems/lists/running-sum.toml --candidates 400000 --json > "$out/enum-$who-$r.json" || true
         start=$(date +%s%N)
         "$bin" eval problems --output "$out/eval-$who-$r.json" > /dev/null
@@ -33,14 +31,9 @@ def load(kind, who, r):
     return json.load(open(f"{out}/{kind}-{who}-{r}.json"))
 rows = {}
 for who in ("base", "new"):
-    m = [load("model", who, r) for r in range(1, reps + 1)]
-    tested = [x["model"]["tested"] for x in m]
-    placing = [x["seconds"] - x["model"]["seconds"] for x in m]
     e = [load("enum", who, r) for r in range(1, reps + 1)]
     ev = [int(open(f"{out}/eval-{who}-{r}.nanos").read()) / 1e9 for r in range(1, reps + 1)]
     rows[who] = {
-        "model: completions placed and tested per non-sampling second": statistics.median(t / p for t, p in zip(tested, placing)),
-        "model: completions per second, in all": statistics.median(x["model"]["completions"] / x["seconds"] for x in m),
         "enumerate: candidates per second": statistics.median(x["candidates"] / x["seconds"] for x in e),
         "eval problems/: seconds": statistics.median(ev),
     }

@@ -274,18 +274,12 @@ impl<'a> SearchContext<'a> {
                     hidden_failure: hidden.failure.map(|f| f.to_string()),
                 }
             }
-            (None, best) => TargetReport {
-                name: state.target.name.clone(),
-                solved: false,
-                program: best.as_ref().map(|k| k.placed.def.clone()),
-                proposer: best.as_ref().map(|k| k.proposer.to_string()),
-                logprob: None,
-                visible_passed: best.as_ref().map_or(0, |k| k.verdict.passed),
+            (None, best) => TargetReport::unsolved(
+                &state.target.name,
+                best.map(|k| (k.placed.def, k.proposer.to_string(), k.verdict.passed)),
                 visible_total,
-                hidden_passed: 0,
                 hidden_total,
-                hidden_failure: None,
-            },
+            ),
         }
     }
 

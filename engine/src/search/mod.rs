@@ -103,18 +103,8 @@ pub fn run(
     }
     // Targets never reached count as unsolved.
     for target in problem.targets.iter().skip(targets.len()) {
-        targets.push(TargetReport {
-            name: target.name.clone(),
-            solved: false,
-            program: None,
-            proposer: None,
-            logprob: None,
-            visible_passed: 0,
-            visible_total: problem.visible_tests(target.func).count(),
-            hidden_passed: 0,
-            hidden_total: problem.hidden_tests(target.func).count(),
-            hidden_failure: None,
-        });
+        let (visible, hidden) = (problem.visible_tests(target.func).count(), problem.hidden_tests(target.func).count());
+        targets.push(TargetReport::unsolved(&target.name, None, visible, hidden));
     }
     let solved = targets.iter().all(|t| t.solved);
     let program = solved.then(|| targets.iter().filter_map(|t| t.program.clone()).collect::<Vec<_>>().join("\n"));

@@ -31,6 +31,34 @@ pub struct TargetReport {
     pub hidden_failure: Option<String>,
 }
 
+impl TargetReport {
+    /// A target without a solution: `best` is its best program, with the
+    /// proposer that made it and the visible tests it passes.
+    pub fn unsolved(
+        name: &str,
+        best: Option<(String, String, usize)>,
+        visible_total: usize,
+        hidden_total: usize,
+    ) -> TargetReport {
+        let (program, proposer, visible_passed) = match best {
+            Some((program, proposer, passed)) => (Some(program), Some(proposer), passed),
+            None => (None, None, 0),
+        };
+        TargetReport {
+            name: name.to_string(),
+            solved: false,
+            program,
+            proposer,
+            logprob: None,
+            visible_passed,
+            visible_total,
+            hidden_passed: 0,
+            hidden_total,
+            hidden_failure: None,
+        }
+    }
+}
+
 /// The result of a search.
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {

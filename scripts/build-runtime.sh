@@ -12,7 +12,7 @@ trap 'rm -rf "$tmp"' EXIT
 clang --target=wasm32-wasi -O2 -ffp-contract=off -nostartfiles \
     -Wall -Wextra -Werror -Wno-gnu-statement-expression \
     -Wl,--no-entry -Wl,--strip-debug -Wl,-z,stack-size=65536 \
-    -Wl,--export=rt_heap_top -Wl,--export=rt_site -Wl,--export=rt_mem_cap -Wl,--export=__heap_base \
+    -Wl,--export=rt_heap_top -Wl,--export=rt_site -Wl,--export=rt_mem_cap -Wl,--export=rt_poison -Wl,--export=rt_live_bytes -Wl,--export=__heap_base \
     -o "$tmp/runtime.wasm" dsl/runtime/*.c
 if [ "${1:-}" = "--check" ]; then
     cmp -s "$tmp/runtime.wasm" "$out" || { echo "build-runtime: $out is stale; run scripts/build-runtime.sh" >&2; exit 1; }

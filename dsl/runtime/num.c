@@ -167,7 +167,9 @@ double rt_parse_float(const Str *s) {
         if (e == 0) goto bad;
     }
     if (i != m) goto bad;
-    return sign * strtod(clean, 0);
+    double r = sign * strtod(clean, 0);
+    rt_free(clean, n + 1);
+    return r;
 bad:
     bad_literal("could not convert string to float: ", s, 0, 0);
 }

@@ -1,14 +1,26 @@
 /* synth's Wasm runtime: shared definitions.
  *
- * Heap values (all 8-byte aligned, never freed: runs are short and each
- * instance starts from a fresh memory):
+ * Heap values (all 8-byte aligned):
  *   str    [u32 len_bytes][u32 n_chars][UTF-8 bytes]      (immutable)
  *   list   [u32 len][u32 cap][u32 items*]                 (items: 8-byte slots)
  *   tuple  [u32 len][u32 pad][8-byte slots]               (immutable)
  * A slot holds an int (i64), a float (f64 bits), a bool (0/1) or a pointer
  * (zero-extended). Generic operations (==, <, repr, in, sort) take a type
- * descriptor, laid out by the code generator (codegen.rs `TypeDesc`):
+ * descriptor, laid out by the code generator (codegen `ModuleCx::desc`):
  *   [u32 kind][u32 n][u32 elem descriptor addresses...]
+ *
+ * Memory is reclaimed by reference counting (the language's values cannot
+ * form cycles). Every heap value has a header right before it,
+ *   [u32 refcount][u32 type descriptor address]
+ * read only when the count drops to zero (to free its items). Values the
+ * host writes and static literals start at IMMORTAL and are never freed.
+ * Ownership: runtime functions borrow their pointer arguments and return a
+ * new reference, except where a comment says a function *steals* an
+ * argument (the container keeps the caller's reference) or returns a
+ * *borrowed* slot (the caller takes its own reference). A function that
+ * copies slots into a new container takes a reference to each (per the
+ * descriptor it is given: the container's static type, never read from a
+ * header, since host-written values have none).
  */
 #ifndef SYNTH_RT_H
 #define SYNTH_RT_H
@@ -36,8 +48,21 @@ enum {
 #define EXPORT(name) __attribute__((export_name(name)))
 #define NORETURN __attribute__((noreturn))
 
-/* runtime.c */
+/* runtime.c: memory */
+typedef struct { u32 rc; const struct Ty *ty; } Hdr;
+#define HDR(p) ((Hdr *)((u8 *)(p) - 8))
+#define IMMORTAL 0x40000000u
 void *rt_alloc(u32 n);
+void rt_free(void *p, u32 n);
+void *obj_alloc(u32 n, const Ty *ty);
+void obj_free(void *p, u32 n);
+void *rt_incref(void *p);
+void rt_decref(void *p);
+int ty_is_heap(const Ty *t);
+void incref_slots(const Ty *t, const u64 *items, u32 n);
+void decref_slots(const Ty *t, const u64 *items, u32 n);
+extern const Ty ty_str;
+extern const Ty ty_list_str;
 void *alloc_array(u64 count, u64 size);
 NORETURN void raise(u32 kind, const char *msg);
 NORETURN void raise_text(u32 kind, const u8 *msg, u32 len);
@@ -46,7 +71,7 @@ void *mem_copy(void *dst, const void *src, u32 n);
 int norm_index(i64 i, u32 len, u32 *k);
 int mem_cmp(const void *a, const void *b, u32 n);
 
-/* A growable byte buffer (its old storage is simply abandoned on growth). */
+/* A growable byte buffer (raw storage, freed on growth and by buf_str). */
 typedef struct { u8 *p; u32 len, cap; } Buf;
 void buf_reserve(Buf *b, u32 extra);
 void buf_put(Buf *b, const void *src, u32 n);
@@ -54,6 +79,7 @@ void buf_byte(Buf *b, u8 c);
 void buf_char(Buf *b, u32 cp);
 void buf_cstr(Buf *b, const char *s);
 Str *buf_str(Buf *b);
+void buf_free(Buf *b);
 
 /* text.c */
 Str *str_new(const u8 *bytes, u32 len);
@@ -69,7 +95,7 @@ void int_into(Buf *b, i64 v);
 void float_repr_into(Buf *b, double f);
 
 /* seq.c */
-List *list_new(u32 cap);
+List *list_new(u32 cap, const Ty *ty);
 void list_push(List *l, u64 slot);
 void repr_into(Buf *b, const Ty *t, u64 v);
 

@@ -7,7 +7,8 @@
  * does). Exported functions are prefixed `rt_` and called by generated code;
  * the linker keeps only those a module reaches (dsl/src/wasm/link.rs).
  *
- * This file: the allocator, the error record, buffers, integer helpers.
+ * This file: the allocator and reference counts, the error record,
+ * buffers, integer helpers.
  * text.c: strings and Unicode; num.c: number formatting, parsing and float
  * math; seq.c: lists, tuples and the generic operations on any type.
  */
@@ -36,13 +37,11 @@ u64 rt_site;
  * for more than the cap (a request past it traps as OutOfMemory). */
 u32 rt_mem_cap;
 
-/* Bump allocation, 8-byte aligned. Runs are short and instances are
- * recycled, so memory is never freed. Memory grows by doubling (each
- * memory.grow is a system call on the host) within the cap; growing past
- * the cap traps inside memory.grow, which the sandbox reports as
- * OutOfMemory. */
-EXPORT("rt_alloc")
-void *rt_alloc(u32 n) {
+/* Fresh memory, 8-byte aligned, from the top of the heap. Memory grows by
+ * doubling (each memory.grow is a system call on the host) within the cap;
+ * growing past the cap traps inside memory.grow, which the sandbox reports
+ * as OutOfMemory. */
+static void *bump(u32 n) {
     if (rt_heap_top == 0) rt_heap_top = (u32)(unsigned long)&__heap_base;
     u32 p = (rt_heap_top + 7) & ~7u;
     u32 end = p + n;
@@ -62,6 +61,140 @@ void *rt_alloc(u32 n) {
     }
     rt_heap_top = end;
     return (void *)(unsigned long)p;
+}
+
+/* Size classes: multiples of 8 up to 1 KiB, then four per power of two
+ * (at most 25% lost to rounding). A freed block goes on its class's list
+ * and is reused first; blocks are never split or merged, so memory in use
+ * follows the live data (a list that doubles forever frees each smaller
+ * array for the next one of that size). */
+#define SMALL_CLASSES 128
+#define CLASSES (SMALL_CLASSES + 4 * 22)
+static u32 free_head[CLASSES];
+
+static u32 size_class(u32 n, u32 *size) {
+    if (n <= 8 * SMALL_CLASSES) {
+        u32 c = n ? (n + 7) >> 3 : 1;
+        *size = c << 3;
+        return c - 1;
+    }
+    u32 b = 31 - (u32)__builtin_clz(n - 1); /* 2^b < n <= 2^(b+1), b >= 10 */
+    u32 step = 1u << (b - 2);
+    u32 k = (n - (1u << b) + step - 1) >> (b - 2); /* 1..4 */
+    *size = (1u << b) + k * step;
+    return SMALL_CLASSES + (b - 10) * 4 + (k - 1);
+}
+
+/* Set by the host (tests): freed blocks are filled with 0xdb, so a value
+ * used after it was freed shows up as garbage rather than by chance. */
+u32 rt_poison;
+/* Bytes allocated and not freed (for tests and the memory benchmarks). */
+u32 rt_live_bytes;
+
+EXPORT("rt_alloc")
+void *rt_alloc(u32 n) {
+    if (n > 0x7ffffff8u) oom();
+    u32 size, c = size_class(n, &size);
+    rt_live_bytes += size;
+    u32 p = free_head[c];
+    if (p) {
+        free_head[c] = *(u32 *)(unsigned long)p;
+        return (void *)(unsigned long)p;
+    }
+    return bump(size);
+}
+
+void rt_free(void *p, u32 n) {
+    u32 size, c = size_class(n, &size);
+    rt_live_bytes -= size;
+    if (rt_poison) memset(p, 0xdb, size);
+    *(u32 *)p = free_head[c];
+    free_head[c] = (u32)(unsigned long)p;
+}
+
+/* A heap value of n bytes with its header (one reference). */
+void *obj_alloc(u32 n, const Ty *ty) {
+    if (n > 0x7ffffff0u) oom();
+    Hdr *h = rt_alloc(n + 8);
+    h->rc = 1;
+    h->ty = ty;
+    return (u8 *)h + 8;
+}
+
+void obj_free(void *p, u32 n) { rt_free((u8 *)p - 8, n + 8); }
+
+/* The host's allocator for arguments: immortal values (the host owns them
+ * for the whole run), or raw item arrays when `raw`. */
+EXPORT("rt_alloc_host")
+void *rt_alloc_host(u32 n, int raw) {
+    if (raw) return rt_alloc(n);
+    void *p = obj_alloc(n, 0);
+    HDR(p)->rc = IMMORTAL;
+    return p;
+}
+
+const Ty ty_str = { TY_STR, 0 };
+const Ty ty_list_str = { TY_LIST, 1, { &ty_str } };
+
+int ty_is_heap(const Ty *t) { return t->kind >= TY_STR && t->kind != TY_NONE; }
+
+/* A new reference to p (0 allowed); returns p. */
+EXPORT("rt_incref")
+void *rt_incref(void *p) {
+    if (p) HDR(p)->rc++;
+    return p;
+}
+
+static void free_value(void *p);
+
+/* Drops a reference to p (0 allowed), freeing it and what it holds at zero. */
+EXPORT("rt_decref")
+void rt_decref(void *p) {
+    if (p && --HDR(p)->rc == 0) free_value(p);
+}
+
+#define SLOT_PTR(slot) ((void *)(unsigned long)(u32)(slot))
+
+/* References to the heap slots of items typed by t (the container's type). */
+void incref_slots(const Ty *t, const u64 *items, u32 n) {
+    if (t->kind == TY_TUPLE) {
+        for (u32 i = 0; i < n && i < t->n; i++)
+            if (ty_is_heap(t->elems[i])) rt_incref(SLOT_PTR(items[i]));
+        return;
+    }
+    if (!ty_is_heap(t->elems[0])) return;
+    for (u32 i = 0; i < n; i++) HDR(SLOT_PTR(items[i]))->rc++;
+}
+
+void decref_slots(const Ty *t, const u64 *items, u32 n) {
+    if (t->kind == TY_TUPLE) {
+        for (u32 i = 0; i < n && i < t->n; i++)
+            if (ty_is_heap(t->elems[i])) rt_decref(SLOT_PTR(items[i]));
+        return;
+    }
+    if (!ty_is_heap(t->elems[0])) return;
+    for (u32 i = 0; i < n; i++) rt_decref(SLOT_PTR(items[i]));
+}
+
+/* Frees a value whose count reached zero, dropping its items' references
+ * first. Recursion is bounded by the depth of the value's type. */
+static void free_value(void *p) {
+    const Ty *t = HDR(p)->ty;
+    switch (t->kind) {
+    case TY_STR: obj_free(p, 8 + ((Str *)p)->len); return;
+    case TY_LIST: {
+        List *l = p;
+        decref_slots(t, l->items, l->len);
+        if (l->cap) rt_free(l->items, l->cap * 8);
+        obj_free(p, sizeof(List));
+        return;
+    }
+    default: {
+        Tuple *tu = p;
+        decref_slots(t, tu->items, tu->len);
+        obj_free(p, 8 + 8 * tu->len);
+    }
+    }
 }
 
 /* count * size bytes, or OutOfMemory when that cannot fit in 32 bits. */
@@ -124,6 +257,7 @@ void buf_reserve(Buf *b, u32 extra) {
     if (cap > 0x7fffffffull) oom();
     u8 *p = rt_alloc((u32)cap);
     if (b->len) memcpy(p, b->p, b->len);
+    if (b->cap) rt_free(b->p, b->cap);
     b->p = p;
     b->cap = (u32)cap;
 }
@@ -156,8 +290,17 @@ void buf_char(Buf *b, u32 cp) {
     buf_put(b, t, n);
 }
 
-/* The buffer's bytes as a new string. */
-Str *buf_str(Buf *b) { return str_new(b->p, b->len); }
+void buf_free(Buf *b) {
+    if (b->cap) rt_free(b->p, b->cap);
+    b->cap = b->len = 0;
+}
+
+/* The buffer's bytes as a new string; the buffer is freed. */
+Str *buf_str(Buf *b) {
+    Str *s = str_new(b->p, b->len);
+    buf_free(b);
+    return s;
+}
 
 /* Exact comparison of an int with a float, as CPython does: -1, 0, 1, or 2
  * when unordered (NaN). Mirrors value::cmp_int_float. */

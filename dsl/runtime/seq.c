@@ -14,9 +14,10 @@ int sub_range(u32 len, i64 start, int has_start, i64 end, int has_end, u32 *a, u
 
 /* ------------------------------------------------------------ lists */
 
+/* A new empty list of type `ty` with room for cap items. */
 EXPORT("rt_list_new")
-List *list_new(u32 cap) {
-    List *l = rt_alloc(sizeof(List));
+List *list_new(u32 cap, const Ty *ty) {
+    List *l = obj_alloc(sizeof(List), ty);
     l->len = 0;
     l->cap = cap;
     l->items = cap ? alloc_array(cap, 8) : 0;
@@ -30,23 +31,27 @@ static void list_reserve(List *l, u64 extra) {
     while (cap < need) cap *= 2;
     u64 *items = alloc_array(cap, 8);
     if (l->len) memcpy(items, l->items, (u32)l->len * 8);
+    if (l->cap) rt_free(l->items, l->cap * 8);
     l->items = items;
     l->cap = (u32)cap;
 }
 
+/* Steals `slot`. */
 EXPORT("rt_list_push")
 void list_push(List *l, u64 slot) {
     if (l->len == l->cap) list_reserve(l, 1);
     l->items[l->len++] = slot;
 }
 
-static List *list_from(const u64 *items, u32 n) {
-    List *l = list_new(n);
+static List *list_from(const u64 *items, u32 n, const Ty *ty) {
+    List *l = list_new(n, ty);
     if (n) memcpy(l->items, items, n * 8);
     l->len = n;
+    incref_slots(ty, items, n);
     return l;
 }
 
+/* Returns a borrowed slot. */
 EXPORT("rt_list_getitem")
 u64 rt_list_getitem(const List *l, i64 i) {
     u32 k;
@@ -54,13 +59,17 @@ u64 rt_list_getitem(const List *l, i64 i) {
     return l->items[k];
 }
 
+/* Steals `v`; drops the item it replaces (`ty`: the list's type). */
 EXPORT("rt_list_setitem")
-void rt_list_setitem(List *l, i64 i, u64 v) {
+void rt_list_setitem(List *l, i64 i, u64 v, const Ty *ty) {
     u32 k;
     if (!norm_index(i, l->len, &k)) raise(E_INDEX, "list assignment index out of range");
+    u64 old = l->items[k];
     l->items[k] = v;
+    decref_slots(ty, &old, 1);
 }
 
+/* Returns the removed item's reference. */
 EXPORT("rt_list_pop")
 u64 rt_list_pop(List *l, i64 i, int has_i) {
     if (l->len == 0) raise(E_INDEX, "pop from empty list");
@@ -72,6 +81,7 @@ u64 rt_list_pop(List *l, i64 i, int has_i) {
     return v;
 }
 
+/* Steals `v`. */
 EXPORT("rt_list_insert")
 void rt_list_insert(List *l, i64 i, u64 v) {
     i64 n = l->len;
@@ -84,16 +94,23 @@ void rt_list_insert(List *l, i64 i, u64 v) {
 
 /* Appends the items of a list or tuple (read before growing, so `l.extend(l)` doubles once). */
 EXPORT("rt_list_extend")
-void rt_list_extend(List *l, const void *other, int is_tuple) {
+void rt_list_extend(List *l, const void *other, int is_tuple, const Ty *ty) {
     u32 n = is_tuple ? ((const Tuple *)other)->len : ((const List *)other)->len;
     list_reserve(l, n);
     const u64 *src = is_tuple ? ((const Tuple *)other)->items : ((const List *)other)->items;
     memmove(l->items + l->len, src, n * 8);
+    incref_slots(ty, l->items + l->len, n);
     l->len += n;
 }
 
-EXPORT("rt_list_clear") void rt_list_clear(List *l) { l->len = 0; }
-EXPORT("rt_list_copy") List *rt_list_copy(const List *l) { return list_from(l->items, l->len); }
+EXPORT("rt_list_clear")
+void rt_list_clear(List *l, const Ty *ty) {
+    u32 n = l->len;
+    l->len = 0;
+    decref_slots(ty, l->items, n);
+}
+
+EXPORT("rt_list_copy") List *rt_list_copy(const List *l, const Ty *ty) { return list_from(l->items, l->len, ty); }
 
 static void reverse_slots(u64 *a, u32 n) {
     for (u32 i = 0, j = n; i + 1 < j; i++, j--) {
@@ -106,11 +123,12 @@ static void reverse_slots(u64 *a, u32 n) {
 EXPORT("rt_list_reverse") void rt_list_reverse(List *l) { reverse_slots(l->items, l->len); }
 
 EXPORT("rt_list_concat")
-List *rt_list_concat(const List *a, const List *b) {
-    List *l = list_new(a->len + b->len);
+List *rt_list_concat(const List *a, const List *b, const Ty *ty) {
+    List *l = list_new(a->len + b->len, ty);
     if (a->len) memcpy(l->items, a->items, a->len * 8);
     if (b->len) memcpy(l->items + a->len, b->items, b->len * 8);
     l->len = a->len + b->len;
+    incref_slots(ty, l->items, l->len);
     return l;
 }
 
@@ -122,19 +140,25 @@ static u32 repeat_count(u32 len, i64 n) {
 }
 
 EXPORT("rt_list_repeat")
-List *rt_list_repeat(const List *a, i64 n) {
+List *rt_list_repeat(const List *a, i64 n, const Ty *ty) {
     u32 k = repeat_count(a->len, n);
-    List *l = list_new(a->len * k);
+    List *l = list_new(a->len * k, ty);
     for (u32 i = 0; i < k; i++) memcpy(l->items + i * a->len, a->items, a->len * 8);
     l->len = a->len * k;
+    incref_slots(ty, l->items, l->len);
     return l;
 }
 
-/* l *= n, in place. */
+/* l *= n, in place: the repeated items replace the old ones. */
 EXPORT("rt_list_imul")
-void rt_list_imul(List *l, i64 n) {
-    List *r = rt_list_repeat(l, n);
-    *l = *r;
+void rt_list_imul(List *l, i64 n, const Ty *ty) {
+    List *r = rt_list_repeat(l, n, ty);
+    decref_slots(ty, l->items, l->len);
+    if (l->cap) rt_free(l->items, l->cap * 8);
+    l->len = r->len;
+    l->cap = r->cap;
+    l->items = r->items;
+    obj_free(r, sizeof(List));
 }
 
 static void slice_into(const u64 *items, u32 len, i64 lo, int hlo, i64 hi, int hhi, i64 step, u64 *out, u32 *n) {
@@ -147,55 +171,74 @@ static void slice_into(const u64 *items, u32 len, i64 lo, int hlo, i64 hi, int h
 }
 
 EXPORT("rt_list_slice")
-List *rt_list_slice(const List *l, i64 lo, int hlo, i64 hi, int hhi, i64 step) {
+List *rt_list_slice(const List *l, i64 lo, int hlo, i64 hi, int hhi, i64 step, const Ty *ty) {
     u32 n;
     slice_into(l->items, l->len, lo, hlo, hi, hhi, step, 0, &n);
-    List *r = list_new(n);
+    List *r = list_new(n, ty);
     slice_into(l->items, l->len, lo, hlo, hi, hhi, step, r->items, &n);
     r->len = n;
+    incref_slots(ty, r->items, n);
     return r;
 }
 
 /* ------------------------------------------------------------ tuples */
 
+/* A new tuple of type `ty` with n slots for the caller to fill (each slot
+ * it stores is stolen). */
 EXPORT("rt_tuple_new")
-Tuple *rt_tuple_new(u32 n) {
-    Tuple *t = alloc_array((u64)n + 1, 8);
+Tuple *rt_tuple_new(u32 n, const Ty *ty) {
+    if (n > 0x0ffffffe) oom();
+    Tuple *t = obj_alloc(8 + 8 * n, ty);
     t->len = n;
     t->pad = 0;
     return t;
 }
 
-static Tuple *tuple_from(const u64 *items, u32 n) {
-    Tuple *t = rt_tuple_new(n);
+static Tuple *tuple_from(const u64 *items, u32 n, const Ty *ty) {
+    Tuple *t = rt_tuple_new(n, ty);
     if (n) memcpy(t->items, items, n * 8);
+    incref_slots(ty, t->items, n);
     return t;
 }
 
-EXPORT("rt_tuple_from_list") Tuple *rt_tuple_from_list(const List *l) { return tuple_from(l->items, l->len); }
+EXPORT("rt_tuple_from_list")
+Tuple *rt_tuple_from_list(const List *l, const Ty *ty) { return tuple_from(l->items, l->len, ty); }
+
+/* A list consumed into a tuple: its items move (no new references). */
+EXPORT("rt_tuple_from_list_move")
+Tuple *rt_tuple_from_list_move(List *l, const Ty *ty) {
+    Tuple *t = rt_tuple_new(l->len, ty);
+    if (l->len) memcpy(t->items, l->items, l->len * 8);
+    if (l->cap) rt_free(l->items, l->cap * 8);
+    obj_free(l, sizeof(List));
+    return t;
+}
 
 EXPORT("rt_tuple_concat")
-Tuple *rt_tuple_concat(const Tuple *a, const Tuple *b) {
-    Tuple *t = rt_tuple_new(a->len + b->len);
+Tuple *rt_tuple_concat(const Tuple *a, const Tuple *b, const Ty *ty) {
+    Tuple *t = rt_tuple_new(a->len + b->len, ty);
     if (a->len) memcpy(t->items, a->items, a->len * 8);
     if (b->len) memcpy(t->items + a->len, b->items, b->len * 8);
+    incref_slots(ty, t->items, t->len);
     return t;
 }
 
 EXPORT("rt_tuple_repeat")
-Tuple *rt_tuple_repeat(const Tuple *a, i64 n) {
+Tuple *rt_tuple_repeat(const Tuple *a, i64 n, const Ty *ty) {
     u32 k = repeat_count(a->len, n);
-    Tuple *t = rt_tuple_new(a->len * k);
+    Tuple *t = rt_tuple_new(a->len * k, ty);
     for (u32 i = 0; i < k; i++) memcpy(t->items + i * a->len, a->items, a->len * 8);
+    incref_slots(ty, t->items, t->len);
     return t;
 }
 
 EXPORT("rt_tuple_slice")
-Tuple *rt_tuple_slice(const Tuple *t, i64 lo, int hlo, i64 hi, int hhi, i64 step) {
+Tuple *rt_tuple_slice(const Tuple *t, i64 lo, int hlo, i64 hi, int hhi, i64 step, const Ty *ty) {
     u32 n;
     slice_into(t->items, t->len, lo, hlo, hi, hhi, step, 0, &n);
-    Tuple *r = rt_tuple_new(n);
+    Tuple *r = rt_tuple_new(n, ty);
     slice_into(t->items, t->len, lo, hlo, hi, hhi, step, r->items, &n);
+    incref_slots(ty, r->items, n);
     return r;
 }
 
@@ -324,7 +367,7 @@ Str *rt_repr(const Ty *t, u64 v) {
 /* str(x): repr, except that a string is itself. */
 EXPORT("rt_to_str")
 Str *rt_to_str(const Ty *t, u64 v) {
-    if (t->kind == TY_STR) return PTR(v);
+    if (t->kind == TY_STR) return rt_incref(PTR(v));
     return rt_repr(t, v);
 }
 
@@ -367,8 +410,10 @@ EXPORT("rt_list_remove")
 void rt_list_remove(const Ty *lt, List *l, const Ty *nt, u64 needle) {
     for (u32 i = 0; i < l->len; i++) {
         if (rt_eq(lt->elems[0], l->items[i], nt, needle)) {
+            u64 old = l->items[i];
             memmove(l->items + i, l->items + i + 1, (l->len - i - 1) * 8);
             l->len--;
+            decref_slots(lt, &old, 1);
             return;
         }
     }
@@ -397,9 +442,11 @@ void rt_list_sort(const Ty *et, List *l, int reverse) {
     if (l->len < 2) return;
     u64 *tmp = alloc_array(l->len / 2 + 1, 8);
     msort(et, l->items, tmp, l->len, reverse);
+    rt_free(tmp, (l->len / 2 + 1) * 8);
 }
 
-/* min/max of a list: the first item, replaced by each strictly better one. */
+/* min/max of a list: the first item, replaced by each strictly better one
+ * (a borrowed slot). */
 EXPORT("rt_list_extremum")
 u64 rt_list_extremum(const Ty *et, const List *l, int max) {
     u64 best = l->items[0];

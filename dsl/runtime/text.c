@@ -16,20 +16,33 @@ static u32 count_chars(const u8 *p, u32 len) {
 
 /* One-character ASCII strings are shared: iterating over or indexing an
  * ASCII string allocates nothing. */
-static struct { u32 len, nchars; u8 b[8]; } ascii1[128];
+static struct { Hdr h; u32 len, nchars; u8 b[8]; } ascii1[128];
 static int ascii1_ready;
 
+/* A new reference to the shared one-character string (immortal). */
 static Str *ascii_char(u32 c) {
     if (!ascii1_ready) {
-        for (u32 i = 0; i < 128; i++) { ascii1[i].len = 1; ascii1[i].nchars = 1; ascii1[i].b[0] = (u8)i; }
+        for (u32 i = 0; i < 128; i++) {
+            ascii1[i].h.rc = IMMORTAL;
+            ascii1[i].h.ty = &ty_str;
+            ascii1[i].len = 1;
+            ascii1[i].nchars = 1;
+            ascii1[i].b[0] = (u8)i;
+        }
         ascii1_ready = 1;
     }
-    return (Str *)&ascii1[c];
+    return rt_incref(&ascii1[c].len);
+}
+
+/* A new string of `len` bytes (contents for the caller to fill). */
+static Str *str_alloc(u64 len) {
+    if (len > 0x7fffffe0ull) oom();
+    return obj_alloc((u32)len + 8, &ty_str);
 }
 
 Str *str_new(const u8 *bytes, u32 len) {
     if (len == 1 && bytes[0] < 0x80) return ascii_char(bytes[0]);
-    Str *s = alloc_array((u64)len + 8, 1);
+    Str *s = str_alloc(len);
     s->len = len;
     s->nchars = count_chars(bytes, len);
     memcpy(s->b, bytes, len);
@@ -250,9 +263,9 @@ static int is_space_at(const Str *s, u32 off, u32 *n) {
 
 EXPORT("rt_str_concat")
 Str *rt_str_concat(const Str *a, const Str *b) {
-    if (a->len == 0) return (Str *)b;
-    if (b->len == 0) return (Str *)a;
-    Str *s = alloc_array((u64)a->len + b->len + 8, 1);
+    if (a->len == 0) return rt_incref((Str *)b);
+    if (b->len == 0) return rt_incref((Str *)a);
+    Str *s = str_alloc((u64)a->len + b->len);
     s->len = a->len + b->len;
     s->nchars = a->nchars + b->nchars;
     memcpy(s->b, a->b, a->len);
@@ -263,10 +276,10 @@ Str *rt_str_concat(const Str *a, const Str *b) {
 EXPORT("rt_str_repeat")
 Str *rt_str_repeat(const Str *a, i64 n) {
     if (n <= 0 || a->len == 0) return str_new(0, 0);
-    if (n == 1) return (Str *)a;
+    if (n == 1) return rt_incref((Str *)a);
     u64 total = (u64)a->len * (u64)n;
     if ((u64)n > 0xffffffffull || total > 0x7fffffffull) oom();
-    Str *s = alloc_array(total + 8, 1);
+    Str *s = str_alloc(total);
     s->len = (u32)total;
     s->nchars = a->nchars * (u32)n;
     for (u64 i = 0; i < (u64)n; i++) memcpy(s->b + i * a->len, a->b, a->len);
@@ -333,7 +346,7 @@ Str *rt_str_slice(const Str *s, i64 lo, int has_lo, i64 hi, int has_hi, i64 step
     u32 n = slice_len(a, b, step);
     if (is_ascii(s)) {
         if (step == 1) return str_new(s->b + a, n);
-        Str *r = alloc_array((u64)n + 8, 1);
+        Str *r = str_alloc(n);
         r->len = r->nchars = n;
         for (u32 i = 0; i < n; i++) r->b[i] = s->b[a + (i64)i * step];
         return r;
@@ -347,13 +360,19 @@ Str *rt_str_slice(const Str *s, i64 lo, int has_lo, i64 hi, int has_hi, i64 step
         off += utf8_decode(s->b + off, &cp);
     }
     offs[k] = s->len;
-    if (step == 1) return str_new(s->b + offs[a], n ? offs[a + n] - offs[a] : 0);
-    Buf out = {0};
-    for (u32 i = 0; i < n; i++) {
-        i64 c = a + (i64)i * step;
-        buf_put(&out, s->b + offs[c], offs[c + 1] - offs[c]);
+    Str *r;
+    if (step == 1) {
+        r = str_new(s->b + offs[a], n ? offs[a + n] - offs[a] : 0);
+    } else {
+        Buf out = {0};
+        for (u32 i = 0; i < n; i++) {
+            i64 c = a + (i64)i * step;
+            buf_put(&out, s->b + offs[c], offs[c + 1] - offs[c]);
+        }
+        r = buf_str(&out);
     }
-    return buf_str(&out);
+    rt_free(offs, (s->nchars + 1) * 4);
+    return r;
 }
 
 /* ------------------------------------------------------------ methods */
@@ -388,7 +407,7 @@ Str *rt_str_strip(const Str *s, const Str *chars, int mode) {
             b = p;
         }
     }
-    if (a == 0 && b == s->len) return (Str *)s;
+    if (a == 0 && b == s->len) return rt_incref((Str *)s);
     return str_new(s->b + a, b - a);
 }
 
@@ -405,7 +424,7 @@ static void reverse_slots(List *l) {
 /* split/rsplit; sep 0 splits on runs of whitespace. */
 EXPORT("rt_str_split")
 List *rt_str_split(const Str *s, const Str *sep, i64 maxsplit, int rev) {
-    List *out = list_new(4);
+    List *out = list_new(4, &ty_list_str);
     const u8 *p = s->b;
     if (!sep) {
         i64 splits = 0;
@@ -471,7 +490,7 @@ List *rt_str_split(const Str *s, const Str *sep, i64 maxsplit, int rev) {
 
 EXPORT("rt_str_splitlines")
 List *rt_str_splitlines(const Str *s) {
-    List *out = list_new(4);
+    List *out = list_new(4, &ty_list_str);
     u32 start = 0, i = 0;
     while (i < s->len) {
         u32 cp, n = utf8_decode(s->b + i, &cp);
@@ -600,7 +619,7 @@ int rt_str_affix(const Str *s, const void *p, int is_tuple, i64 start, int hs, i
 
 EXPORT("rt_str_zfill")
 Str *rt_str_zfill(const Str *s, i64 width) {
-    if (width <= (i64)s->nchars) return (Str *)s;
+    if (width <= (i64)s->nchars) return rt_incref((Str *)s);
     u64 pad = (u64)(width - s->nchars);
     if (pad > 0x7fffffffull) oom();
     Buf b = {0};
@@ -621,7 +640,7 @@ Str *rt_str_justify(const Str *s, i64 width, const Str *fill, int how) {
         utf8_decode(fill->b, &fc);
     }
     i64 len = s->nchars;
-    if (width <= len) return (Str *)s;
+    if (width <= len) return rt_incref((Str *)s);
     i64 marg = width - len;
     if (marg > 0x1fffffffll) oom();
     i64 left = how == 'l' ? 0 : how == 'r' ? marg : marg / 2 + (marg & width & 1);

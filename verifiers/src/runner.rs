@@ -95,6 +95,11 @@ impl WasmRunner {
         let cap = u32::try_from(self.limits.memory_bytes.min(sb.limits().memory_bytes)).unwrap_or(u32::MAX);
         let outcome = sb.run_limited(&self.compiled, self.limits, |g| {
             g.write(self.module.mem_cap_addr as usize, &cap.to_le_bytes())?;
+            if cfg!(debug_assertions) {
+                // Debug builds (the tests) overwrite freed memory, so a
+                // reference-count bug shows up as a wrong value.
+                g.write(self.module.poison_addr as usize, &1u32.to_le_bytes())?;
+            }
             g.call(wasm::INIT_EXPORT, &[], 0)?;
             let vals = args.iter().map(|(t, v)| to_wasm(g, t, v)).collect::<wasmtime::Result<Vec<_>>>()?;
             let out = g.call(export, &vals, n_results)?;
@@ -143,11 +148,13 @@ fn guest_err(message: impl Into<String>) -> wasmtime::Error {
     wasmtime::Error::msg(message.into())
 }
 
-/// Allocates `n` bytes in the guest (its bump allocator, so the program's
-/// own allocations continue after the arguments).
-fn guest_alloc(g: &mut sandbox::Guest, n: usize) -> wasmtime::Result<usize> {
+/// Allocates an `n`-byte value in the guest, with the header of a value
+/// that is never freed (the host holds its arguments for the whole run), or
+/// raw item storage when `raw`.
+fn guest_alloc(g: &mut sandbox::Guest, n: usize, raw: bool) -> wasmtime::Result<usize> {
     let n = i32::try_from(n).map_err(|_| guest_err("argument too large for the guest"))?;
-    Ok(g.call(wasm::ALLOC_EXPORT, &[wasmtime::Val::I32(n)], 1)?[0].unwrap_i32() as u32 as usize)
+    let args = [wasmtime::Val::I32(n), wasmtime::Val::I32(raw as i32)];
+    Ok(g.call(wasm::ALLOC_EXPORT, &args, 1)?[0].unwrap_i32() as u32 as usize)
 }
 
 /// A value as a Wasm argument of its static type; heap values are written
@@ -174,7 +181,7 @@ fn to_slot(g: &mut sandbox::Guest, ty: &Type, v: &Value) -> wasmtime::Result<u64
         Value::Bool(b) => *b as u64,
         Value::None => 0,
         Value::Str(s) => {
-            let addr = guest_alloc(g, 8 + s.len())?;
+            let addr = guest_alloc(g, 8 + s.len(), false)?;
             let mut bytes = Vec::with_capacity(8 + s.len());
             bytes.extend_from_slice(&(s.len() as u32).to_le_bytes());
             bytes.extend_from_slice(&(s.chars().count() as u32).to_le_bytes());
@@ -189,9 +196,9 @@ fn to_slot(g: &mut sandbox::Guest, ty: &Type, v: &Value) -> wasmtime::Result<u64
                 .enumerate()
                 .map(|(i, x)| to_slot(g, &item_ty(i), x))
                 .collect::<wasmtime::Result<Vec<_>>>()?;
-            let data = if slots.is_empty() { 0 } else { guest_alloc(g, 8 * slots.len())? };
+            let data = if slots.is_empty() { 0 } else { guest_alloc(g, 8 * slots.len(), true)? };
             g.write(data, &slots.iter().flat_map(|s| s.to_le_bytes()).collect::<Vec<_>>())?;
-            let addr = guest_alloc(g, 12)?;
+            let addr = guest_alloc(g, 12, false)?;
             let n = slots.len() as u32;
             g.write(addr, &[n.to_le_bytes(), n.to_le_bytes(), (data as u32).to_le_bytes()].concat())?;
             addr as u64
@@ -199,7 +206,7 @@ fn to_slot(g: &mut sandbox::Guest, ty: &Type, v: &Value) -> wasmtime::Result<u64
         Value::Tuple(t) => {
             let slots =
                 t.iter().enumerate().map(|(i, x)| to_slot(g, &item_ty(i), x)).collect::<wasmtime::Result<Vec<_>>>()?;
-            let addr = guest_alloc(g, 8 + 8 * slots.len())?;
+            let addr = guest_alloc(g, 8 + 8 * slots.len(), false)?;
             let mut bytes = Vec::with_capacity(8 + 8 * slots.len());
             bytes.extend_from_slice(&(slots.len() as u32).to_le_bytes());
             bytes.extend_from_slice(&0u32.to_le_bytes());

@@ -28,25 +28,19 @@ impl<'m, 'p> FnCx<'m, 'p> {
             K::Str(s) => {
                 let a = self.m.str_const(s);
                 self.code.push(I::I32Const(a as i32));
+                self.incref()?;
             }
             K::None => {}
             K::Local(id) => {
-                let (v, flag) = self.slot(*id, span)?;
-                let definitely = self.assigned.get(*id).copied().unwrap_or(false);
-                if let Some(flag) = flag.filter(|_| !definitely) {
-                    let name = self.current_locals().get(*id).map_or(String::new(), |l| l.name.clone());
-                    self.emit([I::LocalGet(flag), I::I32Eqz]);
-                    self.raise_if(
-                        ErrorKind::UnboundLocalError,
-                        span,
-                        &format!("cannot access local variable '{name}' where it is not associated with a value"),
-                    );
-                }
+                self.local_checked(*id, span)?;
+                let (v, _) = self.slot(*id, span)?;
                 self.code.push(I::LocalGet(v));
+                self.incref_if(&e.ty)?;
             }
             K::Const(id) => {
                 let g = self.m.const_globals[*id];
                 self.code.push(I::GlobalGet(g));
+                self.incref_if(&e.ty)?;
             }
             K::Hole(i) => match self.m.options.holes.as_ref().and_then(|h| h.get(*i)) {
                 Some(v) => self.code.push(I::I64Const(*v)),
@@ -59,8 +53,9 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 self.code.push(I::F64ConvertI64S);
             }
             K::Truthy(x) => {
-                self.expr(x)?;
+                let h = self.borrowed(x)?;
                 self.truthy(&x.ty)?;
+                self.done_borrowed(h)?;
             }
             K::Binary(op, l, r) => self.binary(*op, l, r, &e.ty, span)?,
             K::Unary(op, x) => match (op, &x.ty) {
@@ -79,9 +74,10 @@ impl<'m, 'p> FnCx<'m, 'p> {
                     self.emit([I::I64Const(-1), I::I64Xor]);
                 }
                 (UnaryOp::Not, _) => {
-                    self.expr(x)?;
+                    let h = self.borrowed(x)?;
                     self.truthy(&x.ty)?;
                     self.code.push(I::I32Eqz);
+                    self.done_borrowed(h)?;
                 }
                 _ => return unsupported(format!("`{op:?}` on `{}`", x.ty), span),
             },
@@ -118,35 +114,39 @@ impl<'m, 'p> FnCx<'m, 'p> {
             K::Builtin(b, args) => self.builtin(*b, args, e)?,
             K::Method(m, args) => self.method(*m, args, e)?,
             K::Index(s, i) => {
-                self.expr(s)?;
                 if s.ty == Type::Str {
+                    let h = self.borrowed(s)?;
                     self.expr_int(i)?;
                     self.site(span);
                     self.call_rt("rt_str_getitem")?;
-                } else if let Some(h) = match &s.kind {
-                    K::Local(id) => self.hoisted.get(id).copied(),
+                    self.done_borrowed(h)?;
+                } else if let Some((h, id)) = match &s.kind {
+                    K::Local(id) => self.hoisted.get(id).copied().map(|h| (h, *id)),
                     _ => None,
                 } {
                     // The list's header was loaded before the loop.
-                    self.code.push(I::Drop);
+                    self.local_checked(id, s.span)?;
                     self.expr_int(i)?;
                     let check = self.check_for(s, i);
                     let addr = self.hoisted_item_address(h, check, span, "list index out of range");
                     self.code.push(I::LocalGet(addr));
                     self.load_slot(&e.ty);
+                    self.incref_if(&e.ty)?;
                 } else {
                     // Inline: evaluators index lists in their hottest loops.
-                    let seq = self.save(ValType::I32);
+                    let seq = self.operand(s)?;
                     self.expr_int(i)?;
                     let what = if matches!(s.ty, Type::List(_)) { "list" } else { "tuple" };
                     let check = self.check_for(s, i);
-                    let addr = self.item_address(seq, &s.ty, check, span, &format!("{what} index out of range"));
+                    let addr = self.item_address(seq.local, &s.ty, check, span, &format!("{what} index out of range"));
                     self.code.push(I::LocalGet(addr));
                     self.load_slot(&e.ty);
+                    self.incref_if(&e.ty)?;
+                    self.done(seq)?;
                 }
             }
             K::Slice(s, lo, hi, st) => {
-                self.expr(s)?;
+                let h = self.borrowed(s)?;
                 for b in [lo, hi] {
                     match b {
                         Some(b) => {
@@ -163,12 +163,20 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 self.site(span);
                 match &s.ty {
                     Type::Str => self.call_rt("rt_str_slice")?,
-                    Type::List(_) => self.call_rt("rt_list_slice")?,
-                    _ => self.call_rt("rt_tuple_slice")?,
+                    Type::List(_) => {
+                        self.desc(&e.ty);
+                        self.call_rt("rt_list_slice")?
+                    }
+                    _ => {
+                        self.desc(&e.ty);
+                        self.call_rt("rt_tuple_slice")?
+                    }
                 }
+                self.done_borrowed(h)?;
             }
             K::List(items) => {
                 self.code.push(I::I32Const(items.len() as i32));
+                self.desc(&e.ty);
                 self.call_rt("rt_list_new")?;
                 let l = self.save(ValType::I32);
                 for item in items {
@@ -186,6 +194,7 @@ impl<'m, 'p> FnCx<'m, 'p> {
                     temps.push(self.save(ValType::I64));
                 }
                 self.code.push(I::I32Const(items.len() as i32));
+                self.desc(&e.ty);
                 self.call_rt("rt_tuple_new")?;
                 let t = self.save(ValType::I32);
                 for (i, v) in temps.into_iter().enumerate() {
@@ -195,16 +204,35 @@ impl<'m, 'p> FnCx<'m, 'p> {
             }
             K::Comprehension(elt, clauses) => {
                 self.code.push(I::I32Const(0));
+                self.desc(&e.ty);
                 self.call_rt("rt_list_new")?;
                 let l = self.save(ValType::I32);
                 let ety = elt.ty.clone();
-                self.comprehension(elt, clauses, 0, &mut |cx, item| {
+                // Each element's reference moves into the list.
+                self.comprehension_owned(elt, clauses, &mut |cx, item| {
                     cx.emit([I::LocalGet(l), I::LocalGet(item)]);
                     cx.emit_to_slot(&ety);
                     cx.call_rt("rt_list_push")
                 })?;
                 self.code.push(I::LocalGet(l));
             }
+        }
+        Ok(())
+    }
+
+    /// The unbound-local check of a read of local `id` (none where it is
+    /// definitely assigned).
+    pub(super) fn local_checked(&mut self, id: usize, span: Span) -> R<()> {
+        let (_, flag) = self.slot(id, span)?;
+        let definitely = self.assigned.get(id).copied().unwrap_or(false);
+        if let Some(flag) = flag.filter(|_| !definitely) {
+            let name = self.current_locals().get(id).map_or(String::new(), |l| l.name.clone());
+            self.emit([I::LocalGet(flag), I::I32Eqz]);
+            self.raise_if(
+                ErrorKind::UnboundLocalError,
+                span,
+                &format!("cannot access local variable '{name}' where it is not associated with a value"),
+            );
         }
         Ok(())
     }
@@ -251,13 +279,14 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 let f = self.m.str_const("False");
                 let b = self.save(ValType::I32);
                 self.emit([I::I32Const(t as i32), I::I32Const(f as i32), I::LocalGet(b), I::Select]);
+                self.incref()?;
             }
             other => {
-                self.emit_to_slot(other);
-                let v = self.save(ValType::I64);
+                let v = self.save(ValType::I32);
                 self.desc(other);
-                self.code.push(I::LocalGet(v));
+                self.emit([I::LocalGet(v), I::I64ExtendI32U]);
                 self.call_rt("rt_to_str")?;
+                self.decref_local(v)?;
             }
         }
         Ok(())
@@ -291,11 +320,11 @@ impl<'m, 'p> FnCx<'m, 'p> {
             }
             return Ok(());
         }
-        self.expr(l)?;
-        let a = self.save(val_type(&l.ty, l.span)?);
-        self.expr(r)?;
-        let b = self.save(val_type(&r.ty, r.span)?);
-        self.binary_locals(op, a, &l.ty, b, &r.ty, ty, span)
+        let a = self.operand(l)?;
+        let b = self.operand(r)?;
+        self.binary_locals(op, a.local, &l.ty, b.local, &r.ty, ty, span)?;
+        self.done(b)?;
+        self.done(a)
     }
 
     /// `a op b` for two locals, pushing a value of type `ty`.
@@ -358,6 +387,9 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 match op {
                     BinOp::Add => {
                         self.emit([I::LocalGet(a), I::LocalGet(b)]);
+                        if kind != "str" {
+                            self.desc(ty);
+                        }
                         self.call_rt(match kind {
                             "str" => "rt_str_concat",
                             "list" => "rt_list_concat",
@@ -369,6 +401,9 @@ impl<'m, 'p> FnCx<'m, 'p> {
                         let (seq, n, nt) = if is_numeric(at) { (b, a, at) } else { (a, b, bt) };
                         self.code.push(I::LocalGet(seq));
                         get(self, n, nt, &Type::Int);
+                        if kind != "str" {
+                            self.desc(ty);
+                        }
                         self.site(span);
                         self.call_rt(match kind {
                             "str" => "rt_str_repeat",
@@ -547,43 +582,50 @@ impl<'m, 'p> FnCx<'m, 'p> {
         if chain {
             self.open(BlockType::Result(ValType::I32), Label::Plain);
         }
-        self.expr(first)?;
-        let mut prev = self.save(val_type(&first.ty, first.span)?);
+        let chain_at = self.labels.len().saturating_sub(1);
+        let mut prev = self.operand(first)?;
         let mut prev_ty = first.ty.clone();
         for (i, (op, r)) in rest.iter().enumerate() {
             let last = i + 1 == rest.len();
             let (cur, cur_ty) = match (op, &r.kind) {
                 // `x in range(...)` ending a chain: by arithmetic, as CPython.
                 (CmpOp::In | CmpOp::NotIn, K::Builtin(Builtin::Range, args)) if last => {
-                    self.in_range(prev, &prev_ty, args, r.span)?;
+                    self.in_range(prev.local, &prev_ty, args, r.span)?;
                     (prev, prev_ty.clone())
                 }
                 (CmpOp::In | CmpOp::NotIn, _) => {
                     let (c, cty) = if is_lazy(r) {
-                        (self.collect(r)?, Type::list(r.ty.elem().unwrap_or(Type::Int)))
+                        let l = self.collect(r)?;
+                        self.hold(l);
+                        (Operand { local: l, owned: true }, Type::list(r.ty.elem().unwrap_or(Type::Int)))
                     } else {
-                        self.expr(r)?;
-                        (self.save(ValType::I32), r.ty.clone())
+                        (self.operand(r)?, r.ty.clone())
                     };
-                    self.contains(prev, &prev_ty, c, &cty)?;
+                    self.contains(prev.local, &prev_ty, c.local, &cty)?;
                     (c, cty)
                 }
                 _ => {
-                    self.expr(r)?;
-                    let cur = self.save(val_type(&r.ty, r.span)?);
-                    self.compare_locals(*op, prev, &prev_ty, cur, &r.ty)?;
+                    let cur = self.operand(r)?;
+                    self.compare_locals(*op, prev.local, &prev_ty, cur.local, &r.ty)?;
                     (cur, r.ty.clone())
                 }
             };
             if *op == CmpOp::NotIn {
                 self.code.push(I::I32Eqz);
             }
+            if cur.local != prev.local {
+                self.done(prev)?;
+            }
             if !last {
-                self.emit([I::I32Eqz, I::If(BlockType::Empty), I::I32Const(0), I::Br(1), I::End]);
+                // A failing link ends the chain, dropping the operand it kept.
+                self.emit([I::I32Eqz, I::If(BlockType::Empty)]);
+                self.drop_held_to(chain_at)?;
+                self.emit([I::I32Const(0), I::Br(1), I::End]);
             }
             prev = cur;
             prev_ty = cur_ty;
         }
+        self.done(prev)?;
         if rest.is_empty() {
             self.code.push(I::I32Const(1));
         }
@@ -768,8 +810,11 @@ impl<'m, 'p> FnCx<'m, 'p> {
             if op == BoolOp::And {
                 self.code.push(I::I32Eqz);
             }
-            // The deciding operand is the result.
+            // The deciding operand is the result; another is dropped.
             self.emit([I::If(BlockType::Empty), I::LocalGet(t), I::Br(1), I::End]);
+            if is_heap(ty) {
+                self.decref_local(t)?;
+            }
         }
         self.end_block();
         Ok(())
@@ -805,12 +850,14 @@ impl<'m, 'p> FnCx<'m, 'p> {
                     self.call_rt("rt_range_len")?;
                 }
                 (_, Type::Str) => {
-                    self.expr(&args[0])?;
+                    let h = self.borrowed(&args[0])?;
                     self.emit([I::I32Load(mem(4, 2)), I::I64ExtendI32U]);
+                    self.done_borrowed(h)?;
                 }
                 _ => {
-                    self.expr(&args[0])?;
+                    let h = self.borrowed(&args[0])?;
                     self.emit([I::I32Load(mem(0, 2)), I::I64ExtendI32U]);
+                    self.done_borrowed(h)?;
                 }
             },
             Builtin::Abs => {
@@ -839,7 +886,7 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 let l = self.list_of(&args[0])?;
                 let elem = args[0].ty.elem().unwrap_or(Type::Int);
                 let vt = val_type(ty, span)?;
-                self.emit([I::LocalGet(l), I::I32Load(mem(0, 2)), I::I32Eqz]);
+                self.emit([I::LocalGet(l.local), I::I32Load(mem(0, 2)), I::I32Eqz]);
                 self.code.push(I::If(BlockType::Result(vt)));
                 self.labels.push(Label::Plain);
                 match args.get(1) {
@@ -851,10 +898,12 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 }
                 self.code.push(I::Else);
                 self.desc(&elem);
-                self.emit([I::LocalGet(l), I::I32Const((b == Builtin::MaxIter) as i32)]);
+                self.emit([I::LocalGet(l.local), I::I32Const((b == Builtin::MaxIter) as i32)]);
                 self.call_rt("rt_list_extremum")?;
                 self.emit_from_slot(ty);
+                self.incref_if(ty)?;
                 self.end_block();
+                self.done(l)?;
             }
             Builtin::MinArgs | Builtin::MaxArgs => {
                 let vt = val_type(ty, span)?;
@@ -866,7 +915,18 @@ impl<'m, 'p> FnCx<'m, 'p> {
                     // Replace only when strictly better, as CPython does.
                     let (x, y) = if b == Builtin::MinArgs { (cand, best) } else { (best, cand) };
                     self.compare_locals(CmpOp::Lt, x, ty, y, ty)?;
-                    self.emit([I::If(BlockType::Empty), I::LocalGet(cand), I::LocalSet(best), I::End]);
+                    // The loser's reference is dropped.
+                    let heap = is_heap(ty);
+                    self.code.push(I::If(BlockType::Empty));
+                    if heap {
+                        self.decref_local(best)?;
+                    }
+                    self.emit([I::LocalGet(cand), I::LocalSet(best)]);
+                    if heap {
+                        self.code.push(I::Else);
+                        self.decref_local(cand)?;
+                    }
+                    self.code.push(I::End);
                 }
                 self.code.push(I::LocalGet(best));
             }
@@ -878,6 +938,9 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 let item_span = args[0].span;
                 self.for_each(&args[0], &mut |cx, item| {
                     cx.binary_locals(BinOp::Add, acc, ty, item, &elem, ty, item_span)?;
+                    if is_heap(ty) {
+                        cx.decref_local(acc)?;
+                    }
                     cx.code.push(I::LocalSet(acc));
                     Ok(())
                 })?;
@@ -888,8 +951,9 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 let elem = args[0].ty.elem().unwrap_or(Type::Int);
                 self.desc(&elem);
                 self.code.push(I::LocalGet(l));
-                self.expr(&args[1])?;
+                let h = self.borrowed(&args[1])?;
                 self.truthy(&args[1].ty)?;
+                self.done_borrowed(h)?;
                 self.site(span);
                 self.call_rt("rt_list_sort")?;
                 self.code.push(I::LocalGet(l));
@@ -909,8 +973,7 @@ impl<'m, 'p> FnCx<'m, 'p> {
                     }
                     cx.emit([I::If(BlockType::Empty), I::I32Const(want as i32), I::LocalSet(result)]);
                     cx.labels.push(Label::Plain);
-                    let d = cx.br_depth(out);
-                    cx.code.push(I::Br(d));
+                    cx.br(out)?;
                     cx.end_block();
                     Ok(())
                 })?;
@@ -939,20 +1002,24 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 self.expr(&args[0])?;
                 self.emit_to_str(&args[0].ty)?;
             }
-            Builtin::Repr => {
-                self.expr(&args[0])?;
-                match &args[0].ty {
-                    Type::Str => self.call_rt("rt_str_repr")?,
-                    t @ (Type::Int | Type::Float | Type::Bool) => self.emit_to_str(t)?,
-                    other => {
-                        self.emit_to_slot(other);
-                        let v = self.save(ValType::I64);
-                        self.desc(other);
-                        self.code.push(I::LocalGet(v));
-                        self.call_rt("rt_repr")?;
-                    }
+            Builtin::Repr => match &args[0].ty {
+                Type::Str => {
+                    let h = self.borrowed(&args[0])?;
+                    self.call_rt("rt_str_repr")?;
+                    self.done_borrowed(h)?;
                 }
-            }
+                t @ (Type::Int | Type::Float | Type::Bool) => {
+                    self.expr(&args[0])?;
+                    self.emit_to_str(t)?
+                }
+                other => {
+                    let v = self.operand(&args[0])?;
+                    self.desc(other);
+                    self.emit([I::LocalGet(v.local), I::I64ExtendI32U]);
+                    self.call_rt("rt_repr")?;
+                    self.done(v)?;
+                }
+            },
             Builtin::Int => match &args[0].ty {
                 Type::Int => self.expr(&args[0])?,
                 Type::Bool => self.expr_int(&args[0])?,
@@ -962,25 +1029,28 @@ impl<'m, 'p> FnCx<'m, 'p> {
                     self.float_to_int(span);
                 }
                 Type::Str => {
-                    self.expr(&args[0])?;
+                    let h = self.borrowed(&args[0])?;
                     let base: Vec<&Expr> = args.get(1).into_iter().collect();
                     self.optional_ints(&base, 1)?;
                     self.site(span);
                     self.call_rt("rt_parse_int")?;
+                    self.done_borrowed(h)?;
                 }
                 other => return unsupported(format!("int() of `{other}`"), span),
             },
             Builtin::Float => match &args[0].ty {
                 Type::Str => {
-                    self.expr(&args[0])?;
+                    let h = self.borrowed(&args[0])?;
                     self.site(span);
                     self.call_rt("rt_parse_float")?;
+                    self.done_borrowed(h)?;
                 }
                 _ => self.expr_as_float(&args[0])?,
             },
             Builtin::Bool => {
-                self.expr(&args[0])?;
+                let h = self.borrowed(&args[0])?;
                 self.truthy(&args[0].ty)?;
+                self.done_borrowed(h)?;
             }
             Builtin::List | Builtin::Tuple => {
                 match args.first() {
@@ -990,17 +1060,21 @@ impl<'m, 'p> FnCx<'m, 'p> {
                     }
                     None => {
                         self.code.push(I::I32Const(0));
+                        self.desc(&Type::list(ty.elem().unwrap_or(Type::Int)));
                         self.call_rt("rt_list_new")?;
                     }
                 }
                 if b == Builtin::Tuple {
-                    self.call_rt("rt_tuple_from_list")?;
+                    // The new list's items move into the tuple.
+                    self.desc(ty);
+                    self.call_rt("rt_tuple_from_list_move")?;
                 }
             }
             Builtin::Ord => {
-                self.expr(&args[0])?;
+                let h = self.borrowed(&args[0])?;
                 self.site(span);
                 self.call_rt("rt_ord")?;
+                self.done_borrowed(h)?;
             }
             Builtin::Chr => {
                 self.expr_int(&args[0])?;
@@ -1020,6 +1094,7 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 self.emit_to_slot(&item);
                 let r = self.save(ValType::I64);
                 self.code.push(I::I32Const(2));
+                self.desc(ty);
                 self.call_rt("rt_tuple_new")?;
                 let t = self.save(ValType::I32);
                 self.emit([I::LocalGet(t), I::LocalGet(q), I::I64Store(mem(8, 3))]);
@@ -1062,28 +1137,48 @@ impl<'m, 'p> FnCx<'m, 'p> {
         Ok(())
     }
 
+    /// Evaluates optional borrowed string arguments (0 when absent).
+    fn optional_strs(&mut self, args: &[&Expr], n: usize, held: &mut Vec<Option<u32>>) -> R<()> {
+        for i in 0..n {
+            match args.get(i) {
+                Some(a) => held.push(self.borrowed(a)?),
+                None => self.code.push(I::I32Const(0)),
+            }
+        }
+        Ok(())
+    }
+
     pub(super) fn method(&mut self, m: Method, args: &[Expr], e: &Expr) -> R<()> {
+        // Every argument is borrowed by the runtime except the items that
+        // append, insert and setitem store (stolen: the list keeps the
+        // reference); the receiver is borrowed too.
+        let recv = self.operand(&args[0])?;
+        self.method_on(m, recv, args, e)?;
+        self.done(recv)
+    }
+
+    fn method_on(&mut self, m: Method, recv: Operand, args: &[Expr], e: &Expr) -> R<()> {
         let span = e.span;
-        let recv = &args[0];
+        let r = recv.local;
+        let recv_ty = &args[0].ty;
         let rest: Vec<&Expr> = args[1..].iter().collect();
+        let mut held = Vec::new();
         // join and extend consume their iterable argument themselves.
         if m == Method::StrJoin {
-            self.expr(recv)?;
-            let sep = self.save(ValType::I32);
             let l = self.list_of(&args[1])?;
-            self.emit([I::LocalGet(sep), I::LocalGet(l)]);
-            return self.call_rt("rt_str_join");
+            self.emit([I::LocalGet(r), I::LocalGet(l.local)]);
+            self.call_rt("rt_str_join")?;
+            return self.done(l);
         }
         if m == Method::ListExtend {
-            self.expr(recv)?;
-            let l = self.save(ValType::I32);
             let (src, is_tuple) = self.sequence_value(&args[1])?;
-            self.emit([I::LocalGet(l), I::LocalGet(src), I::I32Const(is_tuple as i32)]);
-            return self.call_rt("rt_list_extend");
+            self.emit([I::LocalGet(r), I::LocalGet(src.local), I::I32Const(is_tuple as i32)]);
+            self.desc(recv_ty);
+            self.call_rt("rt_list_extend")?;
+            return self.done(src);
         }
         if let Some(class) = str_class(m) {
-            self.expr(recv)?;
-            self.code.push(I::I32Const(class));
+            self.emit([I::LocalGet(r), I::I32Const(class)]);
             return self.call_rt("rt_str_is");
         }
         let simple_str = match m {
@@ -1096,48 +1191,41 @@ impl<'m, 'p> FnCx<'m, 'p> {
             _ => None,
         };
         if let Some(f) = simple_str {
-            self.expr(recv)?;
+            self.code.push(I::LocalGet(r));
             return self.call_rt(f);
         }
         match m {
             Method::StrStrip | Method::StrLstrip | Method::StrRstrip => {
-                self.expr(recv)?;
-                match rest.first() {
-                    Some(c) => self.expr(c)?,
-                    None => self.code.push(I::I32Const(0)),
-                }
+                self.code.push(I::LocalGet(r));
+                self.optional_strs(&rest, 1, &mut held)?;
                 let mode = match m {
                     Method::StrLstrip => 1,
                     Method::StrRstrip => 2,
                     _ => 3,
                 };
                 self.code.push(I::I32Const(mode));
-                self.call_rt("rt_str_strip")
+                self.call_rt("rt_str_strip")?;
             }
             Method::StrSplit | Method::StrRsplit => {
-                self.expr(recv)?;
-                match rest.first() {
-                    Some(sep) => self.expr(sep)?,
-                    None => self.code.push(I::I32Const(0)),
-                }
+                self.code.push(I::LocalGet(r));
+                self.optional_strs(&rest, 1, &mut held)?;
                 match rest.get(1) {
                     Some(n) => self.expr_int(n)?,
                     None => self.code.push(I::I64Const(-1)),
                 }
                 self.code.push(I::I32Const((m == Method::StrRsplit) as i32));
                 self.site(span);
-                self.call_rt("rt_str_split")
+                self.call_rt("rt_str_split")?;
             }
             Method::StrSplitWsMax | Method::StrRsplitWsMax => {
-                self.expr(recv)?;
-                self.code.push(I::I32Const(0));
+                self.emit([I::LocalGet(r), I::I32Const(0)]);
                 self.expr_int(rest[0])?;
                 self.code.push(I::I32Const((m == Method::StrRsplitWsMax) as i32));
-                self.call_rt("rt_str_split")
+                self.call_rt("rt_str_split")?;
             }
             Method::StrFind | Method::StrRfind | Method::StrIndex | Method::StrRindex => {
-                self.expr(recv)?;
-                self.expr(rest[0])?;
+                self.code.push(I::LocalGet(r));
+                held.push(self.borrowed(rest[0])?);
                 self.optional_ints(&rest[1..], 2)?;
                 let flags = match m {
                     Method::StrFind => 0,
@@ -1147,46 +1235,43 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 };
                 self.code.push(I::I32Const(flags));
                 self.site(span);
-                self.call_rt("rt_str_find")
+                self.call_rt("rt_str_find")?;
             }
             Method::StrCount => {
-                self.expr(recv)?;
-                self.expr(rest[0])?;
+                self.code.push(I::LocalGet(r));
+                held.push(self.borrowed(rest[0])?);
                 self.optional_ints(&rest[1..], 2)?;
-                self.call_rt("rt_str_count")
+                self.call_rt("rt_str_count")?;
             }
             Method::StrReplace => {
-                self.expr(recv)?;
-                self.expr(rest[0])?;
-                self.expr(rest[1])?;
+                self.code.push(I::LocalGet(r));
+                held.push(self.borrowed(rest[0])?);
+                held.push(self.borrowed(rest[1])?);
                 match rest.get(2) {
                     Some(n) => self.expr_int(n)?,
                     None => self.code.push(I::I64Const(-1)),
                 }
                 self.site(span);
-                self.call_rt("rt_str_replace")
+                self.call_rt("rt_str_replace")?;
             }
             Method::StrStartswith | Method::StrEndswith => {
-                self.expr(recv)?;
-                self.expr(rest[0])?;
+                self.code.push(I::LocalGet(r));
+                held.push(self.borrowed(rest[0])?);
                 self.code.push(I::I32Const((rest[0].ty != Type::Str) as i32));
                 self.optional_ints(&rest[1..], 2)?;
                 self.code.push(I::I32Const((m == Method::StrEndswith) as i32));
-                self.call_rt("rt_str_affix")
+                self.call_rt("rt_str_affix")?;
             }
             Method::StrZfill => {
-                self.expr(recv)?;
+                self.code.push(I::LocalGet(r));
                 self.expr_int(rest[0])?;
                 self.site(span);
-                self.call_rt("rt_str_zfill")
+                self.call_rt("rt_str_zfill")?;
             }
             Method::StrCenter | Method::StrLjust | Method::StrRjust => {
-                self.expr(recv)?;
+                self.code.push(I::LocalGet(r));
                 self.expr_int(rest[0])?;
-                match rest.get(1) {
-                    Some(f) => self.expr(f)?,
-                    None => self.code.push(I::I32Const(0)),
-                }
+                self.optional_strs(&rest[1..], 1, &mut held)?;
                 let how = match m {
                     Method::StrCenter => 'c',
                     Method::StrLjust => 'l',
@@ -1194,69 +1279,65 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 };
                 self.code.push(I::I32Const(how as i32));
                 self.site(span);
-                self.call_rt("rt_str_justify")
+                self.call_rt("rt_str_justify")?;
             }
             Method::ListAppend => {
-                self.expr(recv)?;
+                self.code.push(I::LocalGet(r));
                 self.expr_slot(rest[0])?;
                 self.site(span);
-                self.call_rt("rt_list_push")
+                self.call_rt("rt_list_push")?;
             }
             Method::ListPop => {
-                self.expr(recv)?;
+                self.code.push(I::LocalGet(r));
                 self.optional_ints(&rest, 1)?;
                 self.site(span);
                 self.call_rt("rt_list_pop")?;
                 self.emit_from_slot(&e.ty);
-                Ok(())
             }
             Method::ListInsert => {
-                self.expr(recv)?;
+                self.code.push(I::LocalGet(r));
                 self.expr_int(rest[0])?;
                 self.expr_slot(rest[1])?;
                 self.site(span);
-                self.call_rt("rt_list_insert")
+                self.call_rt("rt_list_insert")?;
             }
             Method::ListRemove => {
-                self.expr(recv)?;
-                let l = self.save(ValType::I32);
-                self.expr(rest[0])?;
-                self.emit_to_slot(&rest[0].ty);
-                let x = self.save(ValType::I64);
-                self.desc(&recv.ty);
-                self.code.push(I::LocalGet(l));
+                let x = self.operand(rest[0])?;
+                self.desc(recv_ty);
+                self.code.push(I::LocalGet(r));
                 self.desc(&rest[0].ty);
-                self.code.push(I::LocalGet(x));
+                self.code.push(I::LocalGet(x.local));
+                self.emit_to_slot(&rest[0].ty);
                 self.site(span);
-                self.call_rt("rt_list_remove")
+                self.call_rt("rt_list_remove")?;
+                self.done(x)?;
             }
-            Method::ListClear | Method::ListCopy | Method::ListReverse => {
-                self.expr(recv)?;
-                self.call_rt(match m {
-                    Method::ListClear => "rt_list_clear",
-                    Method::ListCopy => "rt_list_copy",
-                    _ => "rt_list_reverse",
-                })
+            Method::ListClear | Method::ListCopy => {
+                self.code.push(I::LocalGet(r));
+                self.desc(recv_ty);
+                self.call_rt(if m == Method::ListClear { "rt_list_clear" } else { "rt_list_copy" })?;
+            }
+            Method::ListReverse => {
+                self.code.push(I::LocalGet(r));
+                self.call_rt("rt_list_reverse")?;
             }
             Method::ListSort => {
-                self.expr(recv)?;
-                let l = self.save(ValType::I32);
-                self.expr(rest[0])?;
+                let h = self.borrowed(rest[0])?;
                 self.truthy(&rest[0].ty)?;
                 let rev = self.save(ValType::I32);
-                self.desc(&recv.ty.elem().unwrap_or(Type::Int));
-                self.emit([I::LocalGet(l), I::LocalGet(rev)]);
+                self.done_borrowed(h)?;
+                self.desc(&recv_ty.elem().unwrap_or(Type::Int));
+                self.emit([I::LocalGet(r), I::LocalGet(rev)]);
                 self.site(span);
-                self.call_rt("rt_list_sort")
+                self.call_rt("rt_list_sort")?;
             }
             Method::SeqCount
-                if matches!(&recv.ty, Type::List(t) | Type::TupleOf(t)
+                if matches!(recv_ty, Type::List(t) | Type::TupleOf(t)
                     if **t == rest[0].ty && matches!(rest[0].ty, Type::Int | Type::Bool)) =>
             {
                 // Ints and bools are equal exactly when their slots are: count
                 // inline, without the runtime's generic comparison per item.
-                self.expr(recv)?;
-                let s = self.save(ValType::I32);
+                let s = r;
                 self.expr_slot(rest[0])?;
                 let x = self.save(ValType::I64);
                 let (n, items, i, k) = (
@@ -1265,14 +1346,14 @@ impl<'m, 'p> FnCx<'m, 'p> {
                     self.new_local(ValType::I32),
                     self.new_local(ValType::I64),
                 );
-                let items_at = if matches!(recv.ty, Type::List(_)) {
+                let items_at = if matches!(recv_ty, Type::List(_)) {
                     [I::LocalGet(s), I::I32Load(mem(8, 2))]
                 } else {
                     [I::LocalGet(s), I::I32Const(8)]
                 };
                 self.emit([I::LocalGet(s), I::I32Load(mem(0, 2)), I::LocalSet(n)]);
                 self.emit(items_at);
-                if !matches!(recv.ty, Type::List(_)) {
+                if !matches!(recv_ty, Type::List(_)) {
                     self.code.push(I::I32Add);
                 }
                 self.emit([I::LocalSet(items), I::I32Const(0), I::LocalSet(i), I::I64Const(0), I::LocalSet(k)]);
@@ -1304,27 +1385,29 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 self.end_block();
                 self.end_block();
                 self.code.push(I::LocalGet(k));
-                Ok(())
             }
             Method::SeqIndex | Method::SeqCount => {
-                self.expr(recv)?;
-                let s = self.save(ValType::I32);
-                self.expr(rest[0])?;
-                self.emit_to_slot(&rest[0].ty);
-                let x = self.save(ValType::I64);
-                self.desc(&recv.ty);
-                self.emit([I::LocalGet(s), I::I64ExtendI32U]);
+                let x = self.operand(rest[0])?;
+                self.desc(recv_ty);
+                self.emit([I::LocalGet(r), I::I64ExtendI32U]);
                 self.desc(&rest[0].ty);
-                self.code.push(I::LocalGet(x));
+                self.code.push(I::LocalGet(x.local));
+                self.emit_to_slot(&rest[0].ty);
                 if m == Method::SeqCount {
-                    return self.call_rt("rt_seq_count");
+                    self.call_rt("rt_seq_count")?;
+                } else {
+                    self.optional_ints(&rest[1..], 2)?;
+                    self.site(span);
+                    self.call_rt("rt_seq_index")?;
                 }
-                self.optional_ints(&rest[1..], 2)?;
-                self.site(span);
-                self.call_rt("rt_seq_index")
+                self.done(x)?;
             }
-            other => unsupported(format!("the method {other:?}"), span),
+            other => return unsupported(format!("the method {other:?}"), span),
         }
+        for h in held.into_iter().rev() {
+            self.done_borrowed(h)?;
+        }
+        Ok(())
     }
 
     /// Converts the integral f64 on the stack to i64 with Python's errors.

@@ -7,7 +7,9 @@ impl<'m, 'p> FnCx<'m, 'p> {
     /// Emits a loop calling `f` with a local holding each item of the
     /// iterable `iter`, lazily for `range`/`enumerate`/`zip`/`reversed`
     /// and comprehensions, as the interpreter's `for_each`. The loop runs
-    /// to the end; `f` exits it by branching to a label outside.
+    /// to the end; `f` exits it by branching to a label outside (`br`,
+    /// which drops what the loop holds). The item is borrowed: `f` takes
+    /// its own reference to keep it.
     pub(super) fn for_each(&mut self, iter: &Expr, f: &mut dyn FnMut(&mut Self, u32) -> R<()>) -> R<()> {
         match &iter.kind {
             K::Builtin(Builtin::Range, args) => self.range_loop(args, iter.span, f),
@@ -15,32 +17,48 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 self.expr_int(&args[1])?;
                 let n = self.save(ValType::I64);
                 let elem = args[0].ty.elem().unwrap_or(Type::Int);
+                let pair = Type::Tuple(vec![Type::Int, elem.clone()]);
                 self.for_each(&args[0], &mut |cx, item| {
                     cx.emit([I::I32Const(2)]);
+                    cx.desc(&pair);
                     cx.call_rt("rt_tuple_new")?;
                     let t = cx.save(ValType::I32);
                     cx.emit([I::LocalGet(t), I::LocalGet(n), I::I64Store(mem(8, 3))]);
                     cx.emit([I::LocalGet(t), I::LocalGet(item)]);
+                    cx.incref_if(&elem)?;
                     cx.emit_to_slot(&elem);
                     cx.emit([I::I64Store(mem(16, 3))]);
                     cx.emit([I::LocalGet(n), I::I64Const(1), I::I64Add, I::LocalSet(n)]);
-                    f(cx, t)
+                    cx.hold(t);
+                    f(cx, t)?;
+                    cx.release(t)
                 })
             }
             K::Builtin(Builtin::Zip, args) => {
+                // Each column as a list or tuple whose items can be read: a
+                // tuple as it is (it cannot change), anything else collected
+                // (a snapshot, as the interpreter takes).
                 let mut cols = Vec::new();
                 for a in args {
-                    cols.push(self.collect(a)?);
+                    let elem = a.ty.elem().unwrap_or(Type::Int);
+                    if !is_lazy(a) && matches!(a.ty, Type::Tuple(_) | Type::TupleOf(_)) {
+                        cols.push((self.operand(a)?, a.ty.clone()));
+                    } else {
+                        let l = self.collect(a)?;
+                        self.hold(l);
+                        cols.push((Operand { local: l, owned: true }, Type::list(elem.clone())));
+                    }
                 }
                 // n = min of the lengths.
                 let n = self.new_local(ValType::I32);
                 self.emit([I::I32Const(i32::MAX), I::LocalSet(n)]);
-                for c in &cols {
+                for (c, _) in &cols {
+                    let c = c.local;
                     self.emit([
-                        I::LocalGet(*c),
+                        I::LocalGet(c),
                         I::I32Load(mem(0, 2)),
                         I::LocalGet(n),
-                        I::LocalGet(*c),
+                        I::LocalGet(c),
                         I::I32Load(mem(0, 2)),
                         I::LocalGet(n),
                         I::I32LtU,
@@ -48,6 +66,7 @@ impl<'m, 'p> FnCx<'m, 'p> {
                         I::LocalSet(n),
                     ]);
                 }
+                let row = iter.ty.elem().unwrap_or(Type::Int);
                 let i = self.new_local(ValType::I32);
                 self.emit([I::I32Const(0), I::LocalSet(i)]);
                 let done = self.fresh_mark();
@@ -57,22 +76,35 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 let d = self.br_depth(done);
                 self.code.push(I::BrIf(d));
                 self.emit([I::I32Const(cols.len() as i32)]);
+                self.desc(&row);
                 self.call_rt("rt_tuple_new")?;
                 let t = self.save(ValType::I32);
-                for (j, c) in cols.iter().enumerate() {
+                for (j, (c, cty)) in cols.iter().enumerate() {
                     self.code.push(I::LocalGet(t));
-                    self.load_item(*c, &Type::list(Type::Int), i);
+                    self.load_item(c.local, cty, i);
+                    if is_heap(&item_type(&row, j)) {
+                        let v = self.save(ValType::I64);
+                        self.emit([I::LocalGet(v), I::I32WrapI64]);
+                        self.incref()?;
+                        self.emit([I::Drop, I::LocalGet(v)]);
+                    }
                     self.code.push(I::I64Store(mem(8 + 8 * j as u64, 3)));
                 }
                 self.emit([I::LocalGet(i), I::I32Const(1), I::I32Add, I::LocalSet(i)]);
+                self.hold(t);
                 f(self, t)?;
+                self.release(t)?;
                 self.code.push(I::Br(0));
                 self.end_block();
                 self.end_block();
+                for (c, _) in cols.into_iter().rev() {
+                    self.done(c)?;
+                }
                 Ok(())
             }
             K::Builtin(Builtin::Reversed, args) => {
                 let l = self.collect(&args[0])?;
+                self.hold(l);
                 let elem = iter.ty.elem().unwrap_or(Type::Int);
                 let i = self.new_local(ValType::I32);
                 self.emit([I::LocalGet(l), I::I32Load(mem(0, 2)), I::LocalSet(i)]);
@@ -90,13 +122,23 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 self.code.push(I::Br(0));
                 self.end_block();
                 self.end_block();
-                Ok(())
+                self.release(l)
             }
-            K::Comprehension(elt, clauses) => self.comprehension(elt, clauses, 0, f),
+            K::Comprehension(elt, clauses) => self.comprehension(elt, clauses, 0, false, f),
             _ => {
-                self.expr(iter)?;
-                let v = self.save(ValType::I32);
-                self.sequence_loop(v, &iter.ty, iter.span, f)
+                // A local the loop cannot rebind is read in place; anything
+                // else is referenced by the loop while it runs.
+                let v = match iter.kind {
+                    K::Local(id) if !self.rebinds.contains(&id) => self.operand(iter)?,
+                    _ => {
+                        self.expr(iter)?;
+                        let l = self.save(ValType::I32);
+                        self.hold(l);
+                        Operand { local: l, owned: true }
+                    }
+                };
+                self.sequence_loop(v.local, &iter.ty, iter.span, f)?;
+                self.done(v)
             }
         }
     }
@@ -124,7 +166,13 @@ impl<'m, 'p> FnCx<'m, 'p> {
             self.call_rt("rt_str_char_at_byte")?;
             let c = self.save(ValType::I32);
             self.emit([I::LocalGet(i), I::LocalGet(c), I::I32Load(mem(0, 2)), I::I32Add, I::LocalSet(i)]);
-            c
+            self.hold(c);
+            f(self, c)?;
+            self.release(c)?;
+            self.code.push(I::Br(0));
+            self.end_block();
+            self.end_block();
+            return Ok(());
         } else {
             let elem = ty.elem().unwrap_or(Type::Int);
             self.load_item(v, ty, i);
@@ -310,33 +358,49 @@ impl<'m, 'p> FnCx<'m, 'p> {
         Ok(())
     }
 
-    /// The clauses of a comprehension from `depth` on; `f` gets each element.
+    /// A comprehension whose elements `f` takes over (each is a new
+    /// reference `f` keeps, e.g. in the list being built).
+    pub(super) fn comprehension_owned(
+        &mut self,
+        elt: &Expr,
+        clauses: &[Clause],
+        f: &mut dyn FnMut(&mut Self, u32) -> R<()>,
+    ) -> R<()> {
+        self.comprehension(elt, clauses, 0, true, f)
+    }
+
+    /// The clauses of a comprehension from `depth` on; `f` gets each
+    /// element (borrowed, unless `owned`: then `f` takes the reference).
     pub(super) fn comprehension(
         &mut self,
         elt: &Expr,
         clauses: &[Clause],
         depth: usize,
+        owned: bool,
         f: &mut dyn FnMut(&mut Self, u32) -> R<()>,
     ) -> R<()> {
         let Some(clause) = clauses.get(depth) else {
             self.expr(elt)?;
             let v = self.save(val_type(&elt.ty, elt.span)?);
-            return f(self, v);
+            if owned || !is_heap(&elt.ty) {
+                return f(self, v);
+            }
+            self.hold(v);
+            f(self, v)?;
+            return self.release(v);
         };
         let elem = clause.iter.ty.elem().unwrap_or(Type::Int);
         let before = self.assigned.clone();
         let r = self.for_each(&clause.iter, &mut |cx, item| {
             let skip = cx.fresh_mark();
             cx.open(BlockType::Empty, skip);
-            cx.code.push(I::LocalGet(item));
-            cx.store(&clause.target, &elem, clause.iter.span)?;
+            cx.store_item(&clause.target, item, &elem, clause.iter.span)?;
             for cond in &clause.ifs {
                 cx.expr(cond)?;
                 cx.code.push(I::I32Eqz);
-                let d = cx.br_depth(skip);
-                cx.code.push(I::BrIf(d));
+                cx.br_if(skip)?;
             }
-            cx.comprehension(elt, clauses, depth + 1, f)?;
+            cx.comprehension(elt, clauses, depth + 1, owned, f)?;
             cx.end_block();
             Ok(())
         });
@@ -344,26 +408,42 @@ impl<'m, 'p> FnCx<'m, 'p> {
         r
     }
 
-    /// All items of an iterable, in a new list (a local).
+    /// All items of an iterable, in a new list (a local holding its one
+    /// reference, which the caller takes over).
     pub(super) fn collect(&mut self, iter: &Expr) -> R<u32> {
+        let elem = iter.ty.elem().unwrap_or(Type::Int);
+        let list_ty = Type::list(elem.clone());
         if !is_lazy(iter) && matches!(iter.ty, Type::List(_)) {
-            self.expr(iter)?;
+            let h = self.borrowed(iter)?;
+            self.desc(&list_ty);
             self.call_rt("rt_list_copy")?;
-            return Ok(self.save(ValType::I32));
+            let l = self.save(ValType::I32);
+            self.done_borrowed(h)?;
+            return Ok(l);
         }
         self.code.push(I::I32Const(0));
+        self.desc(&list_ty);
         self.call_rt("rt_list_new")?;
         let l = self.save(ValType::I32);
         if !is_lazy(iter) && matches!(iter.ty, Type::Tuple(_) | Type::TupleOf(_)) {
-            self.expr(iter)?;
-            let t = self.save(ValType::I32);
-            self.emit([I::LocalGet(l), I::LocalGet(t), I::I32Const(1)]);
+            let t = self.operand(iter)?;
+            self.emit([I::LocalGet(l), I::LocalGet(t.local), I::I32Const(1)]);
+            self.desc(&list_ty);
             self.call_rt("rt_list_extend")?;
+            self.done(t)?;
             return Ok(l);
         }
-        let elem = iter.ty.elem().unwrap_or(Type::Int);
+        if let K::Comprehension(elt, clauses) = &iter.kind {
+            self.comprehension_owned(elt, clauses, &mut |cx, item| {
+                cx.emit([I::LocalGet(l), I::LocalGet(item)]);
+                cx.emit_to_slot(&elem);
+                cx.call_rt("rt_list_push")
+            })?;
+            return Ok(l);
+        }
         self.for_each(iter, &mut |cx, item| {
             cx.emit([I::LocalGet(l), I::LocalGet(item)]);
+            cx.incref_if(&elem)?;
             cx.emit_to_slot(&elem);
             cx.call_rt("rt_list_push")
         })?;
@@ -373,10 +453,13 @@ impl<'m, 'p> FnCx<'m, 'p> {
     /// The characters of the string in local `s`, as a new list.
     pub(super) fn collect_str(&mut self, s: u32) -> R<u32> {
         self.code.push(I::I32Const(0));
+        self.desc(&Type::list(Type::Str));
         self.call_rt("rt_list_new")?;
         let l = self.save(ValType::I32);
         self.sequence_loop(s, &Type::Str, Span::default(), &mut |cx, item| {
-            cx.emit([I::LocalGet(l), I::LocalGet(item), I::I64ExtendI32U]);
+            cx.emit([I::LocalGet(l), I::LocalGet(item)]);
+            cx.incref()?;
+            cx.code.push(I::I64ExtendI32U);
             cx.call_rt("rt_list_push")
         })?;
         Ok(l)
@@ -384,11 +467,12 @@ impl<'m, 'p> FnCx<'m, 'p> {
 
     /// An iterable that is already a list is used as is (for read-only
     /// consumers that run no program code while reading); others are collected.
-    pub(super) fn list_of(&mut self, iter: &Expr) -> R<u32> {
+    pub(super) fn list_of(&mut self, iter: &Expr) -> R<Operand> {
         if !is_lazy(iter) && matches!(iter.ty, Type::List(_)) {
-            self.expr(iter)?;
-            return Ok(self.save(ValType::I32));
+            return self.operand(iter);
         }
-        self.collect(iter)
+        let l = self.collect(iter)?;
+        self.hold(l);
+        Ok(Operand { local: l, owned: true })
     }
 }

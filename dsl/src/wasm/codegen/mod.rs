@@ -34,8 +34,12 @@ use wasm_encoder::{BlockType, ConstExpr, Ieee64, Instruction as I, MemArg, ValTy
 pub const INIT_EXPORT: &str = "__synth_init";
 /// The exported zero-argument function that evaluates the entry expression.
 pub const ENTRY_EXPORT: &str = "__synth_entry";
-/// The exported allocator (`(size: i32) -> i32`), for the host to place arguments.
+/// The exported allocator (`(size: i32, raw: i32) -> i32`), for the host to
+/// place arguments: an immortal heap value (its header is written), or raw
+/// item storage when `raw` is 1.
 pub const ALLOC_EXPORT: &str = "__synth_alloc";
+/// The reference count of values that are never freed (`IMMORTAL` in `runtime/rt.h`).
+const IMMORTAL: u32 = 0x4000_0000;
 /// In an error record, a message length of `MESSAGE_ID` means the message
 /// address field holds an index into [`WasmModule::messages`].
 pub const MESSAGE_ID: u32 = u32::MAX;
@@ -70,6 +74,12 @@ pub struct WasmModule {
     /// run's memory cap there before running, so the allocator can grow
     /// memory in large steps without crossing it.
     pub mem_cap_addr: u32,
+    /// Address of the runtime's `rt_poison` (a u32): when the host writes 1
+    /// there, freed memory is overwritten (tests catch a use after free).
+    pub poison_addr: u32,
+    /// Address of the runtime's `rt_live_bytes` (a u32): bytes allocated
+    /// and not freed, arguments included.
+    pub live_bytes_addr: u32,
 }
 
 /// Why a program could not be compiled.
@@ -110,6 +120,11 @@ fn result_types(ty: &Type, span: Span) -> R<Vec<ValType>> {
 
 fn is_numeric(ty: &Type) -> bool {
     matches!(ty, Type::Int | Type::Float | Type::Bool)
+}
+
+/// Is a value of `ty` a reference-counted pointer?
+pub(super) fn is_heap(ty: &Type) -> bool {
+    matches!(ty, Type::Str | Type::List(_) | Type::Tuple(_) | Type::TupleOf(_))
 }
 
 /// The item type of the `i`-th slot of a sequence of type `ty`.
@@ -249,7 +264,7 @@ pub fn compile(program: &Program, entry: Option<&Expr>, options: &Options) -> R<
     if entry.is_some() {
         l.export_func(ENTRY_EXPORT, entry_idx);
     }
-    l.export_func(ALLOC_EXPORT, runtime.func("rt_alloc")?);
+    l.export_func(ALLOC_EXPORT, runtime.func("rt_alloc_host")?);
     l.export_func("__synth_error_addr", runtime.func("__synth_error_addr")?);
     // Static data, then the heap starts after it.
     let heap_start = static_base + module.statics.len() as u32;
@@ -260,7 +275,9 @@ pub fn compile(program: &Program, entry: Option<&Expr>, options: &Options) -> R<
     l.data(runtime.address("rt_heap_top")?, heap_start.to_le_bytes().to_vec());
     let messages = module.messages;
     let mem_cap_addr = runtime.address("rt_mem_cap")?;
-    Ok(WasmModule { bytes: l.finish()?, messages, entry_ty, mem_cap_addr })
+    let poison_addr = runtime.address("rt_poison")?;
+    let live_bytes_addr = runtime.address("rt_live_bytes")?;
+    Ok(WasmModule { bytes: l.finish()?, messages, entry_ty, mem_cap_addr, poison_addr, live_bytes_addr })
 }
 
 /// `base ** exp` by squaring, wrapping like the interpreter (`exp >= 0`).
@@ -363,6 +380,22 @@ struct FnCx<'m, 'p> {
     next_mark: u32,
     /// Does this function count call depth (program functions do)?
     counts_depth: bool,
+    /// References held in locals by the constructs being generated (an
+    /// iterable, an item made for one iteration), each with the label
+    /// depth it was taken at: a branch out of a construct drops the ones it
+    /// leaves behind, a `return` drops them all.
+    held: Vec<(u32, usize)>,
+    /// Locals the loops being generated may assign: an iterable in one of
+    /// them is referenced by the loop itself, not borrowed from the local.
+    rebinds: Vec<usize>,
+}
+
+/// A value in a local for an operation to read: borrowed from a program
+/// local (nothing to drop), or a new reference the operation drops when done.
+#[derive(Clone, Copy)]
+pub(super) struct Operand {
+    pub(super) local: u32,
+    owned: bool,
 }
 
 impl<'p> ModuleCx<'p> {
@@ -388,6 +421,7 @@ impl<'p> ModuleCx<'p> {
             cx.block(&f.body)?;
         }
         if f.ret == Type::None {
+            cx.drop_frame()?;
             cx.leave();
         } else {
             // The checker proved every path returns.
@@ -470,11 +504,15 @@ impl<'p> ModuleCx<'p> {
         if let Some(a) = self.strs.get(s) {
             return *a;
         }
-        let mut bytes = Vec::with_capacity(8 + s.len());
+        // The header of an immortal value (runtime/rt.h), then the string.
+        let ty_str = self.desc(&Type::Str);
+        let mut bytes = Vec::with_capacity(16 + s.len());
+        bytes.extend_from_slice(&IMMORTAL.to_le_bytes());
+        bytes.extend_from_slice(&ty_str.to_le_bytes());
         bytes.extend_from_slice(&(s.len() as u32).to_le_bytes());
         bytes.extend_from_slice(&(s.chars().count() as u32).to_le_bytes());
         bytes.extend_from_slice(s.as_bytes());
-        let addr = self.static_bytes(&bytes);
+        let addr = self.static_bytes(&bytes) + 8;
         self.strs.insert(s.to_string(), addr);
         addr
     }
@@ -496,6 +534,8 @@ impl<'m, 'p> FnCx<'m, 'p> {
             labels: Vec::new(),
             next_mark: 0,
             counts_depth,
+            held: Vec::new(),
+            rebinds: Vec::new(),
         }
     }
 
@@ -643,6 +683,154 @@ impl<'m, 'p> FnCx<'m, 'p> {
         self.expr(e)?;
         self.emit_to_slot(&e.ty);
         Ok(())
+    }
+
+    // ---- reference counts (see `runtime/rt.h`: every heap value an
+    // expression leaves on the stack is a new reference; program locals and
+    // container slots own theirs; runtime calls borrow their arguments).
+
+    /// Takes a new reference to the pointer on the stack (left there).
+    fn incref(&mut self) -> R<()> {
+        self.call_rt("rt_incref")
+    }
+
+    /// Takes a new reference to the pointer on the stack if `ty` is a heap type.
+    fn incref_if(&mut self, ty: &Type) -> R<()> {
+        if is_heap(ty) { self.incref() } else { Ok(()) }
+    }
+
+    /// Drops the value on the stack (a reference, if of a heap type).
+    fn drop_value(&mut self, ty: &Type) -> R<()> {
+        match ty {
+            Type::None => Ok(()),
+            t if is_heap(t) => self.call_rt("rt_decref"),
+            _ => {
+                self.code.push(I::Drop);
+                Ok(())
+            }
+        }
+    }
+
+    /// Drops the reference held in local `l` (0 is allowed).
+    fn decref_local(&mut self, l: u32) -> R<()> {
+        self.code.push(I::LocalGet(l));
+        self.call_rt("rt_decref")
+    }
+
+    /// Records that local `l` holds a reference the current construct drops
+    /// (with `release`), or a branch out of it does.
+    fn hold(&mut self, l: u32) {
+        self.held.push((l, self.labels.len()));
+    }
+
+    /// Drops the reference in local `l` taken with `hold`.
+    fn release(&mut self, l: u32) -> R<()> {
+        if let Some(k) = self.held.iter().rposition(|(x, _)| *x == l) {
+            self.held.remove(k);
+        }
+        self.decref_local(l)
+    }
+
+    /// Emits drops of the held references a branch to the label at index
+    /// `target` (of `labels`) leaves behind.
+    fn drop_held_to(&mut self, target: usize) -> R<()> {
+        let leaving: Vec<u32> = self.held.iter().filter(|(_, d)| *d > target).map(|(l, _)| *l).collect();
+        for l in leaving.into_iter().rev() {
+            self.decref_local(l)?;
+        }
+        Ok(())
+    }
+
+    /// The index in `labels` of the innermost `want`.
+    fn label_index(&self, want: Label) -> usize {
+        self.labels.iter().rposition(|l| *l == want).unwrap_or(0)
+    }
+
+    /// `br` to `want`, dropping the references held inside it.
+    fn br(&mut self, want: Label) -> R<()> {
+        self.drop_held_to(self.label_index(want))?;
+        let d = self.br_depth(want);
+        self.code.push(I::Br(d));
+        Ok(())
+    }
+
+    /// `br_if` (on the i32 on the stack) to `want`, dropping the references
+    /// held inside it on the way out.
+    fn br_if(&mut self, want: Label) -> R<()> {
+        let t = self.label_index(want);
+        if self.held.iter().any(|(_, d)| *d > t) {
+            self.code.push(I::If(BlockType::Empty));
+            self.labels.push(Label::Plain);
+            self.br(want)?;
+            self.end_block();
+        } else {
+            let d = self.br_depth(want);
+            self.code.push(I::BrIf(d));
+        }
+        Ok(())
+    }
+
+    /// Leaving the function: drops every held reference and every heap
+    /// local (parameters included: a callee owns its arguments).
+    fn drop_frame(&mut self) -> R<()> {
+        let held: Vec<u32> = self.held.iter().map(|(l, _)| *l).collect();
+        for l in held.into_iter().rev() {
+            self.decref_local(l)?;
+        }
+        let locals = self.current_locals();
+        for (id, local) in locals.iter().enumerate() {
+            if is_heap(&local.ty)
+                && let Some(&(v, _)) = self.slots.get(id)
+                && v != u32::MAX
+            {
+                self.decref_local(v)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Evaluates `e` into a local for an operation to read (see `Operand`).
+    fn operand(&mut self, e: &Expr) -> R<Operand> {
+        if is_heap(&e.ty)
+            && let K::Local(id) = e.kind
+        {
+            self.local_checked(id, e.span)?;
+            let (v, _) = self.slot(id, e.span)?;
+            return Ok(Operand { local: v, owned: false });
+        }
+        self.expr(e)?;
+        let local = self.save(val_type(&e.ty, e.span)?);
+        let owned = is_heap(&e.ty);
+        if owned {
+            self.hold(local);
+        }
+        Ok(Operand { local, owned })
+    }
+
+    /// Evaluates `e` onto the stack for an operation to read: a program
+    /// local is borrowed (`None`), anything else is a new reference held in
+    /// the returned local, to `release` after the operation.
+    fn borrowed(&mut self, e: &Expr) -> R<Option<u32>> {
+        if is_heap(&e.ty) {
+            let op = self.operand(e)?;
+            self.code.push(I::LocalGet(op.local));
+            return Ok(op.owned.then_some(op.local));
+        }
+        self.expr(e)?;
+        Ok(None)
+    }
+
+    /// Ends an operation's use of an operand.
+    fn done(&mut self, op: Operand) -> R<()> {
+        if op.owned { self.release(op.local) } else { Ok(()) }
+    }
+
+    /// Ends an operation's use of a `borrowed` value.
+    fn done_borrowed(&mut self, held: Option<u32>) -> R<()> {
+        match held {
+            Some(l) => self.release(l),
+            None => Ok(()),
+        }
     }
 }
 

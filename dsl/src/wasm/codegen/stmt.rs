@@ -20,9 +20,7 @@ impl<'m, 'p> FnCx<'m, 'p> {
         match s {
             Stmt::Expr(e) => {
                 self.expr(e)?;
-                if e.ty != Type::None {
-                    self.code.push(I::Drop);
-                }
+                self.drop_value(&e.ty)?;
             }
             // `a, b = b, a + b`: a tuple display unpacked into plain targets
             // needs no tuple: evaluate every item, then assign left to right.
@@ -46,8 +44,12 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 self.expr(value)?;
                 if targets.len() > 1 {
                     let t = self.save(val_type(&value.ty, *span)?);
-                    for target in targets {
+                    for (k, target) in targets.iter().enumerate() {
                         self.code.push(I::LocalGet(t));
+                        // Each target but the last takes a reference of its own.
+                        if k + 1 < targets.len() {
+                            self.incref_if(&value.ty)?;
+                        }
                         self.store(target, &value.ty, *span)?;
                     }
                 } else if let Some(target) = targets.first() {
@@ -59,6 +61,7 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 if let Some(e) = e {
                     self.expr(e)?;
                 }
+                self.drop_frame()?;
                 self.leave();
                 self.code.push(I::Return);
             }
@@ -130,28 +133,24 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 }
                 self.open(BlockType::Empty, Label::Break);
                 let elem = iter.ty.elem().unwrap_or(Type::Int);
+                let saved_rebinds = self.rebinds.len();
+                self.rebinds.extend(scan.assigned.iter().copied());
                 self.for_each(iter, &mut |cx, item| {
                     cx.open(BlockType::Empty, Label::Continue);
-                    cx.code.push(I::LocalGet(item));
-                    cx.store(target, &elem, *span)?;
+                    cx.store_item(target, item, &elem, *span)?;
                     cx.block(body)?;
                     cx.end_block();
                     Ok(())
                 })?;
+                self.rebinds.truncate(saved_rebinds);
                 self.end_block();
                 self.assigned = before;
                 self.hoisted = saved_hoisted;
                 self.nonneg.truncate(saved_nonneg);
                 self.version = None;
             }
-            Stmt::Break => {
-                let d = self.br_depth(Label::Break);
-                self.code.push(I::Br(d));
-            }
-            Stmt::Continue => {
-                let d = self.br_depth(Label::Continue);
-                self.code.push(I::Br(d));
-            }
+            Stmt::Break => self.br(Label::Break)?,
+            Stmt::Continue => self.br(Label::Continue)?,
             Stmt::Assert(c, msg, span) => {
                 self.expr(c)?;
                 self.code.push(I::I32Eqz);
@@ -198,8 +197,16 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 Ok(())
             }
             _ => {
-                self.expr(c)?;
+                let h = self.borrowed(c)?;
                 self.truthy(&c.ty)?;
+                self.done_borrowed(h)?;
+                let t = self.label_index(target);
+                if self.held.iter().any(|(_, d)| *d > t) {
+                    if !when {
+                        self.code.push(I::I32Eqz);
+                    }
+                    return self.br_if(target);
+                }
                 if !when && matches!(c.kind, K::Compare(..)) {
                     // Jump when false as `if c {} else br`: the branch
                     // takes the comparison's inverse (`eqz` of a float
@@ -245,11 +252,29 @@ impl<'m, 'p> FnCx<'m, 'p> {
         }
     }
 
-    /// Stores the value on the stack (of type `ty`) into a target.
+    /// Stores the item in local `item` (borrowed, of type `ty`) into a
+    /// target: each local assigned takes its own reference.
+    pub(super) fn store_item(&mut self, target: &Target, item: u32, ty: &Type, span: Span) -> R<()> {
+        match target {
+            Target::Unpack(targets, uspan) if *ty != Type::Str => self.unpack_from(item, ty, targets, *uspan),
+            _ => {
+                self.code.push(I::LocalGet(item));
+                self.incref_if(ty)?;
+                self.store(target, ty, span)
+            }
+        }
+    }
+
+    /// Stores the value on the stack (of type `ty`; its reference, if a
+    /// heap value, moves into the target) into a target.
     pub(super) fn store(&mut self, target: &Target, ty: &Type, span: Span) -> R<()> {
         match target {
             Target::Local(id) => {
                 let (v, flag) = self.slot(*id, span)?;
+                if is_heap(ty) {
+                    // The value it held (0 when unbound) is dropped.
+                    self.decref_local(v)?;
+                }
                 self.code.push(I::LocalSet(v));
                 if let Some(flag) = flag {
                     self.emit([I::I32Const(1), I::LocalSet(flag)]);
@@ -262,8 +287,7 @@ impl<'m, 'p> FnCx<'m, 'p> {
             Target::Index { seq, index, span } => {
                 self.emit_to_slot(ty);
                 let v = self.save(ValType::I64);
-                self.expr(seq)?;
-                let l = self.save(ValType::I32);
+                let l = self.operand(seq)?;
                 self.expr_int(index)?;
                 let hoisted = match &seq.kind {
                     K::Local(id) => self.hoisted.get(id).copied(),
@@ -272,42 +296,56 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 let check = self.check_for(seq, index);
                 let addr = match hoisted {
                     Some(h) => self.hoisted_item_address(h, check, *span, "list assignment index out of range"),
-                    None => self.item_address(l, &seq.ty, check, *span, "list assignment index out of range"),
+                    None => self.item_address(l.local, &seq.ty, check, *span, "list assignment index out of range"),
                 };
-                self.emit([I::LocalGet(addr), I::LocalGet(v), I::I64Store(mem(0, 3))]);
-                Ok(())
+                if is_heap(ty) {
+                    // The item replaced is dropped after the store.
+                    self.emit([I::LocalGet(addr), I::I32Load(mem(0, 2))]);
+                    let old = self.save(ValType::I32);
+                    self.emit([I::LocalGet(addr), I::LocalGet(v), I::I64Store(mem(0, 3))]);
+                    self.decref_local(old)?;
+                } else {
+                    self.emit([I::LocalGet(addr), I::LocalGet(v), I::I64Store(mem(0, 3))]);
+                }
+                self.done(l)
             }
             Target::Unpack(targets, uspan) => {
-                let n = targets.len();
-                let seq = if *ty == Type::Str {
-                    // A string unpacks into its characters.
-                    let s = self.save(ValType::I32);
-                    let chars = self.collect_str(s)?;
-                    self.code.push(I::LocalGet(chars));
-                    Type::list(Type::Str)
-                } else {
-                    ty.clone()
-                };
                 let v = self.save(ValType::I32);
-                self.emit([I::LocalGet(v), I::I32Load(mem(0, 2)), I::I32Const(n as i32)]);
-                self.site(*uspan);
-                self.call_rt("rt_unpack_check")?;
-                // Read every item before assigning any (a target may be an item of the same list).
-                let mut temps = Vec::new();
-                for i in 0..n {
-                    let ity = item_type(&seq, i);
-                    self.load_item_const(v, &seq, i);
-                    self.emit_from_slot(&ity);
-                    let t = self.save(val_type(&ity, *uspan)?);
-                    temps.push((t, ity));
+                if *ty == Type::Str {
+                    // A string unpacks into its characters.
+                    let chars = self.collect_str(v)?;
+                    self.decref_local(v)?;
+                    self.unpack_from(chars, &Type::list(Type::Str), targets, *uspan)?;
+                    return self.decref_local(chars);
                 }
-                for (t, (local, ity)) in targets.iter().zip(temps) {
-                    self.code.push(I::LocalGet(local));
-                    self.store(t, &ity, *uspan)?;
-                }
-                Ok(())
+                self.unpack_from(v, ty, targets, *uspan)?;
+                self.decref_local(v)
             }
         }
+    }
+
+    /// Assigns the items of the list or tuple in local `v` (borrowed) to
+    /// `targets`, which must be as many.
+    pub(super) fn unpack_from(&mut self, v: u32, seq: &Type, targets: &[Target], uspan: Span) -> R<()> {
+        let n = targets.len();
+        self.emit([I::LocalGet(v), I::I32Load(mem(0, 2)), I::I32Const(n as i32)]);
+        self.site(uspan);
+        self.call_rt("rt_unpack_check")?;
+        // Read every item before assigning any (a target may be an item of the same list).
+        let mut temps = Vec::new();
+        for i in 0..n {
+            let ity = item_type(seq, i);
+            self.load_item_const(v, seq, i);
+            self.emit_from_slot(&ity);
+            self.incref_if(&ity)?;
+            let t = self.save(val_type(&ity, uspan)?);
+            temps.push((t, ity));
+        }
+        for (t, (local, ity)) in targets.iter().zip(temps) {
+            self.code.push(I::LocalGet(local));
+            self.store(t, &ity, uspan)?;
+        }
+        Ok(())
     }
 
     /// Loads, before a loop, the headers of the list locals its body indexes
@@ -453,10 +491,9 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 let current = Expr { kind: K::Local(*id), ty: ty.clone(), span };
                 if matches!(ty, Type::List(_)) && matches!(op, BinOp::Add | BinOp::Mul) {
                     // `list += ...` and `list *= n` update the list in place.
-                    self.expr(&current)?;
-                    let l = self.save(ValType::I32);
-                    self.list_inplace(l, op, value, span)?;
-                    return Ok(());
+                    let l = self.operand(&current)?;
+                    self.list_inplace(l.local, &ty, op, value, span)?;
+                    return self.done(l);
                 }
                 let combined =
                     Expr { kind: K::Binary(op, Box::new(current), Box::new(value.clone())), ty: ty.clone(), span };
@@ -465,8 +502,8 @@ impl<'m, 'p> FnCx<'m, 'p> {
             }
             Target::Index { seq, index, span: ispan } => {
                 // The container and index are evaluated once, as in Python.
-                self.expr(seq)?;
-                let s = self.save(ValType::I32);
+                let sq = self.operand(seq)?;
+                let s = sq.local;
                 self.expr_int(index)?;
                 let i = self.save(ValType::I64);
                 let ty = seq.ty.elem().unwrap_or(Type::Int);
@@ -474,52 +511,67 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 self.site(*ispan);
                 self.call_rt("rt_list_getitem")?;
                 self.emit_from_slot(&ty);
+                // The current item, referenced here until the store.
+                self.incref_if(&ty)?;
                 if matches!(ty, Type::List(_)) && matches!(op, BinOp::Add | BinOp::Mul) {
                     let l = self.save(ValType::I32);
-                    self.list_inplace(l, op, value, span)?;
+                    self.hold(l);
+                    self.list_inplace(l, &ty, op, value, span)?;
+                    // setitem takes this reference and drops the slot's (the same list).
+                    self.held.retain(|(x, _)| *x != l);
                     self.code.push(I::LocalGet(l));
                 } else {
                     let cur = self.save(val_type(&ty, span)?);
-                    self.expr(value)?;
-                    let rhs = self.save(val_type(&value.ty, span)?);
-                    self.binary_locals(op, cur, &ty, rhs, &value.ty, &ty, span)?;
+                    if is_heap(&ty) {
+                        self.hold(cur);
+                    }
+                    let rhs = self.operand(value)?;
+                    self.binary_locals(op, cur, &ty, rhs.local, &value.ty, &ty, span)?;
+                    self.done(rhs)?;
+                    if is_heap(&ty) {
+                        self.release(cur)?;
+                    }
                 }
                 self.emit_to_slot(&ty);
                 let v = self.save(ValType::I64);
                 self.emit([I::LocalGet(s), I::LocalGet(i), I::LocalGet(v)]);
+                self.desc(&seq.ty);
                 self.site(*ispan);
-                self.call_rt("rt_list_setitem")
+                self.call_rt("rt_list_setitem")?;
+                self.done(sq)
             }
             Target::Unpack(_, span) => unsupported("augmented assignment to several targets", *span),
         }
     }
 
-    /// `l += value` / `l *= value` on the list in local `l`.
-    pub(super) fn list_inplace(&mut self, l: u32, op: BinOp, value: &Expr, span: Span) -> R<()> {
+    /// `l += value` / `l *= value` on the list (of type `ty`) in local `l`.
+    pub(super) fn list_inplace(&mut self, l: u32, ty: &Type, op: BinOp, value: &Expr, span: Span) -> R<()> {
         if op == BinOp::Mul {
             self.code.push(I::LocalGet(l));
             self.expr_int(value)?;
+            self.desc(ty);
             return self.call_rt("rt_list_imul");
         }
         let (src, is_tuple) = self.sequence_value(value)?;
         let _ = span;
-        self.emit([I::LocalGet(l), I::LocalGet(src), I::I32Const(is_tuple as i32)]);
-        self.call_rt("rt_list_extend")
+        self.emit([I::LocalGet(l), I::LocalGet(src.local), I::I32Const(is_tuple as i32)]);
+        self.desc(ty);
+        self.call_rt("rt_list_extend")?;
+        self.done(src)
     }
 
     /// Evaluates an iterable into a list or tuple local whose items can be
-    /// read (a string or lazy iterable is collected); returns (local, is_tuple).
-    pub(super) fn sequence_value(&mut self, e: &Expr) -> R<(u32, bool)> {
+    /// read (a string or lazy iterable is collected); returns it and
+    /// whether it is a tuple.
+    pub(super) fn sequence_value(&mut self, e: &Expr) -> R<(Operand, bool)> {
         match &e.ty {
-            Type::List(_) if !is_lazy(e) => {
-                self.expr(e)?;
-                Ok((self.save(ValType::I32), false))
+            Type::List(_) if !is_lazy(e) => Ok((self.operand(e)?, false)),
+            Type::Tuple(_) | Type::TupleOf(_) if !is_lazy(e) => Ok((self.operand(e)?, true)),
+            _ => {
+                let l = self.collect(e)?;
+                self.hold(l);
+                Ok((Operand { local: l, owned: true }, false))
             }
-            Type::Tuple(_) | Type::TupleOf(_) => {
-                self.expr(e)?;
-                Ok((self.save(ValType::I32), true))
-            }
-            _ => Ok((self.collect(e)?, false)),
         }
     }
 }

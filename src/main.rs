@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use synth_dsl::span::line_col;
 use synth_dsl::{Limits, render};
-use synth_verifiers::{Backend, eval};
+use synth_verifiers::{Backend, eval_with};
 use tracing::debug;
 
 #[derive(Parser)]
@@ -45,12 +45,21 @@ enum Command {
         /// The call, e.g. `f(1, "a")`, with Python-literal arguments.
         #[arg(long)]
         call: String,
-        /// Step budget (fuel).
-        #[arg(long, default_value_t = Limits::default().fuel)]
-        fuel: u64,
-        /// Allocation budget, in elements.
-        #[arg(long, default_value_t = Limits::default().alloc)]
-        alloc: u64,
+        /// Step budget (interpreter steps; about 100 Wasm instructions
+        /// each). None unless given: a call runs to its end, as in Python.
+        #[arg(long)]
+        fuel: Option<u64>,
+        /// Wall-clock limit in seconds.
+        #[arg(long, default_value_t = 600.0)]
+        timeout: f64,
+        /// Memory cap in MiB: the Wasm backend's live data, the interpreter's
+        /// allocated bytes.
+        #[arg(long, default_value_t = 1024)]
+        memory_mib: u64,
+        /// The interpreter's budget of allocated elements over the whole
+        /// run (none unless given).
+        #[arg(long)]
+        alloc: Option<u64>,
         /// Maximum call depth.
         #[arg(long, default_value_t = Limits::default().max_depth)]
         max_depth: usize,
@@ -96,12 +105,13 @@ fn main() -> ExitCode {
     init_tracing(cli.verbose);
     let result = match cli.command {
         Command::Check { files } => check(&files),
-        Command::Exec { file, call, fuel, alloc, max_depth, backend } => {
+        Command::Exec { file, call, fuel, timeout, memory_mib, alloc, max_depth, backend } => {
             let backend = match backend {
                 BackendArg::Interp => Backend::Interp,
                 BackendArg::Wasm => Backend::Wasm,
             };
-            exec(&file, &call, Limits { fuel, alloc, max_depth }, backend)
+            let limits = Limits { fuel: fuel.unwrap_or(u64::MAX), alloc: alloc.unwrap_or(u64::MAX), max_depth };
+            exec(&file, &call, limits, timeout, memory_mib, backend)
         }
         Command::Run { problem, budget, json } => search::run(&problem, &budget, json),
         Command::Eval { paths, budget, output } => search::eval(&paths, &budget, &output),
@@ -128,14 +138,58 @@ fn init_tracing(verbose: u8) {
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
 }
 
-fn read(path: &PathBuf) -> Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+/// Counts what the process allocates: the interpreter's memory cap in `exec`.
+#[global_allocator]
+static ALLOCATOR: cap::Cap<std::alloc::System> = cap::Cap::new(std::alloc::System, usize::MAX);
+
+/// What the process allocated when the run began.
+static ALLOCATED_BEFORE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Bytes the process allocated since the run began.
+fn allocated() -> u64 {
+    (ALLOCATOR.allocated() as u64).saturating_sub(ALLOCATED_BEFORE.load(std::sync::atomic::Ordering::Relaxed))
+}
+
+/// A source file's text. Not UTF-8 is a diagnostic at the first bad byte
+/// (`Err(Ok(rendered))`); an unreadable file is an error.
+fn read_source(path: &PathBuf) -> Result<std::result::Result<String, String>> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(Ok(s)),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            // Show the line up to the bad byte (the rest replaced), located in it.
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let prefix = String::from_utf8_lossy(&bytes[..at]).into_owned();
+            let d = synth_dsl::Diagnostic::error(
+                synth_dsl::span::Span { start: prefix.len() as u32, end: prefix.len() as u32 + 1 },
+                format!("the file is not valid UTF-8: byte 0x{:02x} at offset {at}", bytes[at]),
+                "not UTF-8",
+            );
+            Ok(Err(render(&path.display().to_string(), &text, &[d])))
+        }
+    }
+}
+
+/// `read_source`, with a bad file reported here: `None` means exit 1.
+fn read(path: &PathBuf) -> Result<Option<String>> {
+    match read_source(path)? {
+        Ok(s) => Ok(Some(s)),
+        Err(rendered) => {
+            eprint!("{rendered}");
+            Ok(None)
+        }
+    }
 }
 
 fn check(files: &[PathBuf]) -> Result<ExitCode> {
     let mut failed = false;
     for path in files {
-        let src = read(path)?;
+        let Some(src) = read(path)? else {
+            failed = true;
+            continue;
+        };
         let compiled = synth_dsl::compile(&src);
         debug!(file = %path.display(), n_diagnostics = compiled.diagnostics.len(), "checked");
         if !compiled.diagnostics.is_empty() {
@@ -149,8 +203,55 @@ fn check(files: &[PathBuf]) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn exec(path: &PathBuf, call: &str, limits: Limits, backend: Backend) -> Result<ExitCode> {
-    let src = read(path)?;
+fn exec(
+    path: &PathBuf,
+    call: &str,
+    limits: Limits,
+    timeout: f64,
+    memory_mib: u64,
+    backend: Backend,
+) -> Result<ExitCode> {
+    let Some(src) = read(path)? else { return Ok(ExitCode::from(1)) };
+    if !(timeout > 0.0 && timeout.is_finite()) {
+        anyhow::bail!("--timeout must be a positive number of seconds, not {timeout}");
+    }
+    let time = std::time::Duration::from_secs_f64(timeout);
+    let memory_bytes = usize::try_from(memory_mib.saturating_mul(1 << 20)).unwrap_or(usize::MAX).min(4 << 30);
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicU8::new(0));
+    {
+        // Ctrl-C: the interpreter stops at its next check and reports
+        // where; a Wasm run ends here, with the same message.
+        let stop = stop.clone();
+        let wasm = backend == Backend::Wasm;
+        let _ = ctrlc::set_handler(move || {
+            stop.store(synth_dsl::interp::STOP_INTERRUPT, std::sync::atomic::Ordering::Relaxed);
+            if wasm {
+                eprintln!("KeyboardInterrupt: interrupted (Ctrl-C)");
+                std::process::exit(130);
+            }
+        });
+    }
+    if backend == Backend::Interp {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(time);
+            let _ = stop.compare_exchange(
+                0,
+                synth_dsl::interp::STOP_TIME,
+                std::sync::atomic::Ordering::Relaxed,
+                std::sync::atomic::Ordering::Relaxed,
+            );
+        });
+    }
+    let sandbox = synth_verifiers::sandbox::SandboxLimits { memory_bytes, ..Default::default() };
+    synth_verifiers::configure_shared_sandbox(sandbox);
+    ALLOCATED_BEFORE.store(ALLOCATOR.allocated() as u64, std::sync::atomic::Ordering::Relaxed);
+    let exec_limits = synth_verifiers::ExecLimits {
+        limits,
+        time,
+        memory_bytes,
+        watch: Some(synth_dsl::interp::Watch { stop: stop.clone(), memory: Some((memory_bytes as u64, allocated)) }),
+    };
     let file_name = path.display().to_string();
     let compiled = synth_dsl::compile(&src);
     if compiled.has_errors() {
@@ -179,7 +280,7 @@ fn exec(path: &PathBuf, call: &str, limits: Limits, backend: Backend) -> Result<
         eprint!("{}", render("<call>", call, &shifted));
         return Ok(ExitCode::from(1));
     };
-    let outcome = match eval(&compiled.program, &expr, limits, backend) {
+    let outcome = match eval_with(&compiled.program, &expr, &exec_limits, backend) {
         Ok(o) => o,
         Err(synth_verifiers::BackendError::Unsupported { message, span }) => {
             let d = synth_dsl::Diagnostic::error(span, message, "not compiled yet")
@@ -214,6 +315,10 @@ fn exec(path: &PathBuf, call: &str, limits: Limits, backend: Backend) -> Result<
                 (file_name.as_str(), src.as_str(), e.span.start)
             };
             let (line, col) = line_col(text, offset);
+            if stop.load(std::sync::atomic::Ordering::Relaxed) == synth_dsl::interp::STOP_INTERRUPT {
+                eprintln!("KeyboardInterrupt: {} ({name}:{line}:{col})", e.message);
+                return Ok(ExitCode::from(130));
+            }
             eprintln!("{e} ({name}:{line}:{col})");
             Ok(ExitCode::from(1))
         }

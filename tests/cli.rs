@@ -147,3 +147,82 @@ fn exec_backends_agree_on_the_examples() {
         assert!(!text(&a.stdout).is_empty() || !text(&a.stderr).is_empty(), "{call} printed nothing");
     }
 }
+
+/// The natural cap-set program (benches/capset/natural.py with FunSearch's
+/// priority function), in one file as a user would have it.
+fn natural_capset() -> PathBuf {
+    let read = |p: &str| std::fs::read_to_string(p).expect("bench source");
+    let src = read("benches/capset/priority_funsearch_n8.py") + "\n" + &read("benches/capset/natural.py");
+    temp_file("capset.py", &src)
+}
+
+#[test]
+fn exec_runs_the_natural_cap_set_with_default_flags_on_both_backends() {
+    // No step budget by default, and memory is reclaimed: every pair of
+    // chosen vectors makes and drops a list and a tuple.
+    let path = natural_capset();
+    for backend in ["wasm", "interp"] {
+        let out = synth(&["exec", path.to_str().expect("utf-8 path"), "--call", "solve(8)", "--backend", backend]);
+        assert_eq!(out.status.code(), Some(0), "{backend}: {}", text(&out.stderr));
+        assert_eq!(text(&out.stdout), "512\n", "{backend}");
+    }
+}
+
+#[test]
+fn exec_budget_stops_name_the_function_and_line_on_both_backends() {
+    let path = natural_capset();
+    let p = path.to_str().expect("utf-8 path");
+    let defs: Vec<usize> = std::fs::read_to_string(&path)
+        .expect("read")
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with("def all_vectors"))
+        .map(|(i, _)| i + 1)
+        .collect();
+    for backend in ["wasm", "interp"] {
+        let out = synth(&["exec", p, "--call", "solve(8)", "--fuel", "1000", "--backend", backend]);
+        assert_eq!(out.status.code(), Some(1));
+        let err = text(&out.stderr);
+        assert!(err.starts_with("OutOfFuel: step budget of 1000 exhausted in `all_vectors` ("), "{backend}: {err}");
+        // The Wasm backend names the function's `def` line, the interpreter the expression's.
+        let line: usize = err.rsplit(':').nth(1).and_then(|l| l.parse().ok()).expect("a line number");
+        assert!(line >= defs[0] && line <= defs[0] + 4, "{backend}: {err}");
+    }
+    let spin = temp_file("spin.py", "def f() -> int:\n    while True:\n        pass\n    return 0\n");
+    let grow = temp_file("grow.py", "def f() -> list[int]:\n    xs = [1]\n    while True:\n        xs = xs + xs\n");
+    for backend in ["wasm", "interp"] {
+        let out =
+            synth(&["exec", spin.to_str().expect("path"), "--call", "f()", "--timeout", "0.3", "--backend", backend]);
+        assert_eq!(out.status.code(), Some(1));
+        let err = text(&out.stderr);
+        assert!(err.starts_with("OutOfFuel: time limit") && err.contains("exceeded in `f` ("), "{backend}: {err}");
+        let out =
+            synth(&["exec", grow.to_str().expect("path"), "--call", "f()", "--memory-mib", "16", "--backend", backend]);
+        assert_eq!(out.status.code(), Some(1));
+        let err = text(&out.stderr);
+        assert!(err.starts_with("OutOfMemory: memory cap of 16777216 bytes exceeded in `f` ("), "{backend}: {err}");
+    }
+}
+
+#[test]
+fn exec_compiles_comprehensions_in_the_call_on_both_backends() {
+    for backend in ["wasm", "interp"] {
+        let call = "[(i, c) for i, c in enumerate(\"abc\") if c != \"b\"]";
+        let out = synth(&["exec", "examples/numbers.py", "--call", call, "--backend", backend]);
+        assert_eq!(out.status.code(), Some(0), "{backend}: {}", text(&out.stderr));
+        assert_eq!(text(&out.stdout), "[(0, 'a'), (2, 'c')]\n", "{backend}");
+    }
+}
+
+#[test]
+fn check_locates_the_first_byte_that_is_not_utf8() {
+    let dir = std::env::temp_dir().join(format!("synth-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("latin1.py");
+    std::fs::write(&path, b"def f() -> int:\n    return 1\n# caf\xe9\n").expect("write");
+    let out = synth(&["check", path.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("not valid UTF-8: byte 0xe9"), "{err}");
+    assert!(err.contains("latin1.py:3:6"), "{err}");
+}

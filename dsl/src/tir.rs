@@ -510,6 +510,32 @@ pub trait Visit {
     fn target(&mut self, _t: &Target) {}
 }
 
+/// How many local slots a closed expression uses (the variables of its
+/// comprehensions): one more than the largest slot it reads or assigns.
+pub fn local_slots(e: &Expr) -> usize {
+    struct Max(usize);
+    fn target_max(t: &Target, m: &mut usize) {
+        match t {
+            Target::Local(id) => *m = (*m).max(id + 1),
+            Target::Unpack(ts, _) => ts.iter().for_each(|t| target_max(t, m)),
+            Target::Index { .. } => {}
+        }
+    }
+    impl Visit for Max {
+        fn expr(&mut self, e: &Expr) {
+            if let ExprKind::Local(id) = e.kind {
+                self.0 = self.0.max(id + 1);
+            }
+        }
+        fn target(&mut self, t: &Target) {
+            target_max(t, &mut self.0);
+        }
+    }
+    let mut m = Max(0);
+    walk_expr(e, &mut m);
+    m.0
+}
+
 /// Walks statements (see [`Visit`]).
 pub fn walk_stmts(stmts: &[Stmt], v: &mut impl Visit) {
     for s in stmts {

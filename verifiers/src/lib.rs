@@ -78,13 +78,66 @@ pub fn eval(program: &Program, expr: &Expr, limits: Limits, backend: Backend) ->
     }
 }
 
+static SHARED_LIMITS: OnceLock<sandbox::SandboxLimits> = OnceLock::new();
+
+/// Sets the limits the process-wide sandbox is made with (its memory cap
+/// is the most any run may have); only before its first use. Returns
+/// whether they were taken.
+pub fn configure_shared_sandbox(limits: sandbox::SandboxLimits) -> bool {
+    SHARED_LIMITS.set(limits).is_ok()
+}
+
 /// The process-wide sandbox (one engine and ticker thread for every run).
 pub fn shared_sandbox() -> Result<&'static sandbox::Sandbox, BackendError> {
     static SANDBOX: OnceLock<Result<sandbox::Sandbox, String>> = OnceLock::new();
     SANDBOX
-        .get_or_init(|| sandbox::Sandbox::new(sandbox::SandboxLimits::default()).map_err(|e| e.to_string()))
+        .get_or_init(|| {
+            let limits = *SHARED_LIMITS.get_or_init(sandbox::SandboxLimits::default);
+            sandbox::Sandbox::new(limits).map_err(|e| e.to_string())
+        })
         .as_ref()
         .map_err(|e| BackendError::Internal(e.clone()))
+}
+
+/// How `synth exec` runs a call: the budgets of [`Limits`], plus a wall
+/// clock limit and a memory cap for both backends, and the interpreter's
+/// outside stops (the Wasm sandbox has its own deadline).
+#[derive(Clone, Debug)]
+pub struct ExecLimits {
+    /// Steps, allocation and depth budgets.
+    pub limits: Limits,
+    /// Wall-clock limit of the run.
+    pub time: std::time::Duration,
+    /// Memory cap in bytes (the Wasm backend's linear memory; the
+    /// interpreter's through `watch`).
+    pub memory_bytes: usize,
+    /// The interpreter's watch (a stop flag, a memory probe).
+    pub watch: Option<synth_dsl::interp::Watch>,
+}
+
+/// Evaluates a closed expression under [`ExecLimits`].
+pub fn eval_with(
+    program: &Program,
+    expr: &Expr,
+    limits: &ExecLimits,
+    backend: Backend,
+) -> Result<Outcome, BackendError> {
+    match backend {
+        Backend::Interp => Ok(match Interpreter::new(program, limits.limits) {
+            Ok(mut interp) => {
+                if let Some(w) = &limits.watch {
+                    interp.set_watch(w.clone());
+                }
+                let result = interp.eval_expr(expr);
+                Outcome { result, stats: interp.stats() }
+            }
+            Err(e) => Outcome { result: Err(e), stats: Stats::default() },
+        }),
+        Backend::Wasm => WasmRunner::new(program, Some(expr), limits.limits)?
+            .with_time_limit(limits.time)
+            .with_memory_limit(limits.memory_bytes)
+            .run_entry(),
+    }
 }
 
 fn eval_wasm(program: &Program, expr: &Expr, limits: Limits) -> Result<Outcome, BackendError> {

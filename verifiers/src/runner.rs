@@ -24,6 +24,7 @@ pub struct WasmRunner {
     param_types: Vec<Vec<Type>>,
     ret_types: Vec<Type>,
     names: Vec<String>,
+    def_spans: Vec<Span>,
     entry_span: Span,
 }
 
@@ -53,6 +54,7 @@ impl WasmRunner {
             param_types: program.functions.iter().map(|f| f.params.iter().map(|p| p.ty.clone()).collect()).collect(),
             ret_types: program.functions.iter().map(|f| f.ret.clone()).collect(),
             names: program.functions.iter().map(|f| f.name.clone()).collect(),
+            def_spans: program.functions.iter().map(|f| f.span).collect(),
             entry_span: entry.map_or(Span::default(), |e| e.span),
         })
     }
@@ -75,6 +77,35 @@ impl WasmRunner {
         self.run(wasm::ENTRY_EXPORT, Vec::new(), &ty)
     }
 
+    /// Runs the entry expression, drops its result in the guest and returns
+    /// how many bytes are still allocated beyond what the constants hold:
+    /// 0 unless a reference leaked. `None` when the run does not finish
+    /// with a value. For tests of the reference counts.
+    pub fn entry_leak(&self) -> Result<Option<i64>, BackendError> {
+        let ty = self.module.entry_ty.clone().unwrap_or(Type::None);
+        let sb = shared_sandbox()?;
+        let cap = u32::try_from(self.limits.memory_bytes.min(sb.limits().memory_bytes)).unwrap_or(u32::MAX);
+        let live = |g: &mut sandbox::Guest, at: u32| read_u32(g, at as usize).map(i64::from);
+        let outcome = sb.run_limited(&self.compiled, self.limits, |g| {
+            g.write(self.module.mem_cap_addr as usize, &cap.to_le_bytes())?;
+            g.write(self.module.poison_addr as usize, &1u32.to_le_bytes())?;
+            g.call(wasm::INIT_EXPORT, &[], 0)?;
+            let before = live(g, self.module.live_bytes_addr)?;
+            let out = g.call(wasm::ENTRY_EXPORT, &[], usize::from(ty != Type::None))?;
+            if matches!(ty, Type::Str | Type::List(_) | Type::Tuple(_) | Type::TupleOf(_))
+                && let Some(v) = out.first()
+            {
+                g.call(wasm::DECREF_EXPORT, std::slice::from_ref(v), 0)?;
+            }
+            Ok(live(g, self.module.live_bytes_addr)? - before)
+        });
+        match outcome {
+            sandbox::Outcome::Ok(n) => Ok(Some(n)),
+            sandbox::Outcome::Trap(t) => Err(BackendError::Internal(t)),
+            _ => Ok(None),
+        }
+    }
+
     /// Calls function `func` of the program with `args`.
     pub fn call(&self, func: usize, args: &[Value]) -> Result<Outcome, BackendError> {
         let (Some(types), Some(ret), Some(name)) =
@@ -89,13 +120,23 @@ impl WasmRunner {
         self.run(name, args, ret)
     }
 
+    /// Where a budget stop happened: the innermost program function on
+    /// the stack (" in `f`") and its `def`'s span.
+    fn stop_site(&self, frames: &[String]) -> Option<(String, Span)> {
+        frames.iter().find_map(|name| {
+            let i = self.names.iter().position(|n| n == name)?;
+            let shown = name.split('#').next().unwrap_or(name);
+            Some((format!(" in `{shown}`"), self.def_spans[i]))
+        })
+    }
+
     fn run(&self, export: &str, args: Vec<(Type, Value)>, ret: &Type) -> Result<Outcome, BackendError> {
         let sb = shared_sandbox()?;
         let n_results = usize::from(*ret != Type::None);
         let cap = u32::try_from(self.limits.memory_bytes.min(sb.limits().memory_bytes)).unwrap_or(u32::MAX);
         let outcome = sb.run_limited(&self.compiled, self.limits, |g| {
             g.write(self.module.mem_cap_addr as usize, &cap.to_le_bytes())?;
-            if cfg!(debug_assertions) {
+            if poison() {
                 // Debug builds (the tests) overwrite freed memory, so a
                 // reference-count bug shows up as a wrong value.
                 g.write(self.module.poison_addr as usize, &1u32.to_le_bytes())?;
@@ -117,22 +158,22 @@ impl WasmRunner {
                 };
                 Err(RunError { kind, message, span: Span { start: e.span.0, end: e.span.1 } })
             }
-            sandbox::Outcome::Timeout(sandbox::TimeoutKind::Fuel) => Err(RunError {
-                kind: ErrorKind::OutOfFuel,
-                // Fuel is granted per interpreter step, so the budget reads the same.
-                message: format!("step budget of {} exhausted", self.steps),
-                span,
-            }),
-            sandbox::Outcome::Timeout(sandbox::TimeoutKind::Deadline) => Err(RunError {
-                kind: ErrorKind::OutOfFuel,
-                message: format!("time limit of {:?} exceeded", self.limits.time_limit),
-                span,
-            }),
-            sandbox::Outcome::OutOfMemory => Err(RunError {
-                kind: ErrorKind::OutOfMemory,
-                message: format!("memory cap of {} bytes exceeded", self.limits.memory_bytes),
-                span,
-            }),
+            sandbox::Outcome::Timeout(kind, frames) => {
+                let (inside, span) = self.stop_site(&frames).unwrap_or((String::new(), span));
+                let message = match kind {
+                    // Fuel is granted per interpreter step, so the budget reads the same.
+                    sandbox::TimeoutKind::Fuel => format!("step budget of {} exhausted{inside}", self.steps),
+                    sandbox::TimeoutKind::Deadline => {
+                        format!("time limit of {:?} exceeded{inside}", self.limits.time_limit)
+                    }
+                };
+                Err(RunError { kind: ErrorKind::OutOfFuel, message, span })
+            }
+            sandbox::Outcome::OutOfMemory(frames) => {
+                let (inside, span) = self.stop_site(&frames).unwrap_or((String::new(), span));
+                let message = format!("memory cap of {} bytes exceeded{inside}", self.limits.memory_bytes);
+                Err(RunError { kind: ErrorKind::OutOfMemory, message, span })
+            }
             sandbox::Outcome::StackOverflow => Err(RunError {
                 kind: ErrorKind::RecursionError,
                 message: "maximum recursion depth exceeded (Wasm stack exhausted)".into(),
@@ -142,6 +183,13 @@ impl WasmRunner {
         };
         Ok(Outcome { result, stats: Stats::default() })
     }
+}
+
+/// Are freed guest blocks overwritten? In debug builds, or with
+/// `SYNTH_WASM_POISON` set.
+fn poison() -> bool {
+    static POISON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *POISON.get_or_init(|| cfg!(debug_assertions) || std::env::var_os("SYNTH_WASM_POISON").is_some())
 }
 
 fn guest_err(message: impl Into<String>) -> wasmtime::Error {

@@ -101,10 +101,12 @@ pub enum GuestMessage {
 pub enum Outcome<T> {
     /// The run finished with this result.
     Ok(T),
-    /// The fuel or the deadline ran out.
-    Timeout(TimeoutKind),
-    /// The module asked for more memory than the cap.
-    OutOfMemory,
+    /// The fuel or the deadline ran out, in these functions (innermost
+    /// first, by their names in the module's name section).
+    Timeout(TimeoutKind, Vec<String>),
+    /// The module asked for more memory than the cap, in these functions
+    /// (innermost first).
+    OutOfMemory(Vec<String>),
     /// The Wasm stack limit was hit (runaway recursion).
     StackOverflow,
     /// Generated code reported a runtime error.
@@ -570,12 +572,17 @@ fn classify<T>(
     metered: Option<(MeterCells, bool)>,
     e: wasmtime::Error,
 ) -> Outcome<T> {
+    let frames = || -> Vec<String> {
+        e.downcast_ref::<wasmtime::WasmBacktrace>()
+            .map(|bt| bt.frames().iter().filter_map(|f| f.func_name().map(str::to_string)).collect())
+            .unwrap_or_default()
+    };
     if store.data().memory_exceeded {
-        return Outcome::OutOfMemory;
+        return Outcome::OutOfMemory(frames());
     }
     match e.downcast_ref::<Trap>() {
-        Some(Trap::OutOfFuel) => Outcome::Timeout(TimeoutKind::Fuel),
-        Some(Trap::Interrupt) => Outcome::Timeout(TimeoutKind::Deadline),
+        Some(Trap::OutOfFuel) => Outcome::Timeout(TimeoutKind::Fuel, frames()),
+        Some(Trap::Interrupt) => Outcome::Timeout(TimeoutKind::Deadline, frames()),
         Some(Trap::StackOverflow) => Outcome::StackOverflow,
         Some(Trap::UnreachableCodeReached) => {
             if let Some(err) = instance.and_then(|i| read_error_record(store, i)) {
@@ -585,10 +592,10 @@ fn classify<T>(
             // or its deadline flag is set.
             if let (Some((cells, hit)), Some(i)) = (metered, instance) {
                 if hit {
-                    return Outcome::Timeout(TimeoutKind::Deadline);
+                    return Outcome::Timeout(TimeoutKind::Deadline, frames());
                 }
                 if read_cell(store, i, cells.fuel).is_some_and(|fuel| fuel < 0) {
-                    return Outcome::Timeout(TimeoutKind::Fuel);
+                    return Outcome::Timeout(TimeoutKind::Fuel, frames());
                 }
             }
             Outcome::Trap(format!("{e:#}"))

@@ -52,6 +52,57 @@ fn differential(first_seed: u64, n_programs: u64) -> (usize, usize) {
     (compared, skipped)
 }
 
+/// Runs `f(args)` of `n_programs` generated programs as an entry
+/// expression (its arguments built by the program, so every value is
+/// counted) and checks that once the result is dropped nothing the call
+/// allocated is left: every reference taken was dropped. Returns the
+/// number of calls checked.
+fn no_leaks(first_seed: u64, n_programs: u64) -> usize {
+    let config = GenConfig::default();
+    let limits = Limits { fuel: 200_000, alloc: 1 << 22, max_depth: 200 };
+    let mut checked = 0;
+    let mut leaks = Vec::new();
+    for seed in first_seed..first_seed + n_programs {
+        let g = generate(seed, &config);
+        let compiled = synth_dsl::compile(&g.source);
+        for args in &g.inputs {
+            let call = format!("{}({})", g.entry, args.iter().map(|v| v.repr()).collect::<Vec<_>>().join(", "));
+            // Literals only: a float such as `nan` has no literal.
+            if call.contains("nan") || call.contains("inf") {
+                continue;
+            }
+            let base = g.source.len() + 1;
+            let (ast, diags) = synth_dsl::parser::parse_expression_at(&call, base);
+            assert!(diags.is_empty(), "seed {seed}: {call} does not parse");
+            let (Some(expr), _) = synth_dsl::check::check_expression(&compiled.program, &ast) else {
+                continue;
+            };
+            let runner = WasmRunner::new(&compiled.program, Some(&expr), limits)
+                .unwrap_or_else(|e| panic!("seed {seed}: {e}\n{}", g.source));
+            match runner.entry_leak().unwrap_or_else(|e| panic!("seed {seed}: {e}\n{}", g.source)) {
+                Some(0) | None => {}
+                Some(n) => leaks.push(format!("seed {seed}: {call} leaves {n} bytes\n{}", g.source)),
+            }
+            checked += 1;
+        }
+    }
+    assert!(leaks.is_empty(), "{} leaks:\n\n{}", leaks.len(), leaks.join("\n"));
+    checked
+}
+
+#[test]
+fn generated_programs_free_everything_they_allocate() {
+    let checked = no_leaks(0, 300);
+    assert!(checked >= 900, "only {checked} calls checked");
+}
+
+#[test]
+#[ignore = "slow: run with --ignored"]
+fn many_generated_programs_free_everything_they_allocate() {
+    let checked = no_leaks(300, 10_000);
+    eprintln!("checked {checked} calls");
+}
+
 #[test]
 fn interpreter_and_wasm_agree_on_generated_programs() {
     let (compared, skipped) = differential(0, 700);

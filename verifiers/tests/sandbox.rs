@@ -59,7 +59,7 @@ fn a_plain_function_returns_its_value() {
 fn an_infinite_loop_runs_out_of_fuel() {
     let sb =
         sandbox(SandboxLimits { fuel: 10_000_000, time_limit: Duration::from_secs(60), ..SandboxLimits::default() });
-    assert_eq!(run_i64(&sb, SPIN, "spin", &[]), Outcome::Timeout(TimeoutKind::Fuel));
+    assert!(matches!(run_i64(&sb, SPIN, "spin", &[]), Outcome::Timeout(TimeoutKind::Fuel, _)));
 }
 
 #[test]
@@ -71,14 +71,14 @@ fn an_infinite_loop_hits_the_deadline_within_twice_the_limit() {
     let start = Instant::now();
     let out = sb.run(&module, |g| g.call("spin", &[], 1).map(|_| ()));
     let elapsed = start.elapsed();
-    assert_eq!(out, Outcome::Timeout(TimeoutKind::Deadline));
+    assert!(matches!(out, Outcome::Timeout(TimeoutKind::Deadline, _)));
     assert!(elapsed < 2 * limit, "took {elapsed:?} for a {limit:?} limit");
 }
 
 #[test]
 fn growing_memory_forever_is_out_of_memory() {
     let sb = sandbox(SandboxLimits::default());
-    assert_eq!(run_i64(&sb, GROW, "grow", &[]), Outcome::OutOfMemory);
+    assert!(matches!(run_i64(&sb, GROW, "grow", &[]), Outcome::OutOfMemory(_)));
 }
 
 #[test]

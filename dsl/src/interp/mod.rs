@@ -175,7 +175,28 @@ pub struct Interpreter<'p> {
     overflowed: bool,
     /// The functions being run, innermost last (for error messages).
     fn_stack: Vec<FuncId>,
+    /// Outside stops (see [`Watch`]), checked every `WATCH_EVERY` steps.
+    watch: Option<Watch>,
+    until_watch: u32,
 }
+
+/// What a caller watches a run with: a flag another thread sets to stop it
+/// (a deadline, Ctrl-C), and a cap on the memory the process uses, read
+/// through a probe (the interpreter does no IO; the caller knows how to
+/// measure, e.g. a counting global allocator).
+#[derive(Clone, Debug)]
+pub struct Watch {
+    /// Non-zero stops the run; the value picks the message (`STOP_*`).
+    pub stop: std::sync::Arc<std::sync::atomic::AtomicU8>,
+    /// The most bytes the process may have allocated, and how to read them.
+    pub memory: Option<(u64, fn() -> u64)>,
+}
+
+/// [`Watch::stop`] values.
+pub const STOP_TIME: u8 = 1;
+/// Stopped by the user (Ctrl-C).
+pub const STOP_INTERRUPT: u8 = 2;
+const WATCH_EVERY: u32 = 4096;
 
 impl<'p> Interpreter<'p> {
     /// An interpreter for `program`; evaluates its constants (which may fail).
@@ -190,6 +211,8 @@ impl<'p> Interpreter<'p> {
             depth: 0,
             overflowed: false,
             fn_stack: Vec::new(),
+            watch: None,
+            until_watch: WATCH_EVERY,
         };
         for c in &program.consts {
             let mut frame = Frame::new();
@@ -197,6 +220,41 @@ impl<'p> Interpreter<'p> {
             it.consts.push(v);
         }
         Ok(it)
+    }
+
+    /// Watches the runs from now on (see [`Watch`]).
+    pub fn set_watch(&mut self, watch: Watch) {
+        self.watch = Some(watch);
+    }
+
+    /// Where a budget stop happens: " in `f`" for the innermost function.
+    fn stopped_in(&self) -> String {
+        match self.fn_stack.last().and_then(|f| self.program.functions.get(*f)) {
+            Some(f) => format!(" in `{}`", f.name.split('#').next().unwrap_or(&f.name)),
+            None => String::new(),
+        }
+    }
+
+    /// The outside checks of a `Watch`, every `WATCH_EVERY` steps.
+    #[cold]
+    fn check_watch(&mut self, span: Span) -> R<()> {
+        self.until_watch = WATCH_EVERY;
+        let Some(w) = &self.watch else { return Ok(()) };
+        let stop = w.stop.load(std::sync::atomic::Ordering::Relaxed);
+        if stop != 0 {
+            let why = if stop == STOP_INTERRUPT { "interrupted (Ctrl-C)" } else { "time limit exceeded" };
+            return err(ErrorKind::OutOfFuel, format!("{why}{}", self.stopped_in()), span);
+        }
+        if let Some((cap, probe)) = w.memory
+            && probe() > cap
+        {
+            return err(
+                ErrorKind::OutOfMemory,
+                format!("memory cap of {cap} bytes exceeded{}", self.stopped_in()),
+                span,
+            );
+        }
+        Ok(())
     }
 
     /// Gives the `??` holes values (hole `i` gets `values[i]`).
@@ -230,7 +288,7 @@ impl<'p> Interpreter<'p> {
 
     /// Evaluates a closed expression (no locals), e.g. `f(1, "a")`.
     pub fn eval_expr(&mut self, e: &Expr) -> R<Value> {
-        let mut frame = Frame::new();
+        let mut frame: Frame = vec![None; crate::tir::local_slots(e)];
         self.eval(&mut frame, e)
     }
 
@@ -246,14 +304,25 @@ impl<'p> Interpreter<'p> {
     fn tick(&mut self, n: u64, span: Span) -> R<()> {
         if self.fuel < n {
             self.fuel = 0;
-            return err(ErrorKind::OutOfFuel, format!("step budget of {} exhausted", self.limits.fuel), span);
+            let inside = self.stopped_in();
+            return err(ErrorKind::OutOfFuel, format!("step budget of {} exhausted{inside}", self.limits.fuel), span);
         }
         self.fuel -= n;
+        self.until_watch -= 1;
+        if self.until_watch == 0 {
+            return self.check_watch(span);
+        }
         Ok(())
     }
 
     /// Charges an allocation of `n` elements (and as much fuel).
     fn allocate(&mut self, n: u64, span: Span) -> R<()> {
+        if let Some((cap, probe)) = self.watch.as_ref().and_then(|w| w.memory)
+            && probe().saturating_add(n.saturating_mul(std::mem::size_of::<Value>() as u64)) > cap
+        {
+            let inside = self.stopped_in();
+            return err(ErrorKind::OutOfMemory, format!("memory cap of {cap} bytes exceeded{inside}"), span);
+        }
         if self.alloc < n {
             self.alloc = 0;
             return err(

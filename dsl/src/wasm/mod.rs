@@ -7,7 +7,9 @@ pub mod meter;
 pub mod reach;
 pub mod tables;
 
-pub use codegen::{ALLOC_EXPORT, CodegenError, ENTRY_EXPORT, INIT_EXPORT, MESSAGE_ID, Options, WasmModule, compile};
+pub use codegen::{
+    ALLOC_EXPORT, CodegenError, DECREF_EXPORT, ENTRY_EXPORT, INIT_EXPORT, MESSAGE_ID, Options, WasmModule, compile,
+};
 
 /// The runtime library, compiled from `dsl/runtime/*.c` by
 /// `scripts/build-runtime.sh` (clang, wasm32) and committed, so that building

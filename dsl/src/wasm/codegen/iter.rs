@@ -35,72 +35,27 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 })
             }
             K::Builtin(Builtin::Zip, args) => {
-                // Each column as a list or tuple whose items can be read: a
-                // tuple as it is (it cannot change), anything else collected
-                // (a snapshot, as the interpreter takes).
-                let mut cols = Vec::new();
-                for a in args {
-                    let elem = a.ty.elem().unwrap_or(Type::Int);
-                    if !is_lazy(a) && matches!(a.ty, Type::Tuple(_) | Type::TupleOf(_)) {
-                        cols.push((self.operand(a)?, a.ty.clone()));
-                    } else {
-                        let l = self.collect(a)?;
-                        self.hold(l);
-                        cols.push((Operand { local: l, owned: true }, Type::list(elem.clone())));
-                    }
-                }
-                // n = min of the lengths.
-                let n = self.new_local(ValType::I32);
-                self.emit([I::I32Const(i32::MAX), I::LocalSet(n)]);
-                for (c, _) in &cols {
-                    let c = c.local;
-                    self.emit([
-                        I::LocalGet(c),
-                        I::I32Load(mem(0, 2)),
-                        I::LocalGet(n),
-                        I::LocalGet(c),
-                        I::I32Load(mem(0, 2)),
-                        I::LocalGet(n),
-                        I::I32LtU,
-                        I::Select,
-                        I::LocalSet(n),
-                    ]);
-                }
                 let row = iter.ty.elem().unwrap_or(Type::Int);
-                let i = self.new_local(ValType::I32);
-                self.emit([I::I32Const(0), I::LocalSet(i)]);
-                let done = self.fresh_mark();
-                self.open(BlockType::Empty, done);
-                self.open_loop(Label::Plain);
-                self.emit([I::LocalGet(i), I::LocalGet(n), I::I32GeU]);
-                let d = self.br_depth(done);
-                self.code.push(I::BrIf(d));
-                self.emit([I::I32Const(cols.len() as i32)]);
-                self.desc(&row);
-                self.call_rt("rt_tuple_new")?;
-                let t = self.save(ValType::I32);
-                for (j, (c, cty)) in cols.iter().enumerate() {
-                    self.code.push(I::LocalGet(t));
-                    self.load_item(c.local, cty, i);
-                    if is_heap(&item_type(&row, j)) {
-                        let v = self.save(ValType::I64);
-                        self.emit([I::LocalGet(v), I::I32WrapI64]);
-                        self.incref()?;
-                        self.emit([I::Drop, I::LocalGet(v)]);
+                self.zip_loop(args, &mut |cx, cols, i| {
+                    cx.emit([I::I32Const(cols.len() as i32)]);
+                    cx.desc(&row);
+                    cx.call_rt("rt_tuple_new")?;
+                    let t = cx.save(ValType::I32);
+                    for (j, (c, cty)) in cols.iter().enumerate() {
+                        cx.code.push(I::LocalGet(t));
+                        cx.load_item(c.local, cty, i);
+                        if is_heap(&item_type(&row, j)) {
+                            let v = cx.save(ValType::I64);
+                            cx.emit([I::LocalGet(v), I::I32WrapI64]);
+                            cx.incref()?;
+                            cx.emit([I::Drop, I::LocalGet(v)]);
+                        }
+                        cx.code.push(I::I64Store(mem(8 + 8 * j as u64, 3)));
                     }
-                    self.code.push(I::I64Store(mem(8 + 8 * j as u64, 3)));
-                }
-                self.emit([I::LocalGet(i), I::I32Const(1), I::I32Add, I::LocalSet(i)]);
-                self.hold(t);
-                f(self, t)?;
-                self.release(t)?;
-                self.code.push(I::Br(0));
-                self.end_block();
-                self.end_block();
-                for (c, _) in cols.into_iter().rev() {
-                    self.done(c)?;
-                }
-                Ok(())
+                    cx.hold(t);
+                    f(cx, t)?;
+                    cx.release(t)
+                })
             }
             K::Builtin(Builtin::Reversed, args) => {
                 let l = self.collect(&args[0])?;
@@ -139,6 +94,111 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 };
                 self.sequence_loop(v.local, &iter.ty, iter.span, f)?;
                 self.done(v)
+            }
+        }
+    }
+
+    /// The loop of `zip(args...)`: `row` gets the columns (lists or tuples
+    /// whose items can be read, with their types) and the index of the step.
+    pub(super) fn zip_loop(
+        &mut self,
+        args: &[Expr],
+        row: &mut dyn FnMut(&mut Self, &[(Operand, Type)], u32) -> R<()>,
+    ) -> R<()> {
+        // Each column as a list or tuple whose items can be read: a tuple as
+        // it is (it cannot change), anything else collected (a snapshot, as
+        // the interpreter takes).
+        let mut cols = Vec::new();
+        for a in args {
+            let elem = a.ty.elem().unwrap_or(Type::Int);
+            if !is_lazy(a) && matches!(a.ty, Type::Tuple(_) | Type::TupleOf(_)) {
+                cols.push((self.operand(a)?, a.ty.clone()));
+            } else {
+                let l = self.collect(a)?;
+                self.hold(l);
+                cols.push((Operand { local: l, owned: true }, Type::list(elem.clone())));
+            }
+        }
+        // n = min of the lengths.
+        let n = self.new_local(ValType::I32);
+        self.emit([I::I32Const(i32::MAX), I::LocalSet(n)]);
+        for (c, _) in &cols {
+            let c = c.local;
+            self.emit([
+                I::LocalGet(c),
+                I::I32Load(mem(0, 2)),
+                I::LocalGet(n),
+                I::LocalGet(c),
+                I::I32Load(mem(0, 2)),
+                I::LocalGet(n),
+                I::I32LtU,
+                I::Select,
+                I::LocalSet(n),
+            ]);
+        }
+        let i = self.new_local(ValType::I32);
+        let step = self.new_local(ValType::I32);
+        self.emit([I::I32Const(0), I::LocalSet(i)]);
+        let done = self.fresh_mark();
+        self.open(BlockType::Empty, done);
+        self.open_loop(Label::Plain);
+        self.emit([I::LocalGet(i), I::LocalGet(n), I::I32GeU]);
+        let d = self.br_depth(done);
+        self.code.push(I::BrIf(d));
+        self.emit([I::LocalGet(i), I::LocalTee(step), I::I32Const(1), I::I32Add, I::LocalSet(i)]);
+        row(self, &cols, step)?;
+        self.code.push(I::Br(0));
+        self.end_block();
+        self.end_block();
+        for (c, _) in cols.into_iter().rev() {
+            self.done(c)?;
+        }
+        Ok(())
+    }
+
+    /// A loop assigning each item of `iter` to `target`, then running `f`.
+    /// `for a, b in zip(xs, ys)` and `for i, x in enumerate(xs)` assign
+    /// straight from the columns, with no tuple made per step (the same
+    /// assignments in the same order: the columns cannot change).
+    pub(super) fn for_each_into(
+        &mut self,
+        iter: &Expr,
+        target: &Target,
+        span: Span,
+        f: &mut dyn FnMut(&mut Self) -> R<()>,
+    ) -> R<()> {
+        match (&iter.kind, target) {
+            (K::Builtin(Builtin::Zip, args), Target::Unpack(ts, uspan)) if ts.len() == args.len() => {
+                let row = iter.ty.elem().unwrap_or(Type::Int);
+                self.zip_loop(args, &mut |cx, cols, i| {
+                    for (j, ((c, cty), t)) in cols.iter().zip(ts).enumerate() {
+                        let ity = item_type(&row, j);
+                        cx.load_item(c.local, cty, i);
+                        cx.emit_from_slot(&ity);
+                        cx.incref_if(&ity)?;
+                        cx.store(t, &ity, *uspan)?;
+                    }
+                    f(cx)
+                })
+            }
+            (K::Builtin(Builtin::Enumerate, args), Target::Unpack(ts, uspan)) if ts.len() == 2 => {
+                self.expr_int(&args[1])?;
+                let n = self.save(ValType::I64);
+                let elem = args[0].ty.elem().unwrap_or(Type::Int);
+                self.for_each(&args[0], &mut |cx, item| {
+                    cx.code.push(I::LocalGet(n));
+                    cx.store(&ts[0], &Type::Int, *uspan)?;
+                    cx.store_item(&ts[1], item, &elem, *uspan)?;
+                    cx.emit([I::LocalGet(n), I::I64Const(1), I::I64Add, I::LocalSet(n)]);
+                    f(cx)
+                })
+            }
+            _ => {
+                let elem = iter.ty.elem().unwrap_or(Type::Int);
+                self.for_each(iter, &mut |cx, item| {
+                    cx.store_item(target, item, &elem, span)?;
+                    f(cx)
+                })
             }
         }
     }
@@ -389,12 +449,10 @@ impl<'m, 'p> FnCx<'m, 'p> {
             f(self, v)?;
             return self.release(v);
         };
-        let elem = clause.iter.ty.elem().unwrap_or(Type::Int);
         let before = self.assigned.clone();
-        let r = self.for_each(&clause.iter, &mut |cx, item| {
+        let r = self.for_each_into(&clause.iter, &clause.target, clause.iter.span, &mut |cx| {
             let skip = cx.fresh_mark();
             cx.open(BlockType::Empty, skip);
-            cx.store_item(&clause.target, item, &elem, clause.iter.span)?;
             for cond in &clause.ifs {
                 cx.expr(cond)?;
                 cx.code.push(I::I32Eqz);

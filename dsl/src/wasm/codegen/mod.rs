@@ -38,6 +38,9 @@ pub const ENTRY_EXPORT: &str = "__synth_entry";
 /// place arguments: an immortal heap value (its header is written), or raw
 /// item storage when `raw` is 1.
 pub const ALLOC_EXPORT: &str = "__synth_alloc";
+/// The exported `(ptr: i32)` that drops a reference (the host drops a
+/// result with it when it checks for leaks).
+pub const DECREF_EXPORT: &str = "__synth_decref";
 /// The reference count of values that are never freed (`IMMORTAL` in `runtime/rt.h`).
 const IMMORTAL: u32 = 0x4000_0000;
 /// In an error record, a message length of `MESSAGE_ID` means the message
@@ -197,7 +200,9 @@ pub fn compile(program: &Program, entry: Option<&Expr>, options: &Options) -> R<
         const_globals.push(l.global(vt, &init));
     }
     let user_base = runtime.len();
+    let entry_locals = entry.map(entry_locals).unwrap_or_default();
     let mut module = ModuleCx {
+        entry_locals: &entry_locals,
         program,
         options,
         runtime,
@@ -266,6 +271,7 @@ pub fn compile(program: &Program, entry: Option<&Expr>, options: &Options) -> R<
     }
     l.export_func(ALLOC_EXPORT, runtime.func("rt_alloc_host")?);
     l.export_func("__synth_error_addr", runtime.func("__synth_error_addr")?);
+    l.export_func(DECREF_EXPORT, runtime.func("rt_decref")?);
     // Static data, then the heap starts after it.
     let heap_start = static_base + module.statics.len() as u32;
     let statics = std::mem::take(&mut module.statics);
@@ -338,6 +344,8 @@ struct ModuleCx<'p> {
     strs: HashMap<String, u32>,
     /// Address of the runtime's `rt_site`.
     site_addr: u32,
+    /// The locals of the entry expression (its comprehension variables).
+    entry_locals: &'p [crate::tir::Local],
 }
 
 /// What a `br` can target.
@@ -444,9 +452,17 @@ impl<'p> ModuleCx<'p> {
 
     fn entry(&mut self, entry: Option<&Expr>) -> R<GenFunction> {
         self.current_fn = None;
+        let locals = self.entry_locals;
         let mut cx = FnCx::new(self, 0, false);
+        for local in locals {
+            let v = cx.new_local(val_type(&local.ty, Span::default()).unwrap_or(ValType::I32));
+            let flag = cx.new_local(ValType::I32);
+            cx.slots.push((v, Some(flag)));
+        }
+        cx.assigned = vec![false; locals.len()];
         if let Some(e) = entry {
             cx.expr(e)?;
+            cx.drop_frame()?;
         }
         Ok(cx.finish(0))
     }
@@ -832,6 +848,51 @@ impl<'m, 'p> FnCx<'m, 'p> {
             None => Ok(()),
         }
     }
+}
+
+/// The locals an entry expression's comprehensions bind, by slot (their
+/// types from the reads of them and the clauses that assign them).
+fn entry_locals(e: &Expr) -> Vec<crate::tir::Local> {
+    struct Find(Vec<Option<Type>>);
+    impl Find {
+        fn set(&mut self, id: usize, ty: Type) {
+            if self.0.len() <= id {
+                self.0.resize(id + 1, None);
+            }
+            self.0[id].get_or_insert(ty);
+        }
+        fn target(&mut self, t: &Target, ty: &Type) {
+            match t {
+                Target::Local(id) => self.set(*id, ty.clone()),
+                Target::Unpack(ts, _) => {
+                    let seq = if *ty == Type::Str { Type::list(Type::Str) } else { ty.clone() };
+                    for (i, t) in ts.iter().enumerate() {
+                        self.target(t, &item_type(&seq, i));
+                    }
+                }
+                Target::Index { .. } => {}
+            }
+        }
+    }
+    impl crate::tir::Visit for Find {
+        fn expr(&mut self, e: &Expr) {
+            match &e.kind {
+                K::Local(id) => self.set(*id, e.ty.clone()),
+                K::Comprehension(_, clauses) => {
+                    for c in clauses {
+                        self.target(&c.target, &c.iter.ty.elem().unwrap_or(Type::Int));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut f = Find(Vec::new());
+    crate::tir::walk_expr(e, &mut f);
+    f.0.into_iter()
+        .enumerate()
+        .map(|(i, t)| crate::tir::Local { name: format!("_{i}"), ty: t.unwrap_or(Type::Int) })
+        .collect()
 }
 
 /// Can running these statements change any list's header (its length or

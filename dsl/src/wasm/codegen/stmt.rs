@@ -132,12 +132,10 @@ impl<'m, 'p> FnCx<'m, 'p> {
                     }
                 }
                 self.open(BlockType::Empty, Label::Break);
-                let elem = iter.ty.elem().unwrap_or(Type::Int);
                 let saved_rebinds = self.rebinds.len();
                 self.rebinds.extend(scan.assigned.iter().copied());
-                self.for_each(iter, &mut |cx, item| {
+                self.for_each_into(iter, target, *span, &mut |cx| {
                     cx.open(BlockType::Empty, Label::Continue);
-                    cx.store_item(target, item, &elem, *span)?;
                     cx.block(body)?;
                     cx.end_block();
                     Ok(())
@@ -248,7 +246,7 @@ impl<'m, 'p> FnCx<'m, 'p> {
         let program: &'p Program = self.m.program;
         match self.m.current_fn {
             Some(f) => &program.functions[f].locals,
-            None => &[],
+            None => self.m.entry_locals,
         }
     }
 

@@ -3,6 +3,9 @@
 
 use super::*;
 
+/// What `zip_loop` runs per step: the columns (with their types) and the step's index.
+type RowFn<'a, 'm, 'p> = dyn FnMut(&mut FnCx<'m, 'p>, &[(Operand, Type)], u32) -> R<()> + 'a;
+
 impl<'m, 'p> FnCx<'m, 'p> {
     /// Emits a loop calling `f` with a local holding each item of the
     /// iterable `iter`, lazily for `range`/`enumerate`/`zip`/`reversed`
@@ -100,11 +103,7 @@ impl<'m, 'p> FnCx<'m, 'p> {
 
     /// The loop of `zip(args...)`: `row` gets the columns (lists or tuples
     /// whose items can be read, with their types) and the index of the step.
-    pub(super) fn zip_loop(
-        &mut self,
-        args: &[Expr],
-        row: &mut dyn FnMut(&mut Self, &[(Operand, Type)], u32) -> R<()>,
-    ) -> R<()> {
+    pub(super) fn zip_loop(&mut self, args: &[Expr], row: &mut RowFn<'_, 'm, 'p>) -> R<()> {
         // Each column as a list or tuple whose items can be read: a tuple as
         // it is (it cannot change), anything else collected (a snapshot, as
         // the interpreter takes).

@@ -2,6 +2,7 @@
 //! semantics: floor division, modulo signs, overflow to errors).
 
 use super::*;
+use crate::types::Type;
 
 impl<'p> Interpreter<'p> {
     pub(super) fn eval_bool(&mut self, frame: &mut Frame, e: &Expr) -> R<bool> {
@@ -9,6 +10,16 @@ impl<'p> Interpreter<'p> {
     }
 
     pub(super) fn eval_int(&mut self, frame: &mut Frame, e: &Expr) -> R<i64> {
+        // The common leaves without making a `Value`.
+        match &e.kind {
+            K::Int(v) => return Ok(*v),
+            K::Local(id) => {
+                if let Some(Some(Value::Int(v))) = frame.get(*id) {
+                    return Ok(*v);
+                }
+            }
+            _ => {}
+        }
         Ok(as_int(&self.eval(frame, e)?))
     }
 
@@ -35,7 +46,16 @@ impl<'p> Interpreter<'p> {
     }
 
     pub(super) fn eval(&mut self, frame: &mut Frame, e: &Expr) -> R<Value> {
-        stacker::maybe_grow(128 * 1024, 2 * 1024 * 1024, || self.eval_inner(frame, e))
+        // The host stack is checked (and grown on the heap) every 16 levels
+        // of nesting, not at every one: 16 levels fit well inside the red zone.
+        self.nest = self.nest.wrapping_add(1);
+        let r = if self.nest.is_multiple_of(16) {
+            stacker::maybe_grow(128 * 1024, 2 * 1024 * 1024, || self.eval_inner(frame, e))
+        } else {
+            self.eval_inner(frame, e)
+        };
+        self.nest = self.nest.wrapping_sub(1);
+        r
     }
 
     pub(super) fn eval_inner(&mut self, frame: &mut Frame, e: &Expr) -> R<Value> {
@@ -56,6 +76,11 @@ impl<'p> Interpreter<'p> {
             },
             K::IntToFloat(x) => Value::Float(as_int(&self.eval(frame, x)?) as f64),
             K::Truthy(x) => Value::Bool(self.eval(frame, x)?.truthy()),
+            K::Binary(op, l, r) if e.ty == Type::Int && l.ty == Type::Int && r.ty == Type::Int => {
+                let a = self.eval_int(frame, l)?;
+                let b = self.eval_int(frame, r)?;
+                self.int_op(*op, a, b, span)?
+            }
             K::Binary(op, l, r) => {
                 let a = self.eval(frame, l)?;
                 let b = self.eval(frame, r)?;
@@ -73,6 +98,23 @@ impl<'p> Interpreter<'p> {
                         return err(ErrorKind::TypeError, "bad operand type for unary operator", span);
                     }
                 }
+            }
+            // One comparison of two ints: no `Value`s on the way.
+            K::Compare(first, rest)
+                if first.ty == Type::Int
+                    && matches!(rest.as_slice(), [(op, r)] if r.ty == Type::Int && !matches!(op, CmpOp::In | CmpOp::NotIn)) =>
+            {
+                let (op, r) = &rest[0];
+                let a = self.eval_int(frame, first)?;
+                let b = self.eval_int(frame, r)?;
+                Value::Bool(match op {
+                    CmpOp::Eq => a == b,
+                    CmpOp::Ne => a != b,
+                    CmpOp::Lt => a < b,
+                    CmpOp::Le => a <= b,
+                    CmpOp::Gt => a > b,
+                    _ => a >= b,
+                })
             }
             K::Compare(first, rest) => {
                 let mut left = self.eval(frame, first)?;
@@ -120,6 +162,16 @@ impl<'p> Interpreter<'p> {
             K::Builtin(b, args) => self.builtin(frame, *b, args, e)?,
             K::Method(m, args) => self.method(frame, *m, args, span)?,
             K::Index(s, i) => {
+                if let K::Local(id) = s.kind
+                    && matches!(frame.get(id), Some(Some(_)))
+                {
+                    // A local container is indexed where it is (the index
+                    // cannot rebind it), without a new reference to it.
+                    let iv = self.eval_int(frame, i)?;
+                    if let Some(Some(sv)) = frame.get(id) {
+                        return self.get_item(sv, iv, span);
+                    }
+                }
                 let sv = self.eval(frame, s)?;
                 let iv = self.eval_int(frame, i)?;
                 self.get_item(&sv, iv, span)?

@@ -135,10 +135,13 @@ impl fmt::Display for RunError {
 
 impl std::error::Error for RunError {}
 
-type R<T> = Result<T, RunError>;
+/// Errors are boxed inside the interpreter: every evaluation returns a
+/// `Result`, and a small one (a value or a pointer) is what keeps the hot
+/// path fast. The public functions return `Result<_, RunError>`.
+type R<T> = Result<T, Box<RunError>>;
 
 fn err<T>(kind: ErrorKind, message: impl Into<String>, span: Span) -> R<T> {
-    Err(RunError { kind, message: message.into(), span })
+    Err(Box::new(RunError { kind, message: message.into(), span }))
 }
 
 /// Counters of a run.
@@ -178,6 +181,8 @@ pub struct Interpreter<'p> {
     /// Outside stops (see [`Watch`]), checked every `WATCH_EVERY` steps.
     watch: Option<Watch>,
     until_watch: u32,
+    /// Expression nesting, for the stack checks (`eval`).
+    nest: u32,
 }
 
 /// What a caller watches a run with: a flag another thread sets to stop it
@@ -200,7 +205,7 @@ const WATCH_EVERY: u32 = 4096;
 
 impl<'p> Interpreter<'p> {
     /// An interpreter for `program`; evaluates its constants (which may fail).
-    pub fn new(program: &'p Program, limits: Limits) -> R<Interpreter<'p>> {
+    pub fn new(program: &'p Program, limits: Limits) -> Result<Interpreter<'p>, RunError> {
         let mut it = Interpreter {
             program,
             consts: Vec::new(),
@@ -213,10 +218,11 @@ impl<'p> Interpreter<'p> {
             fn_stack: Vec::new(),
             watch: None,
             until_watch: WATCH_EVERY,
+            nest: 0,
         };
         for c in &program.consts {
             let mut frame = Frame::new();
-            let v = it.eval(&mut frame, &c.value)?;
+            let v = it.eval(&mut frame, &c.value).map_err(|e| *e)?;
             it.consts.push(v);
         }
         Ok(it)
@@ -281,22 +287,22 @@ impl<'p> Interpreter<'p> {
     }
 
     /// Calls function `func` with `args` (one per parameter).
-    pub fn call(&mut self, func: FuncId, args: Vec<Value>) -> R<Value> {
+    pub fn call(&mut self, func: FuncId, args: Vec<Value>) -> Result<Value, RunError> {
         let span = self.program.functions.get(func).map_or(Span::default(), |f| f.span);
-        self.call_function(func, args, span)
+        self.call_function(func, args, span).map_err(|e| *e)
     }
 
     /// Evaluates a closed expression (no locals), e.g. `f(1, "a")`.
-    pub fn eval_expr(&mut self, e: &Expr) -> R<Value> {
+    pub fn eval_expr(&mut self, e: &Expr) -> Result<Value, RunError> {
         let mut frame: Frame = vec![None; crate::tir::local_slots(e)];
-        self.eval(&mut frame, e)
+        self.eval(&mut frame, e).map_err(|e| *e)
     }
 
     /// Evaluates an expression whose local slot `i` holds `locals[i]`
     /// (`None`: unbound). Expressions from
     /// [`check_expression_with_locals`](crate::check::check_expression_with_locals).
-    pub fn eval_with_locals(&mut self, e: &Expr, locals: &mut Vec<Option<Value>>) -> R<Value> {
-        self.eval(locals, e)
+    pub fn eval_with_locals(&mut self, e: &Expr, locals: &mut Vec<Option<Value>>) -> Result<Value, RunError> {
+        self.eval(locals, e).map_err(|e| *e)
     }
 
     // --------------------------------------------------------------- budgets

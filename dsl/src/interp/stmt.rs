@@ -23,8 +23,12 @@ impl<'p> Interpreter<'p> {
             Stmt::Assign { targets, value, span } => {
                 self.tick(1, *span)?;
                 let v = self.eval(frame, value)?;
-                for t in targets {
-                    self.assign(frame, t, v.clone())?;
+                if let [t] = targets.as_slice() {
+                    self.assign(frame, t, v)?;
+                } else {
+                    for t in targets {
+                        self.assign(frame, t, v.clone())?;
+                    }
                 }
             }
             Stmt::AugAssign { target, op, value, span } => {

@@ -106,6 +106,26 @@ impl WasmRunner {
         }
     }
 
+    /// Runs the entry expression and measures memory: the linear memory's
+    /// peak size and the bytes allocated and not freed when it returned.
+    /// `None` when the run does not finish with a value.
+    pub fn entry_memory(&self) -> Result<Option<(usize, u32)>, BackendError> {
+        let ty = self.module.entry_ty.clone().unwrap_or(Type::None);
+        let sb = shared_sandbox()?;
+        let cap = u32::try_from(self.limits.memory_bytes.min(sb.limits().memory_bytes)).unwrap_or(u32::MAX);
+        let outcome = sb.run_limited(&self.compiled, self.limits, |g| {
+            g.write(self.module.mem_cap_addr as usize, &cap.to_le_bytes())?;
+            g.call(wasm::INIT_EXPORT, &[], 0)?;
+            g.call(wasm::ENTRY_EXPORT, &[], usize::from(ty != Type::None))?;
+            Ok((g.memory_size()?, read_u32(g, self.module.live_bytes_addr as usize)?))
+        });
+        match outcome {
+            sandbox::Outcome::Ok(m) => Ok(Some(m)),
+            sandbox::Outcome::Trap(t) => Err(BackendError::Internal(t)),
+            _ => Ok(None),
+        }
+    }
+
     /// Calls function `func` of the program with `args`.
     pub fn call(&self, func: usize, args: &[Value]) -> Result<Outcome, BackendError> {
         let (Some(types), Some(ret), Some(name)) =

@@ -526,6 +526,16 @@ impl Guest {
         Ok(results)
     }
 
+    /// The size of the exported memory in bytes (its peak: linear memory
+    /// never shrinks).
+    pub fn memory_size(&mut self) -> wasmtime::Result<usize> {
+        let memory = self
+            .instance
+            .get_memory(&mut self.store, MEMORY_EXPORT)
+            .ok_or_else(|| wasmtime::Error::msg("the module exports no memory"))?;
+        Ok(memory.data_size(&self.store))
+    }
+
     /// Reads `len` bytes of the exported memory at `addr`.
     pub fn read(&mut self, addr: usize, len: usize) -> wasmtime::Result<Vec<u8>> {
         let memory = self

@@ -6,6 +6,22 @@ use crate::types::Type;
 
 impl<'p> Interpreter<'p> {
     pub(super) fn eval_bool(&mut self, frame: &mut Frame, e: &Expr) -> R<bool> {
+        // Conditions without making `Value::Bool`s: `not`, `and`/`or` of
+        // bools (their value is then a bool too), truthiness.
+        match &e.kind {
+            K::Unary(UnaryOp::Not, x) => return Ok(!self.eval_bool(frame, x)?),
+            K::Truthy(x) => return Ok(self.eval(frame, x)?.truthy()),
+            K::BoolOp(op, values) if values.iter().all(|v| v.ty == Type::Bool) => {
+                for v in values {
+                    let t = self.eval_bool(frame, v)?;
+                    if (*op == BoolOp::And) != t {
+                        return Ok(t);
+                    }
+                }
+                return Ok(*op == BoolOp::And);
+            }
+            _ => {}
+        }
         Ok(self.eval(frame, e)?.truthy())
     }
 

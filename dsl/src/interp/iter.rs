@@ -144,9 +144,7 @@ impl<'p> Interpreter<'p> {
             return emit(self, frame, v);
         };
         let mut go_on = true;
-        self.for_each(frame, &clause.iter, &mut |this, frame, item| {
-            this.tick(1, clause.iter.span)?;
-            this.assign(frame, &clause.target, item)?;
+        self.for_each_into(frame, &clause.iter, &clause.target, clause.iter.span, &mut |this, frame| {
             for cond in &clause.ifs {
                 if !this.eval_bool(frame, cond)? {
                     return Ok(true);
@@ -156,6 +154,43 @@ impl<'p> Interpreter<'p> {
             Ok(go_on)
         })?;
         Ok(go_on)
+    }
+
+    /// Assigns each item of `iter` to `target` and calls `f` (false stops).
+    /// `for a, b in zip(...)` assigns straight from the columns, with no
+    /// tuple made per step (the same assignments in the same order).
+    pub(super) fn for_each_into(
+        &mut self,
+        frame: &mut Frame,
+        iter: &Expr,
+        target: &Target,
+        span: Span,
+        f: &mut dyn FnMut(&mut Self, &mut Frame) -> R<bool>,
+    ) -> R<()> {
+        if let (K::Builtin(Builtin::Zip, args), Target::Unpack(ts, _)) = (&iter.kind, target)
+            && ts.len() == args.len()
+        {
+            let mut cols = Vec::new();
+            for a in args {
+                cols.push(self.collect(frame, a)?);
+            }
+            let n = cols.iter().map(Vec::len).min().unwrap_or(0);
+            for i in 0..n {
+                self.tick(1, span)?;
+                for (t, c) in ts.iter().zip(&cols) {
+                    self.assign(frame, t, c[i].clone())?;
+                }
+                if !f(self, frame)? {
+                    break;
+                }
+            }
+            return Ok(());
+        }
+        self.for_each(frame, iter, &mut |this, frame, item| {
+            this.tick(1, span)?;
+            this.assign(frame, target, item)?;
+            f(this, frame)
+        })
     }
 
     /// All items of an iterable expression.

@@ -61,18 +61,20 @@ impl<'p> Interpreter<'p> {
             },
             Stmt::For { target, iter, body, span } => {
                 let mut result = Flow::Normal;
-                self.for_each(frame, iter, &mut |this, frame, item| {
-                    this.tick(1, *span)?;
-                    this.assign(frame, target, item)?;
-                    match this.exec_block(frame, body)? {
+                self.for_each_into(
+                    frame,
+                    iter,
+                    target,
+                    *span,
+                    &mut |this, frame| match this.exec_block(frame, body)? {
                         Flow::Break => Ok(false),
                         Flow::Return(v) => {
                             result = Flow::Return(v);
                             Ok(false)
                         }
                         Flow::Normal | Flow::Continue => Ok(true),
-                    }
-                })?;
+                    },
+                )?;
                 return Ok(result);
             }
             Stmt::Break => return Ok(Flow::Break),

@@ -53,7 +53,7 @@ enum Command {
         #[arg(long, default_value_t = 600.0)]
         timeout: f64,
         /// Memory cap in MiB: the Wasm backend's live data, the interpreter's
-        /// allocated bytes.
+        /// growth of the process's resident memory.
         #[arg(long, default_value_t = 1024)]
         memory_mib: u64,
         /// The interpreter's budget of allocated elements over the whole
@@ -138,16 +138,21 @@ fn init_tracing(verbose: u8) {
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
 }
 
-/// Counts what the process allocates: the interpreter's memory cap in `exec`.
-#[global_allocator]
-static ALLOCATOR: cap::Cap<std::alloc::System> = cap::Cap::new(std::alloc::System, usize::MAX);
+/// The process's resident memory in bytes (Linux: `/proc/self/statm`; 0
+/// elsewhere, where the interpreter's memory cap then does not apply).
+fn resident() -> u64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    statm.split_whitespace().nth(1).and_then(|p| p.parse::<u64>().ok()).map_or(0, |pages| pages * 4096)
+}
 
-/// What the process allocated when the run began.
-static ALLOCATED_BEFORE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+/// What the process had resident when the run began.
+static RESIDENT_BEFORE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
-/// Bytes the process allocated since the run began.
+/// Resident memory grown since the run began: the interpreter's memory cap
+/// (read every few thousand steps and before large allocations, so a
+/// counting allocator does not tax every allocation of the process).
 fn allocated() -> u64 {
-    (ALLOCATOR.allocated() as u64).saturating_sub(ALLOCATED_BEFORE.load(std::sync::atomic::Ordering::Relaxed))
+    resident().saturating_sub(RESIDENT_BEFORE.load(std::sync::atomic::Ordering::Relaxed))
 }
 
 /// A source file's text. Not UTF-8 is a diagnostic at the first bad byte
@@ -245,7 +250,7 @@ fn exec(
     }
     let sandbox = synth_verifiers::sandbox::SandboxLimits { memory_bytes, ..Default::default() };
     synth_verifiers::configure_shared_sandbox(sandbox);
-    ALLOCATED_BEFORE.store(ALLOCATOR.allocated() as u64, std::sync::atomic::Ordering::Relaxed);
+    RESIDENT_BEFORE.store(resident(), std::sync::atomic::Ordering::Relaxed);
     let exec_limits = synth_verifiers::ExecLimits {
         limits,
         time,

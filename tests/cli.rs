@@ -226,3 +226,22 @@ fn check_locates_the_first_byte_that_is_not_utf8() {
     assert!(err.contains("not valid UTF-8: byte 0xe9"), "{err}");
     assert!(err.contains("latin1.py:3:6"), "{err}");
 }
+
+#[test]
+fn exec_ctrl_c_stops_cleanly_on_both_backends() {
+    let spin = temp_file("spin-int.py", "def f() -> int:\n    n = 0\n    while True:\n        n += 1\n    return n\n");
+    for backend in ["wasm", "interp"] {
+        let child = Command::new(env!("CARGO_BIN_EXE_synth"))
+            .args(["exec", spin.to_str().expect("path"), "--call", "f()", "--backend", backend])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn synth");
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill");
+        assert!(status.success());
+        let out = child.wait_with_output().expect("wait");
+        assert_eq!(out.status.code(), Some(130), "{backend}: {}", text(&out.stderr));
+        let err = text(&out.stderr);
+        assert!(err.starts_with("KeyboardInterrupt: interrupted (Ctrl-C)"), "{backend}: {err}");
+    }
+}

@@ -193,7 +193,8 @@ pub struct Interpreter<'p> {
 pub struct Watch {
     /// Non-zero stops the run; the value picks the message (`STOP_*`).
     pub stop: std::sync::Arc<std::sync::atomic::AtomicU8>,
-    /// The most bytes the process may have allocated, and how to read them.
+    /// The most bytes the process may use, and how to measure them (read
+    /// every few thousand steps and before large allocations).
     pub memory: Option<(u64, fn() -> u64)>,
 }
 
@@ -323,7 +324,10 @@ impl<'p> Interpreter<'p> {
 
     /// Charges an allocation of `n` elements (and as much fuel).
     fn allocate(&mut self, n: u64, span: Span) -> R<()> {
-        if let Some((cap, probe)) = self.watch.as_ref().and_then(|w| w.memory)
+        // Large allocations are checked against the memory cap at once
+        // (small ones at the next watch check).
+        if n >= 1 << 14
+            && let Some((cap, probe)) = self.watch.as_ref().and_then(|w| w.memory)
             && probe().saturating_add(n.saturating_mul(std::mem::size_of::<Value>() as u64)) > cap
         {
             let inside = self.stopped_in();

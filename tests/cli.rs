@@ -245,3 +245,39 @@ fn exec_ctrl_c_stops_cleanly_on_both_backends() {
         assert!(err.starts_with("KeyboardInterrupt: interrupted (Ctrl-C)"), "{backend}: {err}");
     }
 }
+
+#[test]
+fn exec_keeps_compiled_functions_on_disk_and_survives_a_damaged_cache() {
+    let dir = std::env::temp_dir().join(format!("synth-cache-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_synth"))
+            .args(["exec", "examples/text.py", "--call", "word_lengths(\"it's a\")"])
+            .env("SYNTH_CACHE_DIR", &dir)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("run synth")
+    };
+    let first = run();
+    assert_eq!(text(&first.stdout), "[(\"it's\", 4), ('a', 1)]\n", "{}", text(&first.stderr));
+    let files: Vec<PathBuf> = std::fs::read_dir(dir.join("cranelift-wasmtime-48.0.8"))
+        .expect("the cache folder")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    assert!(!files.is_empty(), "compiled functions are kept");
+    assert_eq!(text(&run().stdout), text(&first.stdout), "from the cache");
+    // Damaged files (flipped code bytes, cut short) are misses, not crashes.
+    for (i, f) in files.iter().enumerate() {
+        let mut bytes = std::fs::read(f).expect("read");
+        if i % 2 == 0 {
+            let last = bytes.len() - 1;
+            bytes[last] ^= 0xff;
+        } else {
+            bytes.truncate(bytes.len() / 2);
+        }
+        std::fs::write(f, bytes).expect("write");
+    }
+    let again = run();
+    assert_eq!(text(&again.stdout), text(&first.stdout), "{}", text(&again.stderr));
+    let _ = std::fs::remove_dir_all(&dir);
+}

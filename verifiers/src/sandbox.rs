@@ -213,10 +213,102 @@ const CACHE_CAPACITY: usize = 256;
 /// after the first candidate only its own functions are compiled. Entries
 /// live for the process (their bytes are leaked, so lookups hand out
 /// borrowed slices without copying) and the cache stops growing at
-/// `FUNCTION_CACHE_CAPACITY` entries.
+/// `FUNCTION_CACHE_CAPACITY` entries. Entries are also kept on disk (see
+/// `DiskCache`), so a new process does not compile the runtime again.
 #[derive(Debug, Default)]
 struct FunctionCache {
     entries: Mutex<HashMap<Vec<u8>, &'static [u8]>>,
+    disk: Option<DiskCache>,
+}
+
+/// Compiled functions on disk, one file each (`[u32 key length][key][u64
+/// hash of the code][code]`, named by a hash of the key; the key and the
+/// code's hash are checked on load, so a collision or a damaged file is a
+/// miss). The directory is `$SYNTH_CACHE_DIR` (empty:
+/// none), else `$XDG_CACHE_HOME/synth` or `~/.cache/synth`, under a folder
+/// per wasmtime version. A file read is touched; when a process starts with
+/// more than `DISK_CACHE_FILES` files there, the least recently used half is
+/// removed, and a process writes no more once there are half as many again
+/// (so a long search's candidates cannot fill a disk, and the runtime's
+/// functions, read by every process, stay). Every IO error just means no
+/// caching.
+#[derive(Debug)]
+struct DiskCache {
+    dir: std::path::PathBuf,
+    files: std::sync::atomic::AtomicUsize,
+}
+
+const DISK_CACHE_FILES: usize = 10_000;
+
+impl DiskCache {
+    fn open() -> Option<DiskCache> {
+        let base = match std::env::var_os("SYNTH_CACHE_DIR") {
+            Some(d) if d.is_empty() => return None,
+            Some(d) => std::path::PathBuf::from(d),
+            None => match (std::env::var_os("XDG_CACHE_HOME"), std::env::var_os("HOME")) {
+                (Some(x), _) if !x.is_empty() => std::path::PathBuf::from(x).join("synth"),
+                (_, Some(h)) => std::path::PathBuf::from(h).join(".cache").join("synth"),
+                _ => return None,
+            },
+        };
+        let dir = base.join("cranelift-wasmtime-48.0.8");
+        std::fs::create_dir_all(&dir).ok()?;
+        let mut files = std::fs::read_dir(&dir).ok()?.count();
+        if files > DISK_CACHE_FILES {
+            let mut aged: Vec<(std::time::SystemTime, std::path::PathBuf)> = std::fs::read_dir(&dir)
+                .ok()?
+                .filter_map(|e| e.ok())
+                .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+                .collect();
+            aged.sort();
+            for (_, p) in aged.iter().take(aged.len() / 2) {
+                let _ = std::fs::remove_file(p);
+            }
+            files -= aged.len() / 2;
+        }
+        Some(DiskCache { dir, files: std::sync::atomic::AtomicUsize::new(files) })
+    }
+
+    fn hash(bytes: &[u8]) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        bytes.hash(&mut h);
+        h.finish()
+    }
+
+    fn path(&self, key: &[u8]) -> std::path::PathBuf {
+        self.dir.join(format!("{:016x}", Self::hash(key)))
+    }
+
+    fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
+        let path = self.path(key);
+        let bytes = std::fs::read(&path).ok()?;
+        if let Ok(f) = std::fs::File::options().append(true).open(&path) {
+            let _ = f.set_modified(std::time::SystemTime::now());
+        }
+        let n = u32::from_le_bytes(bytes.get(..4)?.try_into().ok()?) as usize;
+        let sum = u64::from_le_bytes(bytes.get(4 + n..12 + n)?.try_into().ok()?);
+        let code = &bytes[12 + n..];
+        (bytes.get(4..4 + n)? == key && Self::hash(code) == sum).then(|| code.to_vec())
+    }
+
+    fn insert(&self, key: &[u8], value: &[u8]) {
+        use std::sync::atomic::Ordering;
+        if self.files.fetch_add(1, Ordering::Relaxed) >= DISK_CACHE_FILES * 3 / 2 {
+            return;
+        }
+        let path = self.path(key);
+        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        let mut bytes = Vec::with_capacity(4 + key.len() + value.len());
+        bytes.extend_from_slice(&(key.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(key);
+        bytes.extend_from_slice(&Self::hash(value).to_le_bytes());
+        bytes.extend_from_slice(value);
+        // Written aside and renamed: readers see a whole file or none.
+        if std::fs::write(&tmp, &bytes).is_ok() && std::fs::rename(&tmp, &path).is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
 }
 
 /// Compiled functions kept in the function cache, at most.
@@ -224,14 +316,26 @@ const FUNCTION_CACHE_CAPACITY: usize = 8192;
 
 impl wasmtime::CacheStore for FunctionCache {
     fn get(&self, key: &[u8]) -> Option<std::borrow::Cow<'_, [u8]>> {
-        let entries = self.entries.lock().ok()?;
-        entries.get(key).map(|v| std::borrow::Cow::Borrowed(*v))
+        let mut entries = self.entries.lock().ok()?;
+        if let Some(v) = entries.get(key) {
+            return Some(std::borrow::Cow::Borrowed(*v));
+        }
+        let value = self.disk.as_ref()?.get(key)?;
+        if entries.len() < FUNCTION_CACHE_CAPACITY {
+            let v: &'static [u8] = Box::leak(value.into_boxed_slice());
+            entries.insert(key.to_vec(), v);
+            return Some(std::borrow::Cow::Borrowed(v));
+        }
+        Some(std::borrow::Cow::Owned(value))
     }
 
     fn insert(&self, key: &[u8], value: Vec<u8>) -> bool {
         let Ok(mut entries) = self.entries.lock() else { return false };
         if entries.len() >= FUNCTION_CACHE_CAPACITY || entries.contains_key(key) {
             return false;
+        }
+        if let Some(disk) = &self.disk {
+            disk.insert(key, &value);
         }
         entries.insert(key.to_vec(), Box::leak(value.into_boxed_slice()));
         true
@@ -276,7 +380,7 @@ fn new_engine(limits: &SandboxLimits, instrumented: bool) -> Result<Engine, Sand
         config.profiler(wasmtime::ProfilingStrategy::PerfMap);
     }
     config
-        .enable_incremental_compilation(Arc::new(FunctionCache::default()))
+        .enable_incremental_compilation(Arc::new(FunctionCache { disk: DiskCache::open(), ..Default::default() }))
         .map_err(|e| SandboxError::Engine(format!("{e:#}")))?;
     let mut pool = PoolingAllocationConfig::default();
     pool.total_core_instances(MAX_CONCURRENT);

@@ -11,7 +11,7 @@ impl<'p> Interpreter<'p> {
         match &e.kind {
             K::Unary(UnaryOp::Not, x) => return Ok(!self.eval_bool(frame, x)?),
             K::Truthy(x) => return Ok(self.eval(frame, x)?.truthy()),
-            K::BoolOp(op, values) if values.iter().all(|v| v.ty == Type::Bool) => {
+            K::BoolOp(op, values) if values.iter().all(|v| matches!(v.ty, Type::Bool)) => {
                 for v in values {
                     let t = self.eval_bool(frame, v)?;
                     if (*op == BoolOp::And) != t {
@@ -92,7 +92,9 @@ impl<'p> Interpreter<'p> {
             },
             K::IntToFloat(x) => Value::Float(as_int(&self.eval(frame, x)?) as f64),
             K::Truthy(x) => Value::Bool(self.eval(frame, x)?.truthy()),
-            K::Binary(op, l, r) if e.ty == Type::Int && l.ty == Type::Int && r.ty == Type::Int => {
+            K::Binary(op, l, r)
+                if matches!(e.ty, Type::Int) && matches!(l.ty, Type::Int) && matches!(r.ty, Type::Int) =>
+            {
                 let a = self.eval_int(frame, l)?;
                 let b = self.eval_int(frame, r)?;
                 self.int_op(*op, a, b, span)?
@@ -117,8 +119,8 @@ impl<'p> Interpreter<'p> {
             }
             // One comparison of two ints: no `Value`s on the way.
             K::Compare(first, rest)
-                if first.ty == Type::Int
-                    && matches!(rest.as_slice(), [(op, r)] if r.ty == Type::Int && !matches!(op, CmpOp::In | CmpOp::NotIn)) =>
+                if matches!(first.ty, Type::Int)
+                    && matches!(rest.as_slice(), [(op, r)] if matches!(r.ty, Type::Int) && !matches!(op, CmpOp::In | CmpOp::NotIn)) =>
             {
                 let (op, r) = &rest[0];
                 let a = self.eval_int(frame, first)?;

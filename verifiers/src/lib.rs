@@ -57,8 +57,11 @@ pub enum BackendError {
 }
 
 /// The metering cells of every module synth's code generator makes.
-pub const SYNTH_METER: sandbox::MeterCells =
-    sandbox::MeterCells { fuel: wasm::meter::FUEL_ADDR, deadline: wasm::meter::DEADLINE_ADDR };
+pub const SYNTH_METER: sandbox::MeterCells = sandbox::MeterCells {
+    fuel: wasm::meter::FUEL_ADDR,
+    deadline: wasm::meter::DEADLINE_ADDR,
+    loop_site: Some((wasm::meter::LOOP_SPAN_ADDR, wasm::meter::LOOP_FN_ADDR)),
+};
 
 /// Wasm instructions granted per interpreter step of `Limits::fuel`, so one
 /// `--fuel` serves both backends.

@@ -141,12 +141,17 @@ impl WasmRunner {
     }
 
     /// Where a budget stop happened: the innermost program function on
-    /// the stack (" in `f`") and its `def`'s span.
-    fn stop_site(&self, frames: &[String]) -> Option<(String, Span)> {
-        frames.iter().find_map(|name| {
+    /// the stack (" in `f`") and the span of the loop it was running (the
+    /// module's record, when it is that function's), else of its `def`.
+    fn stop_site(&self, site: &sandbox::StopSite) -> Option<(String, Span)> {
+        site.frames.iter().find_map(|name| {
             let i = self.names.iter().position(|n| n == name)?;
             let shown = name.split('#').next().unwrap_or(name);
-            Some((format!(" in `{shown}`"), self.def_spans[i]))
+            let span = match site.loop_site {
+                Some((f, packed)) if f as usize == i + 1 => Span { start: packed as u32, end: (packed >> 32) as u32 },
+                _ => self.def_spans[i],
+            };
+            Some((format!(" in `{shown}`"), span))
         })
     }
 

@@ -101,12 +101,10 @@ pub enum GuestMessage {
 pub enum Outcome<T> {
     /// The run finished with this result.
     Ok(T),
-    /// The fuel or the deadline ran out, in these functions (innermost
-    /// first, by their names in the module's name section).
-    Timeout(TimeoutKind, Vec<String>),
-    /// The module asked for more memory than the cap, in these functions
-    /// (innermost first).
-    OutOfMemory(Vec<String>),
+    /// The fuel or the deadline ran out, there.
+    Timeout(TimeoutKind, StopSite),
+    /// The module asked for more memory than the cap, there.
+    OutOfMemory(StopSite),
     /// The Wasm stack limit was hit (runaway recursion).
     StackOverflow,
     /// Generated code reported a runtime error.
@@ -154,6 +152,21 @@ pub struct MeterCells {
     pub fuel: u32,
     /// The deadline flag, an i32 the module reads; non-zero: past the deadline.
     pub deadline: u32,
+    /// Where the module records the innermost loop it runs: the addresses
+    /// of an i64 source span and an i32 function number (see
+    /// `synth_dsl::wasm::meter::LOOP_SPAN_ADDR`), read after a budget stop.
+    pub loop_site: Option<(u32, u32)>,
+}
+
+/// Where a run stopped on a budget: the functions on the stack (innermost
+/// first, by their names in the name section) and, for a module that
+/// records it, the innermost loop it was running (function number, span).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StopSite {
+    /// Function names, innermost first.
+    pub frames: Vec<String>,
+    /// The module's loop record: (function number, packed span).
+    pub loop_site: Option<(u32, u64)>,
 }
 
 /// A self-metering run in flight, for the ticker: where its deadline flag
@@ -686,10 +699,20 @@ fn classify<T>(
     metered: Option<(MeterCells, bool)>,
     e: wasmtime::Error,
 ) -> Outcome<T> {
-    let frames = || -> Vec<String> {
-        e.downcast_ref::<wasmtime::WasmBacktrace>()
+    let loop_site = match (metered, instance) {
+        (Some((MeterCells { loop_site: Some((span_at, fn_at)), .. }, _)), Some(i)) => {
+            let span = read_cell(store, i, span_at);
+            let func = read_cell(store, i, fn_at).map(|v| v as u32);
+            span.zip(func).filter(|(_, f)| *f != 0).map(|(s, f)| (f, s as u64))
+        }
+        _ => None,
+    };
+    let frames = || StopSite {
+        frames: e
+            .downcast_ref::<wasmtime::WasmBacktrace>()
             .map(|bt| bt.frames().iter().filter_map(|f| f.func_name().map(str::to_string)).collect())
-            .unwrap_or_default()
+            .unwrap_or_default(),
+        loop_site,
     };
     if store.data().memory_exceeded {
         return Outcome::OutOfMemory(frames());

@@ -30,8 +30,18 @@ pub const FUEL_ADDR: u32 = 8;
 /// Address of the deadline flag (an i32): non-zero once the run is past its deadline.
 pub const DEADLINE_ADDR: u32 = 16;
 
+/// Where a budget stop happened: the innermost loop being run, as its
+/// source span (an i64, start | end << 32) at this address and its
+/// function (program function index + 1, an i32; 0: none) at
+/// [`LOOP_FN_ADDR`]. Generated code stores them when a loop starts and
+/// puts back the enclosing loop's when it ends (not per iteration).
+pub const LOOP_SPAN_ADDR: u32 = 24;
+
+/// See [`LOOP_SPAN_ADDR`].
+pub const LOOP_FN_ADDR: u32 = 32;
+
 /// The end of the metering cells.
-pub const METER_END: u32 = 24;
+pub const METER_END: u32 = 40;
 
 /// Iterations of a counted loop charged at once.
 pub const CHUNK: i64 = 1024;

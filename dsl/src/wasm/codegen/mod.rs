@@ -396,6 +396,8 @@ struct FnCx<'m, 'p> {
     /// Locals the loops being generated may assign: an iterable in one of
     /// them is referenced by the loop itself, not borrowed from the local.
     rebinds: Vec<usize>,
+    /// The loop statements being generated, innermost last (their spans).
+    loop_sites: Vec<Span>,
 }
 
 /// A value in a local for an operation to read: borrowed from a program
@@ -552,6 +554,7 @@ impl<'m, 'p> FnCx<'m, 'p> {
             counts_depth,
             held: Vec::new(),
             rebinds: Vec::new(),
+            loop_sites: Vec::new(),
         }
     }
 

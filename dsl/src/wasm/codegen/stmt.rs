@@ -92,6 +92,7 @@ impl<'m, 'p> FnCx<'m, 'p> {
             }
             Stmt::While(c, body) => {
                 let before = self.assigned.clone();
+                self.enter_loop(c.span);
                 self.open(BlockType::Empty, Label::Break);
                 self.open_loop(Label::Continue);
                 self.branch_on(c, false, Label::Break)?;
@@ -99,6 +100,7 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 self.code.push(I::Br(0));
                 self.end_block();
                 self.end_block();
+                self.leave_loop();
                 // The body may not have run.
                 self.assigned = before;
             }
@@ -131,6 +133,7 @@ impl<'m, 'p> FnCx<'m, 'p> {
                         self.version = Some(Version { lens, pairs });
                     }
                 }
+                self.enter_loop(*span);
                 self.open(BlockType::Empty, Label::Break);
                 let saved_rebinds = self.rebinds.len();
                 self.rebinds.extend(scan.assigned.iter().copied());
@@ -142,6 +145,7 @@ impl<'m, 'p> FnCx<'m, 'p> {
                 })?;
                 self.rebinds.truncate(saved_rebinds);
                 self.end_block();
+                self.leave_loop();
                 self.assigned = before;
                 self.hoisted = saved_hoisted;
                 self.nonneg.truncate(saved_nonneg);
@@ -168,6 +172,35 @@ impl<'m, 'p> FnCx<'m, 'p> {
             }
         }
         Ok(())
+    }
+
+    /// Records the loop starting here as where a budget stop would happen
+    /// (`meter::LOOP_SPAN_ADDR`), once per entry to the loop.
+    pub(super) fn enter_loop(&mut self, span: Span) {
+        self.loop_sites.push(span);
+        self.store_loop_site(Some(span));
+    }
+
+    /// The loop ended (or was left by `break`): the enclosing loop is again
+    /// where a stop would happen.
+    pub(super) fn leave_loop(&mut self) {
+        self.loop_sites.pop();
+        let outer = self.loop_sites.last().copied();
+        self.store_loop_site(outer);
+    }
+
+    fn store_loop_site(&mut self, span: Option<Span>) {
+        let Some(f) = self.m.current_fn else { return };
+        let func = if span.is_some() { f as i32 + 1 } else { 0 };
+        let packed = span.map_or(0, |s| s.start as u64 | ((s.end as u64) << 32));
+        self.emit([
+            I::I32Const(0),
+            I::I64Const(packed as i64),
+            I::I64Store(mem(meter::LOOP_SPAN_ADDR as u64, 3)),
+            I::I32Const(0),
+            I::I32Const(func),
+            I::I32Store(mem(meter::LOOP_FN_ADDR as u64, 2)),
+        ]);
     }
 
     /// Branches to `target` when the truthiness of `c` is `when`, else

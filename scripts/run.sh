@@ -36,5 +36,9 @@ echo "# FunSearch's cap-set evaluator at n = 8 with its published priority funct
 cat benches/capset/priority_funsearch_n8.py benches/capset/solve.py > target/capset_n8.py
 run exec target/capset_n8.py --call 'evaluate(8)'
 echo
+echo "# The same greedy written naturally (a new tuple per pair of chosen vectors): memory is reclaimed"
+cat benches/capset/priority_funsearch_n8.py benches/capset/natural.py > target/capset_natural.py
+run exec target/capset_natural.py --call 'solve(8)'
+echo
 echo "# A runtime error names its Python exception and its location"
 run exec examples/numbers.py --call 'mean_and_spread([])' || echo "(exit status $?)"

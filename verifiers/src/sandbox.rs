@@ -239,16 +239,20 @@ struct FunctionCache {
 /// code's hash are checked on load, so a collision or a damaged file is a
 /// miss). The directory is `$SYNTH_CACHE_DIR` (empty:
 /// none), else `$XDG_CACHE_HOME/synth` or `~/.cache/synth`, under a folder
-/// per wasmtime version. A file read is touched; when a process starts with
-/// more than `DISK_CACHE_FILES` files there, the least recently used half is
-/// removed, and a process writes no more once there are half as many again
+/// per wasmtime version. A file read is touched; when a process first writes
+/// and finds more than `DISK_CACHE_FILES` files there, the least recently
+/// used half is removed (a process that only reads never lists the folder),
+/// and a process writes no more once there are half as many again
 /// (so a long search's candidates cannot fill a disk, and the runtime's
 /// functions, read by every process, stay). Every IO error just means no
 /// caching.
 #[derive(Debug)]
 struct DiskCache {
     dir: std::path::PathBuf,
-    files: std::sync::atomic::AtomicUsize,
+    /// Files in the folder, counted (and trimmed) at the first write.
+    files: std::sync::OnceLock<std::sync::atomic::AtomicUsize>,
+    /// `DISK_CACHE_FILES` (smaller in tests).
+    limit: usize,
 }
 
 const DISK_CACHE_FILES: usize = 10_000;
@@ -266,20 +270,27 @@ impl DiskCache {
         };
         let dir = base.join("cranelift-wasmtime-48.0.8");
         std::fs::create_dir_all(&dir).ok()?;
-        let mut files = std::fs::read_dir(&dir).ok()?.count();
-        if files > DISK_CACHE_FILES {
-            let mut aged: Vec<(std::time::SystemTime, std::path::PathBuf)> = std::fs::read_dir(&dir)
-                .ok()?
-                .filter_map(|e| e.ok())
-                .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
-                .collect();
-            aged.sort();
-            for (_, p) in aged.iter().take(aged.len() / 2) {
-                let _ = std::fs::remove_file(p);
-            }
-            files -= aged.len() / 2;
+        Some(DiskCache { dir, files: std::sync::OnceLock::new(), limit: DISK_CACHE_FILES })
+    }
+
+    /// Counts the files, removing the least recently used half past the limit.
+    fn count_and_trim(&self) -> usize {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else { return usize::MAX };
+        let count = entries.count();
+        if count <= self.limit {
+            return count;
         }
-        Some(DiskCache { dir, files: std::sync::atomic::AtomicUsize::new(files) })
+        let Ok(entries) = std::fs::read_dir(&self.dir) else { return usize::MAX };
+        let mut aged: Vec<(std::time::SystemTime, std::path::PathBuf)> = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+            .collect();
+        aged.sort();
+        let drop = aged.len() / 2;
+        for (_, p) in aged.iter().take(drop) {
+            let _ = std::fs::remove_file(p);
+        }
+        aged.len() - drop
     }
 
     fn hash(bytes: &[u8]) -> u64 {
@@ -307,7 +318,8 @@ impl DiskCache {
 
     fn insert(&self, key: &[u8], value: &[u8]) {
         use std::sync::atomic::Ordering;
-        if self.files.fetch_add(1, Ordering::Relaxed) >= DISK_CACHE_FILES * 3 / 2 {
+        let files = self.files.get_or_init(|| std::sync::atomic::AtomicUsize::new(self.count_and_trim()));
+        if files.fetch_add(1, Ordering::Relaxed) >= self.limit * 3 / 2 {
             return;
         }
         let path = self.path(key);
@@ -776,4 +788,39 @@ fn hash_bytes(bytes: &[u8]) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     bytes.hash(&mut h);
     h.finish()
+}
+
+#[cfg(test)]
+mod disk_cache_tests {
+    use super::*;
+
+    #[test]
+    fn the_disk_cache_keeps_the_recently_used_half_and_stops_growing() {
+        let dir = std::env::temp_dir().join(format!("synth-disk-cache-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("dir");
+        let cache = DiskCache { dir: dir.clone(), files: std::sync::OnceLock::new(), limit: 10 };
+        // 12 entries from an earlier process, the oldest first.
+        let old = std::time::SystemTime::now() - Duration::from_secs(3600);
+        for i in 0..12u8 {
+            let key = [b'k', i];
+            let plain = DiskCache { dir: dir.clone(), files: std::sync::OnceLock::new(), limit: 1000 };
+            plain.insert(&key, &[i; 16]);
+            let f = std::fs::File::options().append(true).open(cache.path(&key)).expect("file");
+            f.set_modified(old + Duration::from_secs(u64::from(i))).expect("mtime");
+        }
+        // Reading entry 0 makes it the most recently used.
+        assert_eq!(cache.get(&[b'k', 0]), Some(vec![0; 16]));
+        // The first write trims to the newer half (entry 0 among them), then
+        // at most 15 files are written.
+        for i in 100..120u8 {
+            cache.insert(&[b'n', i], &[i; 4]);
+        }
+        assert!(cache.get(&[b'k', 0]).is_some(), "recently read: kept");
+        assert!(cache.get(&[b'k', 1]).is_none(), "least recently used: removed");
+        assert!(cache.get(&[b'k', 11]).is_some());
+        let files = std::fs::read_dir(&dir).expect("dir").count();
+        assert!(files <= 15, "{files} files");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -27,6 +27,12 @@ pub enum Type {
 }
 
 impl Type {
+    /// Is a value of this type a heap object (a pointer in the Wasm
+    /// backend, reference counted)?
+    pub fn is_heap(&self) -> bool {
+        matches!(self, Type::Str | Type::List(_) | Type::Tuple(_) | Type::TupleOf(_))
+    }
+
     /// `list[t]`.
     pub fn list(t: Type) -> Type {
         Type::List(Box::new(t))

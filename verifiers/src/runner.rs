@@ -92,7 +92,7 @@ impl WasmRunner {
             g.call(wasm::INIT_EXPORT, &[], 0)?;
             let before = live(g, self.module.live_bytes_addr)?;
             let out = g.call(wasm::ENTRY_EXPORT, &[], usize::from(ty != Type::None))?;
-            if matches!(ty, Type::Str | Type::List(_) | Type::Tuple(_) | Type::TupleOf(_))
+            if ty.is_heap()
                 && let Some(v) = out.first()
             {
                 g.call(wasm::DECREF_EXPORT, std::slice::from_ref(v), 0)?;

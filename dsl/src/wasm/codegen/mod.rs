@@ -127,7 +127,7 @@ fn is_numeric(ty: &Type) -> bool {
 
 /// Is a value of `ty` a reference-counted pointer?
 pub(super) fn is_heap(ty: &Type) -> bool {
-    matches!(ty, Type::Str | Type::List(_) | Type::Tuple(_) | Type::TupleOf(_))
+    ty.is_heap()
 }
 
 /// The item type of the `i`-th slot of a sequence of type `ty`.
@@ -632,8 +632,7 @@ impl<'m, 'p> FnCx<'m, 'p> {
     }
 
     fn br_depth(&self, want: Label) -> u32 {
-        let pos = self.labels.iter().rposition(|l| *l == want).unwrap_or(0);
-        (self.labels.len() - 1 - pos) as u32
+        (self.labels.len() - 1 - self.label_index(want)) as u32
     }
 
     fn fresh_mark(&mut self) -> Label {

@@ -77,6 +77,19 @@ impl WasmRunner {
         self.run(wasm::ENTRY_EXPORT, Vec::new(), &ty)
     }
 
+    /// Starts a run: the memory cap for the allocator, poisoning of freed
+    /// blocks when asked (a reference-count bug then shows up as a wrong
+    /// value), then the constants.
+    fn start(&self, g: &mut sandbox::Guest, sb: &sandbox::Sandbox, poison: bool) -> wasmtime::Result<()> {
+        let cap = u32::try_from(self.limits.memory_bytes.min(sb.limits().memory_bytes)).unwrap_or(u32::MAX);
+        g.write(self.module.mem_cap_addr as usize, &cap.to_le_bytes())?;
+        if poison {
+            g.write(self.module.poison_addr as usize, &1u32.to_le_bytes())?;
+        }
+        g.call(wasm::INIT_EXPORT, &[], 0)?;
+        Ok(())
+    }
+
     /// Runs the entry expression, drops its result in the guest and returns
     /// how many bytes are still allocated beyond what the constants hold:
     /// 0 unless a reference leaked. `None` when the run does not finish
@@ -84,12 +97,9 @@ impl WasmRunner {
     pub fn entry_leak(&self) -> Result<Option<i64>, BackendError> {
         let ty = self.module.entry_ty.clone().unwrap_or(Type::None);
         let sb = shared_sandbox()?;
-        let cap = u32::try_from(self.limits.memory_bytes.min(sb.limits().memory_bytes)).unwrap_or(u32::MAX);
         let live = |g: &mut sandbox::Guest, at: u32| read_u32(g, at as usize).map(i64::from);
         let outcome = sb.run_limited(&self.compiled, self.limits, |g| {
-            g.write(self.module.mem_cap_addr as usize, &cap.to_le_bytes())?;
-            g.write(self.module.poison_addr as usize, &1u32.to_le_bytes())?;
-            g.call(wasm::INIT_EXPORT, &[], 0)?;
+            self.start(g, sb, true)?;
             let before = live(g, self.module.live_bytes_addr)?;
             let out = g.call(wasm::ENTRY_EXPORT, &[], usize::from(ty != Type::None))?;
             if ty.is_heap()
@@ -112,10 +122,8 @@ impl WasmRunner {
     pub fn entry_memory(&self) -> Result<Option<(usize, u32)>, BackendError> {
         let ty = self.module.entry_ty.clone().unwrap_or(Type::None);
         let sb = shared_sandbox()?;
-        let cap = u32::try_from(self.limits.memory_bytes.min(sb.limits().memory_bytes)).unwrap_or(u32::MAX);
         let outcome = sb.run_limited(&self.compiled, self.limits, |g| {
-            g.write(self.module.mem_cap_addr as usize, &cap.to_le_bytes())?;
-            g.call(wasm::INIT_EXPORT, &[], 0)?;
+            self.start(g, sb, false)?;
             g.call(wasm::ENTRY_EXPORT, &[], usize::from(ty != Type::None))?;
             Ok((g.memory_size()?, read_u32(g, self.module.live_bytes_addr as usize)?))
         });
@@ -158,15 +166,8 @@ impl WasmRunner {
     fn run(&self, export: &str, args: Vec<(Type, Value)>, ret: &Type) -> Result<Outcome, BackendError> {
         let sb = shared_sandbox()?;
         let n_results = usize::from(*ret != Type::None);
-        let cap = u32::try_from(self.limits.memory_bytes.min(sb.limits().memory_bytes)).unwrap_or(u32::MAX);
         let outcome = sb.run_limited(&self.compiled, self.limits, |g| {
-            g.write(self.module.mem_cap_addr as usize, &cap.to_le_bytes())?;
-            if poison() {
-                // Debug builds (the tests) overwrite freed memory, so a
-                // reference-count bug shows up as a wrong value.
-                g.write(self.module.poison_addr as usize, &1u32.to_le_bytes())?;
-            }
-            g.call(wasm::INIT_EXPORT, &[], 0)?;
+            self.start(g, sb, poison())?;
             let vals = args.iter().map(|(t, v)| to_wasm(g, t, v)).collect::<wasmtime::Result<Vec<_>>>()?;
             let out = g.call(export, &vals, n_results)?;
             from_wasm(g, ret, out.first())

@@ -93,6 +93,24 @@ pub fn random_value(seed: u64, ty: &Type) -> Value {
     g.value(ty)
 }
 
+/// A random well-typed expression of type `ty` over the variables in
+/// `scope` (name and type, all assigned where it goes), at most `depth`
+/// deep: new terms for mutation operators (`synth evolve`). With
+/// `scalars_only`, only numbers and the constructs over them, plus indexing
+/// and counting of the scope's containers.
+pub fn random_expr(seed: u64, scope: &[(String, Type)], ty: &Type, depth: usize, scalars_only: bool) -> Expr {
+    let mut g = Gen {
+        rng: ChaCha8Rng::seed_from_u64(seed),
+        config: GenConfig { scalars_only, ..GenConfig::default() },
+        scope: scope.to_vec(),
+        counter: 0,
+        helpers: Vec::new(),
+        loop_depth: 0,
+        frozen: scope.iter().map(|(n, _)| n.clone()).collect(),
+    };
+    g.expr(ty, depth)
+}
+
 const ALPHABET: &[char] = &['a', 'b', 'c', 'x', 'A', 'B', 'Z', '0', '1', '7', ' ', ',', '.', '-', '_', 'é', 'ß', '中'];
 const FLOATS: &[f64] = &[0.0, 0.5, 1.0, -1.5, 2.25, 3.75, 1e-7, 1e16, 100.0, -7.75, 0.1, 2.5];
 

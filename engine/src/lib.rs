@@ -5,6 +5,7 @@
 //! (`db/`), run by the search loop and its shared context (`search/`).
 
 pub mod db;
+pub mod evolve;
 pub mod lm;
 pub mod model;
 pub mod place;

@@ -220,46 +220,8 @@ impl Problem {
             fail(span, e.message().trim_end_matches('\n').to_string(), "here")
         })?;
 
-        // The program: inline, or in a file next to the problem file.
-        let (source, source_name, base) = match (&raw.program, &raw.program_file) {
-            (Some(_), Some(f)) => {
-                return Err(fail(f.span(), "`program` and `program_file` both given".into(), "keep one of the two"));
-            }
-            (None, None) => {
-                return Err(fail(
-                    0..0,
-                    "no program: expected `program = '''...'''` or `program_file = \"...\"`".into(),
-                    "in this file",
-                ));
-            }
-            (Some(p), None) => (p.get_ref().clone(), file.clone(), inline_base(text, p.span())),
-            (None, Some(f)) => {
-                let program_path = path.parent().unwrap_or(Path::new(".")).join(f.get_ref());
-                let source = std::fs::read_to_string(&program_path).map_err(|e| {
-                    fail(f.span(), format!("cannot read program file {}: {e}", program_path.display()), "this file")
-                })?;
-                (source, program_path.display().to_string(), None)
-            }
-        };
-        let compiled = synth_dsl::compile(&source);
-        let errors: Vec<Diagnostic> = compiled.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
-        if !errors.is_empty() {
-            // Inline programs are reported at their place in the TOML file.
-            let rendered = match base {
-                Some(base) => {
-                    let shifted: Vec<Diagnostic> = errors
-                        .into_iter()
-                        .map(|mut d| {
-                            d.span = Span::new(d.span.start as usize + base, d.span.end as usize + base);
-                            d
-                        })
-                        .collect();
-                    render(&file, text, &shifted)
-                }
-                None => render(&source_name, &source, &errors),
-            };
-            return Err(ProblemError::Invalid { rendered });
-        }
+        let loaded = load_program(path, &file, text, raw.program.as_ref(), raw.program_file.as_ref())?;
+        let (source, compiled) = (loaded.source, loaded.compiled);
         let program = compiled.program;
         let targets: Vec<Target> = program
             .functions
@@ -478,6 +440,84 @@ impl Problem {
     }
 }
 
+/// A problem file's program, read and compiled without errors.
+pub(crate) struct LoadedProgram {
+    /// Its source text.
+    pub source: String,
+    /// The file it is reported in (the problem file when inline).
+    pub source_name: String,
+    /// Where an inline program starts in the problem file (offsets map one to one).
+    pub base: Option<usize>,
+    /// The compiled program.
+    pub compiled: synth_dsl::Compiled,
+}
+
+impl LoadedProgram {
+    /// A diagnostic at `span` of the program, rendered where the user wrote
+    /// it: in the program file, or at its place in the problem file.
+    pub fn fail(&self, file: &str, text: &str, span: Span, message: String, label: &str) -> ProblemError {
+        self.render(file, text, vec![Diagnostic::error(span, message, label)])
+    }
+
+    fn render(&self, file: &str, text: &str, diagnostics: Vec<Diagnostic>) -> ProblemError {
+        let rendered = match self.base {
+            Some(base) => {
+                let shifted: Vec<Diagnostic> = diagnostics
+                    .into_iter()
+                    .map(|mut d| {
+                        d.span = Span::new(d.span.start as usize + base, d.span.end as usize + base);
+                        d
+                    })
+                    .collect();
+                render(file, text, &shifted)
+            }
+            None => render(&self.source_name, &self.source, &diagnostics),
+        };
+        ProblemError::Invalid { rendered }
+    }
+}
+
+/// Reads (inline, or from a file next to the problem file) and compiles the
+/// program of a problem file; its errors are reported where it was written.
+pub(crate) fn load_program(
+    path: &Path,
+    file: &str,
+    text: &str,
+    program: Option<&Spanned<String>>,
+    program_file: Option<&Spanned<String>>,
+) -> Result<LoadedProgram, ProblemError> {
+    let fail = |span: Range<usize>, message: String, label: &str| ProblemError::Invalid {
+        rendered: render(file, text, &[Diagnostic::error(Span::new(span.start, span.end), message, label)]),
+    };
+    let (source, source_name, base) = match (program, program_file) {
+        (Some(_), Some(f)) => {
+            return Err(fail(f.span(), "`program` and `program_file` both given".into(), "keep one of the two"));
+        }
+        (None, None) => {
+            return Err(fail(
+                0..0,
+                "no program: expected `program = '''...'''` or `program_file = \"...\"`".into(),
+                "in this file",
+            ));
+        }
+        (Some(p), None) => (p.get_ref().clone(), file.to_string(), inline_base(text, p.span())),
+        (None, Some(f)) => {
+            let program_path = path.parent().unwrap_or(Path::new(".")).join(f.get_ref());
+            let source = std::fs::read_to_string(&program_path).map_err(|e| {
+                fail(f.span(), format!("cannot read program file {}: {e}", program_path.display()), "this file")
+            })?;
+            (source, program_path.display().to_string(), None)
+        }
+    };
+    let compiled = synth_dsl::compile(&source);
+    let loaded = LoadedProgram { source, source_name, base, compiled };
+    let errors: Vec<Diagnostic> = loaded.compiled.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+    if !errors.is_empty() {
+        return Err(loaded.render(file, text, errors));
+    }
+    Ok(loaded)
+}
+
 /// A `proposer` setting: a comma-separated string or an array of names.
 fn proposer_list(v: &toml::Value) -> Result<Vec<ProposerName>, String> {
     match v {
@@ -532,7 +572,7 @@ fn inline_base(text: &str, span: Range<usize>) -> Option<usize> {
     Some(span.start + offset)
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
@@ -562,7 +602,7 @@ pub fn to_value(v: &toml::Value, ty: &Type) -> Result<Value, String> {
     })
 }
 
-fn describe(v: &toml::Value) -> String {
+pub(crate) fn describe(v: &toml::Value) -> String {
     use toml::Value as T;
     match v {
         T::String(s) => format!("the string {s:?}"),

@@ -185,6 +185,15 @@ pub struct Interpreter<'p> {
     nest: u32,
     /// Watch checks so far.
     watch_checks: u32,
+    /// Calls being recorded (see [`Interpreter::record_calls`]).
+    recording: Option<Box<Recording>>,
+}
+
+/// The arguments of calls of some functions, as a run made them.
+struct Recording {
+    funcs: Vec<FuncId>,
+    per_func: usize,
+    calls: Vec<(FuncId, Vec<Value>)>,
 }
 
 /// What a caller watches a run with: a flag another thread sets to stop it
@@ -223,6 +232,7 @@ impl<'p> Interpreter<'p> {
             until_watch: WATCH_EVERY,
             nest: 0,
             watch_checks: 0,
+            recording: None,
         };
         for c in &program.consts {
             let mut frame = Frame::new();
@@ -268,6 +278,19 @@ impl<'p> Interpreter<'p> {
             );
         }
         Ok(())
+    }
+
+    /// Records the arguments of the first `per_func` calls of each of
+    /// `funcs` from now on (read them with [`Interpreter::take_recorded`]):
+    /// the inputs a program really passes to a function, e.g. probes for
+    /// comparing candidates' behaviour.
+    pub fn record_calls(&mut self, funcs: &[FuncId], per_func: usize) {
+        self.recording = Some(Box::new(Recording { funcs: funcs.to_vec(), per_func, calls: Vec::new() }));
+    }
+
+    /// The calls recorded so far (function, arguments), in call order; stops recording.
+    pub fn take_recorded(&mut self) -> Vec<(FuncId, Vec<Value>)> {
+        self.recording.take().map(|r| r.calls).unwrap_or_default()
     }
 
     /// Gives the `??` holes values (hole `i` gets `values[i]`).
@@ -388,6 +411,12 @@ impl<'p> Interpreter<'p> {
             return err(ErrorKind::RecursionError, "maximum recursion depth exceeded", span);
         }
         self.tick(1, span)?;
+        if let Some(r) = &mut self.recording
+            && r.funcs.contains(&id)
+            && r.calls.iter().filter(|(g, _)| *g == id).count() < r.per_func
+        {
+            r.calls.push((id, args.iter().map(Value::deep_clone).collect()));
+        }
         let mut frame: Frame = vec![None; f.locals.len()];
         for (slot, a) in frame.iter_mut().zip(args) {
             *slot = Some(a);

@@ -1,9 +1,11 @@
 //! The `synth` command line: `check` reports diagnostics for program files,
 //! `exec` evaluates a call of a function in a file and prints its result as
 //! Python's `repr` would, `run` synthesizes the targets of a problem file and
-//! `eval` runs many problems, `sample` samples a language model. Exit codes: 0 success (solved), 1 a diagnostic
+//! `eval` runs many problems, `sample` samples a language model, `evolve`
+//! runs an evolutionary search and `show` reads its run file. Exit codes: 0 success (solved), 1 a diagnostic
 //! or runtime error in the program (not solved), 2 bad usage or bad input.
 
+mod evolve;
 mod sample;
 mod search;
 
@@ -79,6 +81,10 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Evolve the `@evolve` functions of an evolution problem file (FunSearch-style), or resume a run.
+    Evolve(evolve::EvolveArgs),
+    /// The best programs and a summary of an evolution run file.
+    Show(evolve::ShowArgs),
     /// Sample completions from a model (a prompt, or a problem's first target) and report the throughput.
     Sample(sample::SampleArgs),
     /// Run many problems (files, or folders searched for `*.toml`) and print a table.
@@ -116,6 +122,8 @@ fn main() -> ExitCode {
         Command::Run { problem, budget, json } => search::run(&problem, &budget, json),
         Command::Eval { paths, budget, output } => search::eval(&paths, &budget, &output),
         Command::Sample(args) => sample::sample(&args),
+        Command::Evolve(args) => evolve::run(&args),
+        Command::Show(args) => evolve::show(&args),
     };
     match result {
         Ok(code) => code,

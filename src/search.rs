@@ -122,7 +122,7 @@ fn options(problem: &Problem, budget: &BudgetArgs, interrupt: &Arc<AtomicBool>) 
 }
 
 /// Ctrl-C sets the flag: the search stops and reports the best so far.
-fn interrupt_flag() -> Arc<AtomicBool> {
+pub(crate) fn interrupt_flag() -> Arc<AtomicBool> {
     let flag = Arc::new(AtomicBool::new(false));
     let f = flag.clone();
     if let Err(e) = ctrlc::set_handler(move || f.store(true, Ordering::Relaxed)) {
@@ -182,7 +182,7 @@ pub fn run(path: &Path, budget: &BudgetArgs, json: bool) -> Result<ExitCode> {
     Ok(if report.solved { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
-fn with_newline(mut s: String) -> String {
+pub(crate) fn with_newline(mut s: String) -> String {
     if !s.ends_with('\n') {
         s.push('\n');
     }

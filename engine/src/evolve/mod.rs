@@ -8,5 +8,8 @@ pub mod database;
 pub mod evaluate;
 pub mod mutate;
 pub mod problem;
+pub mod run;
+pub mod store;
 
 pub use problem::{EvolveProblem, EvolveSettings, EvolveStrategy, Reduce, Selection};
+pub use run::{EvolveError, EvolveOptions, EvolveReport, EvolveStop, evolve};

@@ -140,6 +140,7 @@ struct Shared {
     next_prompt: u64,
     best: Option<Entry>,
     seed_id: i64,
+    seed_score: Option<f64>,
 }
 
 /// Seen texts and behaviours: children equal to an earlier one cost no evaluation.
@@ -217,6 +218,7 @@ pub fn evolve(problem: Arc<EvolveProblem>, opts: &EvolveOptions) -> Result<Evolv
         let mut best: Option<Entry> = None;
         let mut next_prompt = 0;
         let mut seed_id = 1;
+        let mut seed_score = None;
         {
             let mut seen = seen.lock().unwrap_or_else(|e| e.into_inner());
             for r in &resumed.records {
@@ -229,6 +231,7 @@ pub fn evolve(problem: Arc<EvolveProblem>, opts: &EvolveOptions) -> Result<Evolv
                     next_prompt = next_prompt.max(p + 1);
                 } else {
                     seed_id = r.id;
+                    seed_score = r.score;
                 }
                 if let Some(score) = r.score
                     && best.as_ref().is_none_or(|b| score > b.score)
@@ -239,7 +242,7 @@ pub fn evolve(problem: Arc<EvolveProblem>, opts: &EvolveOptions) -> Result<Evolv
         }
         let offset = resumed.records.iter().map(|r| r.elapsed).fold(0.0, f64::max);
         let counters: FxHashMap<String, i64> = resumed.counters.into_iter().collect();
-        let state = Shared { database: resumed.database, texts, next_prompt, best, seed_id };
+        let state = Shared { database: resumed.database, texts, next_prompt, best, seed_id, seed_score };
         tracing::info!(candidates = resumed.records.len(), next_prompt, "resuming");
         (store, state, counters, offset, resumed.resets, resumed.last_reset)
     } else {
@@ -294,10 +297,10 @@ pub fn evolve(problem: Arc<EvolveProblem>, opts: &EvolveOptions) -> Result<Evolv
         }
         let mut texts = FxHashMap::default();
         texts.insert(id, placed.text);
-        let state = Shared { database, texts, next_prompt: 0, best: Some(entry), seed_id: id };
+        let state = Shared { database, texts, next_prompt: 0, best: Some(entry), seed_id: id, seed_score: Some(score) };
         (store, state, FxHashMap::default(), 0.0, 0, 0.0)
     };
-    let seed_score = state.best.as_ref().map(|b| b.score);
+    let seed_score = state.seed_score;
     if offset == 0.0 {
         offset = session_start.elapsed().as_secs_f64();
     }

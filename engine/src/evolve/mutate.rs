@@ -40,12 +40,22 @@ pub fn child(problem: &EvolveProblem, parents: &[String], rng: &mut impl Rng) ->
     } else {
         None
     };
+    let original = printer::function(&fns[k]);
     let mut hows = Vec::new();
-    let edits = 1 + (0..3).take_while(|_| rng.random_bool(0.4)).count();
-    for _ in 0..edits {
-        let types = Types::of(problem, &fns[k]);
-        let how = edit(&mut fns[k], partner.as_ref(), &types, rng);
-        hows.push(how);
+    // Edits that leave the text as it was (a constant set to its value, an
+    // operator to itself) do not count: try again, a few times.
+    for _ in 0..8 {
+        let edits = 1 + (0..3).take_while(|_| rng.random_bool(0.4)).count();
+        for _ in 0..edits {
+            let types = Types::of(problem, &fns[k]);
+            let how = edit(&mut fns[k], partner.as_ref(), &types, rng);
+            hows.push(how);
+        }
+        drop_dead_code(&mut fns[k].body);
+        if printer::function(&fns[k]) != original {
+            break;
+        }
+        hows.clear();
     }
     let text = fns.iter().map(printer::function).collect::<Vec<_>>().join("\n");
     Child { text, how: hows.join("+") }
@@ -109,6 +119,17 @@ fn edit(f: &mut Function, partner: Option<&Function>, types: &Types, rng: &mut i
     "none"
 }
 
+/// Statements after a `return` in the same block never run: crossover and
+/// copies leave some, and they would only lengthen programs.
+fn drop_dead_code(body: &mut Vec<Stmt>) {
+    visit_blocks(body, &mut |b| {
+        if let Some(i) = b.iter().position(|s| matches!(s, Stmt::Return { .. })) {
+            b.truncate(i + 1);
+        }
+        false
+    });
+}
+
 // ------------------------------------------------------------ traversals
 
 /// Calls `f` on every expression of `body` in pre-order until it returns true.
@@ -123,13 +144,19 @@ fn visit_exprs(body: &mut [Stmt], f: &mut dyn FnMut(&mut Expr) -> bool) -> bool 
             ExprKind::BoolOp(_, xs) | ExprKind::List(xs) | ExprKind::Tuple(xs) => xs.iter_mut().any(|x| expr(x, f)),
             ExprKind::Compare(a, rest) => expr(a, f) || rest.iter_mut().any(|(_, x)| expr(x, f)),
             ExprKind::IfExp { cond, body, orelse } => expr(cond, f) || expr(body, f) || expr(orelse, f),
-            ExprKind::Call { func, args, .. } => {
+            ExprKind::Call { func, args, keywords } => {
                 // A method's receiver is an expression; a function's name is not.
                 let recv = match &mut func.kind {
                     ExprKind::Attribute(r, _) => expr(r, f),
                     _ => false,
                 };
-                recv || args.iter_mut().any(|x| expr(x, f))
+                recv || args.iter_mut().any(|x| expr(x, f)) || keywords.iter_mut().any(|k| expr(&mut k.value, f))
+            }
+            ExprKind::Slice { value, lower, upper, step } => {
+                expr(value, f) || [lower, upper, step].into_iter().flatten().any(|x| expr(x, f))
+            }
+            ExprKind::ListComp(elt, clauses) | ExprKind::GeneratorExp(elt, clauses) => {
+                clauses.iter_mut().any(|c| expr(&mut c.iter, f) || c.ifs.iter_mut().any(|x| expr(x, f))) || expr(elt, f)
             }
             _ => false,
         }

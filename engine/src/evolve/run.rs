@@ -344,6 +344,8 @@ pub fn evolve(problem: Arc<EvolveProblem>, opts: &EvolveOptions) -> Result<Evolv
     let bar = status_bar(opts.progress);
     let mut last_status = Instant::now() - Duration::from_secs(1);
     let mut last_new = Instant::now();
+    let mut pending = (0i64, 0i64);
+    let mut last_flush = Instant::now();
     let elapsed = |start: &Instant| offset + start.elapsed().as_secs_f64();
     let stop_reason = loop {
         if opts.interrupt.load(Ordering::Relaxed) {
@@ -365,13 +367,15 @@ pub fn evolve(problem: Arc<EvolveProblem>, opts: &EvolveOptions) -> Result<Evolv
         };
         match msg {
             None => {}
+            // Counted in memory, written with the next candidate or every
+            // second (a killed run may lose a second's worth of counts).
             Some(Done::Rejected) => {
                 *counters.entry("rejected".into()).or_default() += 1;
-                store.count(&[("rejected", 1)])?;
+                pending.0 += 1;
             }
             Some(Done::Duplicate) => {
                 *counters.entry("duplicates".into()).or_default() += 1;
-                store.count(&[("duplicates", 1)])?;
+                pending.1 += 1;
             }
             Some(Done::Evaluated(b)) => {
                 let (job, placed, behaviour, scored, held_out) = *b;
@@ -401,7 +405,9 @@ pub fn evolve(problem: Arc<EvolveProblem>, opts: &EvolveOptions) -> Result<Evolv
                     eval_seconds: scored.seconds,
                     elapsed: elapsed(&session_start),
                 };
-                let id = store.commit(&record, join, &[])?;
+                let id = store.commit(&record, join, &[("rejected", pending.0), ("duplicates", pending.1)])?;
+                pending = (0, 0);
+                last_flush = Instant::now();
                 evaluated += 1;
                 session_evaluated += 1;
                 let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
@@ -438,6 +444,11 @@ pub fn evolve(problem: Arc<EvolveProblem>, opts: &EvolveOptions) -> Result<Evolv
                 }
             }
         }
+        if last_flush.elapsed() >= Duration::from_secs(1) && pending != (0, 0) {
+            store.count(&[("rejected", pending.0), ("duplicates", pending.1)])?;
+            pending = (0, 0);
+            last_flush = Instant::now();
+        }
         if last_status.elapsed() >= Duration::from_millis(250) {
             last_status = Instant::now();
             let s = shared.lock().unwrap_or_else(|e| e.into_inner());
@@ -454,6 +465,7 @@ pub fn evolve(problem: Arc<EvolveProblem>, opts: &EvolveOptions) -> Result<Evolv
         }
     };
     stop.store(true, Ordering::Relaxed);
+    store.count(&[("rejected", pending.0), ("duplicates", pending.1)])?;
     bar.finish_and_clear();
     let session_seconds = session_start.elapsed().as_secs_f64();
     let s = shared.lock().unwrap_or_else(|e| e.into_inner());

@@ -2,10 +2,11 @@
 //! `exec` evaluates a call of a function in a file and prints its result as
 //! Python's `repr` would, `run` synthesizes the targets of a problem file and
 //! `eval` runs many problems, `sample` samples a language model, `evolve`
-//! runs an evolutionary search and `show` reads its run file. Exit codes: 0 success (solved), 1 a diagnostic
+//! runs an evolutionary search, `show`, `plot` and `lineage` read its run file. Exit codes: 0 success (solved), 1 a diagnostic
 //! or runtime error in the program (not solved), 2 bad usage or bad input.
 
 mod evolve;
+mod plot;
 mod sample;
 mod search;
 
@@ -85,6 +86,10 @@ enum Command {
     Evolve(evolve::EvolveArgs),
     /// The best programs and a summary of an evolution run file.
     Show(evolve::ShowArgs),
+    /// Plot the best score of an evolution run over time and candidates, per island (SVG).
+    Plot(plot::PlotArgs),
+    /// Write the ancestry of a program of an evolution run as a DOT graph.
+    Lineage(plot::LineageArgs),
     /// Sample completions from a model (a prompt, or a problem's first target) and report the throughput.
     Sample(sample::SampleArgs),
     /// Run many problems (files, or folders searched for `*.toml`) and print a table.
@@ -124,6 +129,8 @@ fn main() -> ExitCode {
         Command::Sample(args) => sample::sample(&args),
         Command::Evolve(args) => evolve::run(&args),
         Command::Show(args) => evolve::show(&args),
+        Command::Plot(args) => plot::plot(&args),
+        Command::Lineage(args) => plot::lineage(&args),
     };
     match result {
         Ok(code) => code,

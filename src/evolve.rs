@@ -83,10 +83,11 @@ pub fn run(args: &EvolveArgs) -> Result<ExitCode> {
         threads: args.threads,
         interrupt: interrupt_flag(),
         progress: !args.json && std::io::stderr().is_terminal(),
+        scorer: None,
     };
     let report = match evolve(problem.clone(), &opts) {
         Ok(r) => r,
-        Err(e @ EvolveError::Store(_)) | Err(e @ EvolveError::Seed(_)) => {
+        Err(e @ (EvolveError::Store(_) | EvolveError::Seed(_) | EvolveError::Scorer(_))) => {
             eprintln!("error: {e}");
             return Ok(ExitCode::from(2));
         }

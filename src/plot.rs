@@ -76,9 +76,10 @@ pub fn plot(args: &PlotArgs) -> Result<ExitCode> {
             islands.entry(i).or_default().push((r.elapsed, r.score.unwrap_or(f64::NAN)));
         }
     }
-    let (lo, hi) = scored.iter().filter_map(|r| r.score).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), s| {
-        (a.min(s), b.max(s))
-    });
+    let (lo, hi) = scored
+        .iter()
+        .filter_map(|r| r.score)
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), s| (a.min(s), b.max(s)));
     let seed = rs.iter().find(|r| r.prompt.is_none()).and_then(|r| r.score).unwrap_or(lo);
     let lo = seed.min(hi);
     let pad = ((hi - lo) * 0.05).max(1e-9);
@@ -112,7 +113,11 @@ pub fn plot(args: &PlotArgs) -> Result<ExitCode> {
         c.draw_series(LineSeries::new(overall, BLACK.stroke_width(2)))?
             .label("all")
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], BLACK.stroke_width(2)));
-        c.configure_series_labels().background_style(WHITE.mix(0.8)).border_style(BLACK).position(SeriesLabelPosition::LowerRight).draw()?;
+        c.configure_series_labels()
+            .background_style(WHITE.mix(0.8))
+            .border_style(BLACK)
+            .position(SeriesLabelPosition::LowerRight)
+            .draw()?;
 
         let n = rs.len() as f64;
         let mut c = ChartBuilder::on(&right)

@@ -82,8 +82,17 @@ fn a_run_improves_on_the_seed_and_records_every_candidate() {
 fn the_baselines_write_the_same_kind_of_run_file() {
     for strategy in ["hill-climb", "random"] {
         let db = temp_db(&format!("{strategy}.sqlite"));
-        let report =
-            json(&synth(&["evolve", SMALL, "--db", db.to_str().unwrap(), "--candidates", "40", "--strategy", strategy, "--json"]));
+        let report = json(&synth(&[
+            "evolve",
+            SMALL,
+            "--db",
+            db.to_str().unwrap(),
+            "--candidates",
+            "40",
+            "--strategy",
+            strategy,
+            "--json",
+        ]));
         assert_eq!(report["strategy"], strategy);
         assert!(report["best"]["score"].as_f64().unwrap() >= 32.0);
         let s = show(&db);
@@ -113,7 +122,10 @@ fn kill_9_loses_nothing_committed_and_resume_goes_on() {
     let start = Instant::now();
     let count = || -> u64 {
         let out = synth(&["show", db.to_str().unwrap(), "--json"]);
-        serde_json::from_slice::<serde_json::Value>(&out.stdout).ok().and_then(|v| v["candidates"].as_u64()).unwrap_or(0)
+        serde_json::from_slice::<serde_json::Value>(&out.stdout)
+            .ok()
+            .and_then(|v| v["candidates"].as_u64())
+            .unwrap_or(0)
     };
     while count() < 30 && start.elapsed() < Duration::from_secs(120) {
         std::thread::sleep(Duration::from_millis(200));
@@ -156,8 +168,11 @@ fn kill_9_loses_nothing_committed_and_resume_goes_on() {
     let other = temp_db("other.toml");
     let src = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(SMALL)).unwrap();
     let cap_set = Path::new(env!("CARGO_MANIFEST_DIR")).join("problems/evolve/cap_set.py");
-    std::fs::write(&other, src.replace("../../problems/evolve/cap_set.py", cap_set.to_str().unwrap()).replace("seed = 1", "seed = 2"))
-        .unwrap();
+    std::fs::write(
+        &other,
+        src.replace("../../problems/evolve/cap_set.py", cap_set.to_str().unwrap()).replace("seed = 1", "seed = 2"),
+    )
+    .unwrap();
     let out = synth(&["evolve", other.to_str().unwrap(), "--db", db.to_str().unwrap(), "--resume"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("refusing to resume"), "{}", text(&out.stderr));

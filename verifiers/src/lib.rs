@@ -7,6 +7,7 @@ pub mod capset;
 mod examples;
 mod runner;
 pub mod sandbox;
+pub mod scorer;
 pub mod verify;
 
 pub use examples::ExampleVerifier;

@@ -144,6 +144,13 @@ pub struct SandboxModule {
     meter: Option<MeterCells>,
 }
 
+impl SandboxModule {
+    /// The module's exports: names and types.
+    pub fn exports(&self) -> Vec<(String, wasmtime::ExternType)> {
+        self.pre.module().exports().map(|e| (e.name().to_string(), e.ty())).collect()
+    }
+}
+
 /// Where a self-metering module keeps its metering cells in linear memory
 /// (the contract of `synth_dsl::wasm::meter`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -8,6 +8,7 @@
 //! and infinities are outcomes, never scores.
 
 use super::problem::EvolveProblem;
+use super::scorer::{Candidate, Scorer};
 use rayon::prelude::*;
 use std::hash::Hasher;
 use std::time::{Duration, Instant};
@@ -16,6 +17,7 @@ use synth_dsl::interp::{ErrorKind, Interpreter, Limits};
 use synth_dsl::tir::Program;
 use synth_dsl::value::{Frozen, Value};
 use synth_dsl::{check, parser, printer};
+use synth_verifiers::scorer::{ScorerFailure, WasmScorer};
 use synth_verifiers::{BackendError, WasmRunner};
 
 /// What became of a candidate.
@@ -158,16 +160,45 @@ pub struct Evaluator {
     problem: std::sync::Arc<EvolveProblem>,
     /// Probe calls: (evolved function index, arguments).
     probes: Vec<(usize, Vec<Frozen>)>,
+    /// What turns a run into a score.
+    by: ScoreBy,
+}
+
+/// The three ways to score.
+enum ScoreBy {
+    /// The `@score` function's float.
+    Program,
+    /// An external module scores the `@score` function's numbers.
+    Wasm(WasmScorer),
+    /// A Rust scorer.
+    Rust(std::sync::Arc<dyn Scorer>),
 }
 
 /// Probes per evolved function.
 const PROBES: usize = 32;
 
 impl Evaluator {
-    /// An evaluator; finds the probe inputs by running the seed's
-    /// evaluator on the first score input in the reference interpreter
-    /// (recording the arguments of the first calls of each evolved function).
-    pub fn new(problem: std::sync::Arc<EvolveProblem>) -> Evaluator {
+    /// An evaluator by the problem's `@score` function (and its scoring
+    /// module, when the problem names one: an error if it does not load).
+    pub fn new(problem: std::sync::Arc<EvolveProblem>) -> Result<Evaluator, String> {
+        let by = match &problem.wasm_scorer {
+            None => ScoreBy::Program,
+            Some((path, bytes)) => {
+                ScoreBy::Wasm(WasmScorer::new(bytes).map_err(|e| format!("{}: {e}", path.display()))?)
+            }
+        };
+        Ok(Evaluator::with(problem, by))
+    }
+
+    /// An evaluator by a Rust scorer (the `@score` function types the inputs; its body is not run).
+    pub fn with_scorer(problem: std::sync::Arc<EvolveProblem>, scorer: std::sync::Arc<dyn Scorer>) -> Evaluator {
+        Evaluator::with(problem, ScoreBy::Rust(scorer))
+    }
+
+    /// Finds the probe inputs by running the seed's evaluator on the first
+    /// score input in the reference interpreter (recording the arguments of
+    /// the first calls of each evolved function).
+    fn with(problem: std::sync::Arc<EvolveProblem>, by: ScoreBy) -> Evaluator {
         let mut probes = Vec::new();
         let funcs: Vec<usize> = problem.evolved.iter().map(|e| e.func).collect();
         let limits = Limits { fuel: 50_000_000, ..Limits::default() };
@@ -186,7 +217,7 @@ impl Evaluator {
             }
         }
         tracing::info!(probes = probes.len(), "probe inputs for behaviour de-duplication");
-        Evaluator { problem, probes }
+        Evaluator { problem, probes, by }
     }
 
     /// The problem.
@@ -230,7 +261,9 @@ impl Evaluator {
             Ok(r) => r.with_time_limit(p.timeout).with_memory_limit((p.memory_mib as usize) << 20),
             Err(e) => {
                 let message = match e {
-                    BackendError::Unsupported { message, .. } => format!("not supported by the Wasm backend: {message}"),
+                    BackendError::Unsupported { message, .. } => {
+                        format!("not supported by the Wasm backend: {message}")
+                    }
                     other => other.to_string(),
                 };
                 return Scored { status: Status::Error, message, signature: Vec::new(), seconds: secs(start) };
@@ -241,23 +274,56 @@ impl Evaluator {
             .map(|args| {
                 let values: Vec<Value> = args.iter().map(Frozen::thaw).collect();
                 let shown = || args.iter().map(Frozen::repr).collect::<Vec<_>>().join(", ");
-                match runner.call(p.score_func, &values) {
+                let call = || format!("{}({})", p.score_name, shown());
+                if let ScoreBy::Rust(scorer) = &self.by {
+                    let candidate = Candidate { runner: &runner, program };
+                    return match scorer.score(&candidate, &values) {
+                        Ok(f) if f.is_finite() => Ok(f),
+                        Ok(f) => Err((Status::NotFinite, format!("the scorer gave {f} for {}: not a score", call()))),
+                        Err(e) => Err((e.status, format!("the scorer, on {}: {}", call(), e.message))),
+                    };
+                }
+                let value = match runner.call(p.score_func, &values) {
                     Ok(out) => match out.result {
-                        Ok(Value::Float(f)) if f.is_finite() => Ok(f),
-                        Ok(Value::Float(f)) => {
-                            Err((Status::NotFinite, format!("{}({}) = {f}: not a score", p.score_name, shown())))
-                        }
-                        Ok(other) => Err((Status::Error, format!("{}({}) gave {}", p.score_name, shown(), other.repr()))),
+                        Ok(v) => v,
                         Err(e) => {
                             let status = match e.kind {
                                 ErrorKind::OutOfFuel => Status::Timeout,
                                 ErrorKind::OutOfMemory => Status::OutOfMemory,
                                 _ => Status::Error,
                             };
-                            Err((status, format!("{}({}): {e}", p.score_name, shown())))
+                            return Err((status, format!("{}: {e}", call())));
                         }
                     },
-                    Err(e) => Err((Status::Error, e.to_string())),
+                    Err(e) => return Err((Status::Error, e.to_string())),
+                };
+                let score = match (&self.by, value) {
+                    (ScoreBy::Wasm(module), v) => {
+                        let numbers = numbers_of(&v);
+                        match module.score(&numbers, p.timeout, (p.memory_mib as usize) << 20) {
+                            Ok(f) => f,
+                            Err(ScorerFailure::Timeout) => {
+                                return Err((
+                                    Status::Timeout,
+                                    format!("the scoring module ran out of time on {}", call()),
+                                ));
+                            }
+                            Err(ScorerFailure::OutOfMemory) => {
+                                return Err((
+                                    Status::OutOfMemory,
+                                    format!("the scoring module ran out of memory on {}", call()),
+                                ));
+                            }
+                            Err(ScorerFailure::Error(m)) => return Err((Status::Error, format!("{}: {m}", call()))),
+                        }
+                    }
+                    (_, Value::Float(f)) => f,
+                    (_, other) => return Err((Status::Error, format!("{} gave {}", call(), other.repr()))),
+                };
+                if score.is_finite() {
+                    Ok(score)
+                } else {
+                    Err((Status::NotFinite, format!("{} = {score}: not a score", call())))
                 }
             })
             .collect();
@@ -269,6 +335,18 @@ impl Evaluator {
             }
         }
         Scored { status: Status::Ok, message: String::new(), signature, seconds: secs(start) }
+    }
+}
+
+/// The numbers a scoring module gets from a result value.
+fn numbers_of(v: &Value) -> Vec<f64> {
+    match v {
+        Value::Int(i) => vec![*i as f64],
+        Value::Float(f) => vec![*f],
+        Value::Bool(b) => vec![f64::from(u8::from(*b))],
+        Value::List(l) => l.borrow().iter().flat_map(numbers_of).collect(),
+        Value::Tuple(t) => t.iter().flat_map(numbers_of).collect(),
+        Value::Str(_) | Value::None => Vec::new(),
     }
 }
 
@@ -313,7 +391,7 @@ mod tests {
     #[test]
     fn the_seed_scores_and_bad_candidates_are_outcomes() {
         let p = problem();
-        let ev = Evaluator::new(p.clone());
+        let ev = Evaluator::new(p.clone()).unwrap();
         assert!(ev.probe_count() > 0);
         let seed = place(&p, &p.seed_text()).expect("the seed places");
         let s = ev.score(&seed.program, &p.inputs);
@@ -322,7 +400,8 @@ mod tests {
         let better = place(&p, "def priority(v: tuple[int, ...], n: int) -> float:\n    return float(v[0])\n").unwrap();
         assert_eq!(ev.score(&better.program, &p.inputs).signature, vec![6.0, 10.0]);
         // A body alone, with a different header: the seed's header is kept.
-        let div = place(&p, "def priority(v: tuple[int, ...], n: int) -> float:\n    return 1.0 / (v[0] - v[0])\n").unwrap();
+        let div =
+            place(&p, "def priority(v: tuple[int, ...], n: int) -> float:\n    return 1.0 / (v[0] - v[0])\n").unwrap();
         let s = ev.score(&div.program, &p.inputs);
         assert_eq!(s.status, Status::Error);
         assert!(s.message.contains("ZeroDivisionError") && s.message.contains("evaluate(3)"), "{}", s.message);
@@ -330,11 +409,14 @@ mod tests {
             place(&p, "def priority(v: tuple[int, ...], n: int) -> float:\n    return float('inf') - float('inf')\n")
                 .unwrap();
         assert_eq!(ev.score(&nan.program, &p.inputs).status, Status::NotFinite);
-        let spin = place(&p, "def priority(v: tuple[int, ...], n: int) -> float:\n    while True:\n        pass\n    return 0.0\n")
-            .unwrap();
+        let spin = place(
+            &p,
+            "def priority(v: tuple[int, ...], n: int) -> float:\n    while True:\n        pass\n    return 0.0\n",
+        )
+        .unwrap();
         let mut short = (*p).clone();
         short.timeout = Duration::from_millis(100);
-        let ev2 = Evaluator::new(Arc::new(short));
+        let ev2 = Evaluator::new(Arc::new(short)).unwrap();
         assert_eq!(ev2.score(&spin.program, &p.inputs).status, Status::Timeout);
         let grow = place(
             &p,
@@ -342,14 +424,17 @@ mod tests {
         )
         .unwrap();
         assert_eq!(ev.score(&grow.program, &p.inputs).status, Status::OutOfMemory);
-        assert_eq!(place(&p, "def priority(v: tuple[int, ...], n: int) -> float:\n    return v\n").unwrap_err().0, Status::Type);
+        assert_eq!(
+            place(&p, "def priority(v: tuple[int, ...], n: int) -> float:\n    return v\n").unwrap_err().0,
+            Status::Type
+        );
         assert_eq!(place(&p, "def priority(:\n").unwrap_err().0, Status::Syntax);
     }
 
     #[test]
     fn behaviour_tells_equivalent_candidates_apart_from_different_ones() {
         let p = problem();
-        let ev = Evaluator::new(p.clone());
+        let ev = Evaluator::new(p.clone()).unwrap();
         let b = |body: &str| {
             let placed = place(&p, &format!("def priority(v: tuple[int, ...], n: int) -> float:\n{body}")).unwrap();
             ev.behaviour(&placed.program).unwrap()

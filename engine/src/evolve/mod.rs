@@ -9,6 +9,7 @@ pub mod evaluate;
 pub mod mutate;
 pub mod problem;
 pub mod run;
+pub mod scorer;
 pub mod store;
 
 pub use problem::{EvolveProblem, EvolveSettings, EvolveStrategy, Reduce, Selection};

@@ -11,8 +11,8 @@
 
 use super::evaluate::defs;
 use super::problem::EvolveProblem;
-use rand::{Rng, SeedableRng};
 use rand::seq::IndexedRandom;
+use rand::{Rng, SeedableRng};
 use rustc_hash::FxHashMap;
 use synth_dsl::ast::{BinOp, BoolOp, CmpOp, Expr, ExprKind, Function, Stmt, UnaryOp};
 use synth_dsl::span::Span;
@@ -388,10 +388,8 @@ fn insert_update(f: &mut Function, types: &Types, rng: &mut impl Rng) -> bool {
 fn delete_stmt(f: &mut Function, rng: &mut impl Rng) -> bool {
     let seed: u64 = rng.random();
     edit_block(f, rng, &mut |b| {
-        let removable: Vec<usize> = (0..b.len())
-            .filter(|i| !matches!(b[*i], Stmt::Return { .. }))
-            .filter(|_| b.len() > 1)
-            .collect();
+        let removable: Vec<usize> =
+            (0..b.len()).filter(|i| !matches!(b[*i], Stmt::Return { .. })).filter(|_| b.len() > 1).collect();
         let mut g = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
         let Some(&i) = removable.choose(&mut g) else { return false };
         b.remove(i);
@@ -433,7 +431,9 @@ fn crossover(f: &mut Function, partner: &Function, rng: &mut impl Rng) -> bool {
 
 /// A statement of the partner copied into this body (before its end).
 fn copy_stmt(f: &mut Function, partner: &Function, rng: &mut impl Rng) -> bool {
-    let candidates: Vec<&Stmt> = partner.body.iter().filter(|s| !matches!(s, Stmt::Return { .. })).collect();
+    // Not returns (dead code after them) nor bare expressions (docstrings).
+    let candidates: Vec<&Stmt> =
+        partner.body.iter().filter(|s| !matches!(s, Stmt::Return { .. } | Stmt::Expr(_))).collect();
     let Some(s) = candidates.choose(rng).map(|s| (*s).clone()) else { return false };
     let end = f.body.iter().position(|s| matches!(s, Stmt::Return { .. })).unwrap_or(f.body.len());
     let at = rng.random_range(0..=end);
@@ -601,7 +601,6 @@ fn assigns(s: &Stmt, name: &str) -> bool {
         _ => false,
     }
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -186,6 +186,9 @@ pub struct EvolveProblem {
     pub memory_mib: u64,
     /// The `[evolve]` settings.
     pub settings: EvolveSettings,
+    /// `[score] wasm`: an external scoring module (its path and bytes),
+    /// which turns the `@score` function's result into the score.
+    pub wasm_scorer: Option<(PathBuf, Vec<u8>)>,
 }
 
 #[derive(Deserialize)]
@@ -208,6 +211,7 @@ struct RawScore {
     held_out: Vec<Spanned<toml::Value>>,
     timeout_seconds: Option<Spanned<f64>>,
     memory_mib: Option<Spanned<i64>>,
+    wasm: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -278,10 +282,7 @@ impl EvolveProblem {
                 if f.is_stub {
                     return Err(in_program(
                         def.name.span,
-                        format!(
-                            "`@evolve` function `{}` has no body: its first version is the seed program",
-                            f.name
-                        ),
+                        format!("`@evolve` function `{}` has no body: its first version is the seed program", f.name),
                         "write a first version here",
                     ));
                 }
@@ -311,11 +312,43 @@ impl EvolveProblem {
             [one] => *one,
             [_, second, ..] => {
                 let f = &program.functions[*second];
-                return Err(in_program(f.span, "a second `@score` function: a problem has one evaluator".into(), "here"));
+                return Err(in_program(
+                    f.span,
+                    "a second `@score` function: a problem has one evaluator".into(),
+                    "here",
+                ));
             }
         };
         let sf = &program.functions[score_func];
-        if sf.ret != Type::Float {
+        let wasm_scorer = match raw.score.as_ref().and_then(|s| s.get_ref().wasm.as_ref()) {
+            None => None,
+            Some(w) => {
+                let wpath = path.parent().unwrap_or(Path::new(".")).join(w.get_ref());
+                let bytes = std::fs::read(&wpath).map_err(|e| {
+                    fail(w.span(), format!("cannot read scoring module {}: {e}", wpath.display()), "this file")
+                })?;
+                Some((wpath, bytes))
+            }
+        };
+        let numbers = |t: &Type| matches!(t, Type::Int | Type::Float);
+        let wasm_ok = match &sf.ret {
+            t if numbers(t) => true,
+            Type::List(t) | Type::TupleOf(t) => numbers(t),
+            Type::Tuple(ts) => ts.iter().all(numbers),
+            _ => false,
+        };
+        if wasm_scorer.is_some() && !wasm_ok {
+            let span = def_of(&sf.name).and_then(|d| d.ret.as_ref()).map_or(sf.span, ast::TypeExpr::span);
+            return Err(in_program(
+                span,
+                format!(
+                    "with a scoring module, the `@score` function `{}` must return numbers (`float`, `int`, `list[float]`, `list[int]` or a tuple of them), not `{}`",
+                    sf.name, sf.ret
+                ),
+                "the values the module scores",
+            ));
+        }
+        if wasm_scorer.is_none() && sf.ret != Type::Float {
             let span = def_of(&sf.name).and_then(|d| d.ret.as_ref()).map_or(sf.span, ast::TypeExpr::span);
             return Err(in_program(
                 span,
@@ -326,7 +359,11 @@ impl EvolveProblem {
 
         // The score table.
         let Some(score) = &raw.score else {
-            return Err(fail(0..0, "no `[score]` table: expected `[score]` with `inputs = [...]`".into(), "in this file"));
+            return Err(fail(
+                0..0,
+                "no `[score]` table: expected `[score]` with `inputs = [...]`".into(),
+                "in this file",
+            ));
         };
         let score_span = score.span();
         let score = score.get_ref();
@@ -378,8 +415,7 @@ impl EvolveProblem {
         if raw_inputs.get_ref().is_empty() {
             return Err(fail(raw_inputs.span(), "expected at least one score input".into(), "empty"));
         }
-        let inputs =
-            raw_inputs.get_ref().iter().map(|e| convert(e, "score input")).collect::<Result<Vec<_>, _>>()?;
+        let inputs = raw_inputs.get_ref().iter().map(|e| convert(e, "score input")).collect::<Result<Vec<_>, _>>()?;
         let held_out = score.held_out.iter().map(|e| convert(e, "held-out input")).collect::<Result<Vec<_>, _>>()?;
         let reduce = match &score.reduce {
             None => Reduce::Last,
@@ -441,14 +477,20 @@ impl EvolveProblem {
                 match v {
                     None => Ok(None),
                     Some(s) if *s.get_ref() >= min => Ok(Some(*s.get_ref() as u64)),
-                    Some(s) => Err(fail(s.span(), format!("expected a count of at least {min}, found {}", s.get_ref()), "here")),
+                    Some(s) => Err(fail(
+                        s.span(),
+                        format!("expected a count of at least {min}, found {}", s.get_ref()),
+                        "here",
+                    )),
                 }
             };
             let positive = |v: &Option<Spanned<f64>>| -> Result<Option<f64>, ProblemError> {
                 match v {
                     None => Ok(None),
                     Some(s) if s.get_ref().is_finite() && *s.get_ref() > 0.0 => Ok(Some(*s.get_ref())),
-                    Some(s) => Err(fail(s.span(), format!("expected a positive number, found {}", s.get_ref()), "here")),
+                    Some(s) => {
+                        Err(fail(s.span(), format!("expected a positive number, found {}", s.get_ref()), "here"))
+                    }
                 }
             };
             settings.seconds = positive(&e.seconds)?;
@@ -470,7 +512,11 @@ impl EvolveProblem {
             }
             match (&e.reset_period_seconds, &e.reset_period_programs) {
                 (Some(_), Some(p)) => {
-                    return Err(fail(p.span(), "give `reset_period_seconds` or `reset_period_programs`, not both".into(), "here"));
+                    return Err(fail(
+                        p.span(),
+                        "give `reset_period_seconds` or `reset_period_programs`, not both".into(),
+                        "here",
+                    ));
                 }
                 (Some(_), None) => settings.reset_period_seconds = positive(&e.reset_period_seconds)?,
                 (None, Some(_)) => {
@@ -523,6 +569,7 @@ impl EvolveProblem {
             timeout,
             memory_mib,
             settings,
+            wasm_scorer,
         })
     }
 
@@ -587,8 +634,12 @@ candidates = 10
         assert!(e.contains("no function to evolve") && e.contains("e.toml:2:"), "{e}");
         let e = load(&CAPSET.replace("@score\n", "")).unwrap_err();
         assert!(e.contains("no evaluator"), "{e}");
-        let e = load(&CAPSET.replace("def evaluate(n: int) -> float:", "def evaluate(n: int) -> int:").replace("return total + n", "return n"))
-            .unwrap_err();
+        let e = load(
+            &CAPSET
+                .replace("def evaluate(n: int) -> float:", "def evaluate(n: int) -> int:")
+                .replace("return total + n", "return n"),
+        )
+        .unwrap_err();
         assert!(e.contains("must return `float`, not `int`") && e.contains("e.toml:8:"), "{e}");
         let e = load(&CAPSET.replace("inputs = [[3], [4]]", "inputs = [[3], [\"x\"]]")).unwrap_err();
         assert!(e.contains("expected `int` for parameter `n` of `evaluate`") && e.contains("e.toml:16:"), "{e}");

@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// How `synth evolve` was asked to run.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct EvolveOptions {
     /// The run file.
     pub db: PathBuf,
@@ -42,6 +42,8 @@ pub struct EvolveOptions {
     pub interrupt: Arc<AtomicBool>,
     /// Draw a status line on stderr.
     pub progress: bool,
+    /// A Rust scorer instead of the problem's `@score` function.
+    pub scorer: Option<Arc<dyn super::scorer::Scorer>>,
 }
 
 /// Why a run stopped.
@@ -115,6 +117,9 @@ pub enum EvolveError {
     /// The seed program does not score.
     #[error("the seed program does not score: {0}")]
     Seed(String),
+    /// The scoring module does not load.
+    #[error("the scoring module does not load: {0}")]
+    Scorer(String),
 }
 
 /// A child on its way to evaluation.
@@ -183,7 +188,10 @@ pub fn evolve(problem: Arc<EvolveProblem>, opts: &EvolveOptions) -> Result<Evolv
         ..Default::default()
     });
     let mut settings = effective_settings(&problem, opts);
-    let evaluator = Arc::new(Evaluator::new(problem.clone()));
+    let evaluator = Arc::new(match &opts.scorer {
+        Some(s) => Evaluator::with_scorer(problem.clone(), s.clone()),
+        None => Evaluator::new(problem.clone()).map_err(EvolveError::Scorer)?,
+    });
     let seen = Arc::new(Mutex::new(Seen::default()));
 
     // Open or create the run file, and the state it holds.
@@ -201,11 +209,7 @@ pub fn evolve(problem: Arc<EvolveProblem>, opts: &EvolveOptions) -> Result<Evolv
         // The stored settings hold; the command line may change the budget and strategy.
         if let Some(stored) = store.get("settings")?.and_then(|s| serde_json::from_str::<EvolveSettings>(&s).ok()) {
             let overridden = settings.clone();
-            settings = EvolveSettings {
-                seconds: overridden.seconds,
-                candidates: overridden.candidates,
-                ..stored
-            };
+            settings = EvolveSettings { seconds: overridden.seconds, candidates: overridden.candidates, ..stored };
             if opts.strategy.is_some() {
                 settings.strategy = overridden.strategy;
             }
@@ -262,7 +266,8 @@ pub fn evolve(problem: Arc<EvolveProblem>, opts: &EvolveOptions) -> Result<Evolv
         if scored.status != Status::Ok {
             return Err(EvolveError::Seed(scored.message));
         }
-        let held_out = (!problem.held_out.is_empty()).then(|| evaluator.score(&placed.program, &problem.held_out).signature);
+        let held_out =
+            (!problem.held_out.is_empty()).then(|| evaluator.score(&placed.program, &problem.held_out).signature);
         let score = problem.reduce.apply(&scored.signature);
         let behaviour = evaluator.behaviour(&placed.program);
         let mut database = new_database(&settings);
@@ -308,7 +313,11 @@ pub fn evolve(problem: Arc<EvolveProblem>, opts: &EvolveOptions) -> Result<Evolv
     let shared = Arc::new(Mutex::new(state));
     let stop = Arc::new(AtomicBool::new(false));
     let best_bits = Arc::new(AtomicU64::new(
-        shared.lock().map(|s| s.best.as_ref().map_or(f64::NEG_INFINITY, |b| b.score)).unwrap_or(f64::NEG_INFINITY).to_bits(),
+        shared
+            .lock()
+            .map(|s| s.best.as_ref().map_or(f64::NEG_INFINITY, |b| b.score))
+            .unwrap_or(f64::NEG_INFINITY)
+            .to_bits(),
     ));
     let threads = opts.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())).max(1);
     let (job_tx, job_rx) = sync_channel::<Job>(threads * 4);
@@ -453,7 +462,8 @@ pub fn evolve(problem: Arc<EvolveProblem>, opts: &EvolveOptions) -> Result<Evolv
             last_status = Instant::now();
             let s = shared.lock().unwrap_or_else(|e| e.into_inner());
             let rate = session_evaluated as f64 / session_start.elapsed().as_secs_f64().max(1e-9);
-            let best = s.best.as_ref().map_or_else(|| "-".into(), |b| format!("{} {:?}", fmt_score(b.score), b.signature));
+            let best =
+                s.best.as_ref().map_or_else(|| "-".into(), |b| format!("{} {:?}", fmt_score(b.score), b.signature));
             bar.set_message(format!(
                 "best {best} · {} evaluated ({rate:.1}/s) · valid {:.0}% · {} duplicates · {} islands · {:.0}s",
                 evaluated,
@@ -511,7 +521,10 @@ fn status_bar(show: bool) -> indicatif::ProgressBar {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr_with_hz(4));
-    bar.set_style(indicatif::ProgressStyle::with_template("{spinner} {msg}").unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()));
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
     bar.enable_steady_tick(Duration::from_millis(250));
     bar
 }
@@ -544,13 +557,8 @@ fn sampler(
         };
         for _ in 0..settings.samples_per_prompt {
             let c = mutate::child(problem, &texts, &mut rng);
-            let mut job = Job {
-                prompt,
-                island,
-                parents: parents.clone(),
-                proposer: format!("mutate:{}", c.how),
-                text: c.text,
-            };
+            let mut job =
+                Job { prompt, island, parents: parents.clone(), proposer: format!("mutate:{}", c.how), text: c.text };
             // A bounded queue: wait for room, but not past a stop.
             loop {
                 match tx.try_send(job) {

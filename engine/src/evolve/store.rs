@@ -170,9 +170,9 @@ impl Store {
             return Err(StoreError::Refused(format!("{}: no such run file", path.display())));
         }
         let store = Store::open_raw(path)?;
-        let version = store.get("schema_version").map_err(|_| {
-            StoreError::Refused(format!("{} is not a synth evolve run file", path.display()))
-        })?;
+        let version = store
+            .get("schema_version")
+            .map_err(|_| StoreError::Refused(format!("{} is not a synth evolve run file", path.display())))?;
         match version.as_deref().map(str::parse::<i64>) {
             Some(Ok(SCHEMA_VERSION)) => Ok(store),
             Some(_) => Err(StoreError::Refused(format!(
@@ -194,7 +194,9 @@ impl Store {
 
     /// Sets a value of the `run` table.
     pub fn set(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.conn.execute("INSERT OR REPLACE INTO run VALUES (?1, ?2)", params![key, value]).map_err(|e| self.sql(e))?;
+        self.conn
+            .execute("INSERT OR REPLACE INTO run VALUES (?1, ?2)", params![key, value])
+            .map_err(|e| self.sql(e))?;
         Ok(())
     }
 
@@ -266,8 +268,11 @@ impl Store {
                 .map_err(|e| self.sql(e))?;
         }
         let reseeded = serde_json::to_string(&reset.reseeded).unwrap_or_else(|_| "[]".into());
-        tx.execute("INSERT INTO resets (elapsed, after_candidate, reseeded) VALUES (?1, ?2, ?3)", params![elapsed, after, reseeded])
-            .map_err(|e| self.sql(e))?;
+        tx.execute(
+            "INSERT INTO resets (elapsed, after_candidate, reseeded) VALUES (?1, ?2, ?3)",
+            params![elapsed, after, reseeded],
+        )
+        .map_err(|e| self.sql(e))?;
         tx.commit().map_err(|e| self.sql(e))?;
         Ok(())
     }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use synth_engine::evolve::evaluate::Status;
 use synth_engine::evolve::run::fmt_score;
 use synth_engine::evolve::store::{Record, Store};
-use synth_engine::evolve::{EvolveError, EvolveOptions, EvolveProblem, EvolveStrategy, evolve};
+use synth_engine::evolve::{EvolveOptions, EvolveProblem, EvolveStrategy, evolve};
 
 /// `synth evolve`'s arguments.
 #[derive(clap::Args)]
@@ -38,7 +38,9 @@ pub struct EvolveArgs {
     /// Evaluator threads (default: one per core).
     #[arg(long)]
     threads: Option<usize>,
-    /// A language model directory (not yet used by `synth evolve`).
+    /// A language model directory (any Optimum export, as `synth run`): its
+    /// completions of FunSearch's prompts are the children (without it,
+    /// mutation and crossover make them).
     #[arg(long)]
     model: Option<PathBuf>,
     /// Print one JSON object instead of text.
@@ -55,10 +57,6 @@ pub fn run(args: &EvolveArgs) -> Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
-    if args.model.is_some() {
-        eprintln!("error: --model is not supported by `synth evolve` yet: it evolves with mutation and crossover");
-        return Ok(ExitCode::from(2));
-    }
     let strategy = match args.strategy.as_deref().map(EvolveStrategy::parse).transpose() {
         Ok(s) => s,
         Err(e) => {
@@ -84,10 +82,12 @@ pub fn run(args: &EvolveArgs) -> Result<ExitCode> {
         interrupt: interrupt_flag(),
         progress: !args.json && std::io::stderr().is_terminal(),
         scorer: None,
+        model: args.model.clone(),
+        sampling: Default::default(),
     };
     let report = match evolve(problem.clone(), &opts) {
         Ok(r) => r,
-        Err(e @ (EvolveError::Store(_) | EvolveError::Seed(_) | EvolveError::Scorer(_))) => {
+        Err(e) => {
             eprintln!("error: {e}");
             return Ok(ExitCode::from(2));
         }

@@ -170,3 +170,33 @@ fn sample_reports_completions_and_whether_the_attention_is_fused() {
         assert_eq!(json(&synth(&args, &[]))["samples"], v["samples"], "{model}");
     }
 }
+
+#[test]
+fn synth_evolve_samples_children_from_a_model() {
+    let db = std::env::temp_dir().join(format!("synth-evolve-model-{}.sqlite", std::process::id()));
+    let _ = std::fs::remove_file(&db);
+    let args = [
+        "evolve",
+        "tests/evolve/small-cap-set.toml",
+        "--db",
+        db.to_str().unwrap(),
+        "--model",
+        "tests/models/gpt2-tiny",
+        "--seconds",
+        "3",
+        "--json",
+    ];
+    let out = synth(&args, &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v = json(&out);
+    // A random-weight model writes no usable body: every completion is
+    // accounted for as rejected, and the seed stays the best.
+    assert!(v["rejected"].as_u64().unwrap() > 0, "{v}");
+    assert_eq!(v["best"]["score"], 32.0);
+    let out = synth(
+        &["evolve", "tests/evolve/small-cap-set.toml", "--db", "/tmp/x.sqlite", "--model", "tests/models/nope"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let _ = std::fs::remove_file(&db);
+}

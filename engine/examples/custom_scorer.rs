@@ -81,6 +81,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         interrupt: Arc::new(AtomicBool::new(false)),
         progress: false,
         scorer: Some(Arc::new(CapSet)),
+        model: None,
+        sampling: Default::default(),
     };
     let report = evolve(problem, &opts)?;
     println!(

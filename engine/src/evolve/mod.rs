@@ -8,6 +8,7 @@ pub mod database;
 pub mod evaluate;
 pub mod mutate;
 pub mod problem;
+pub mod prompt;
 pub mod run;
 pub mod scorer;
 pub mod store;

@@ -44,6 +44,11 @@ pub struct EvolveOptions {
     pub progress: bool,
     /// A Rust scorer instead of the problem's `@score` function.
     pub scorer: Option<Arc<dyn super::scorer::Scorer>>,
+    /// A language model directory: children are its completions of
+    /// FunSearch's prompts (else mutation and crossover make them).
+    pub model: Option<PathBuf>,
+    /// Sampling settings for the model (over the model's own).
+    pub sampling: crate::model::SamplingSettings,
 }
 
 /// Why a run stopped.
@@ -120,6 +125,9 @@ pub enum EvolveError {
     /// The scoring module does not load.
     #[error("the scoring module does not load: {0}")]
     Scorer(String),
+    /// The language model does not load.
+    #[error("{0}")]
+    Model(#[from] crate::model::ModelError),
 }
 
 /// A child on its way to evaluation.
@@ -193,6 +201,10 @@ pub fn evolve(problem: Arc<EvolveProblem>, opts: &EvolveOptions) -> Result<Evolv
         None => Evaluator::new(problem.clone()).map_err(EvolveError::Scorer)?,
     });
     let seen = Arc::new(Mutex::new(Seen::default()));
+    let model = match &opts.model {
+        Some(dir) => Some(crate::model::Model::load(dir, None)?),
+        None => None,
+    };
 
     // Open or create the run file, and the state it holds.
     let (store, state, mut counters, mut offset, mut resets, mut last_reset) = if opts.resume {
@@ -327,9 +339,16 @@ pub fn evolve(problem: Arc<EvolveProblem>, opts: &EvolveOptions) -> Result<Evolv
     // The sampler.
     {
         let (shared, stop, problem, settings) = (shared.clone(), stop.clone(), problem.clone(), settings.clone());
+        let (done, sampling) = (done_tx.clone(), opts.sampling.clone());
         std::thread::Builder::new()
             .name("evolve-sampler".into())
-            .spawn(move || sampler(&problem, &settings, &shared, &stop, &job_tx))
+            .spawn(move || {
+                let mut proposer = match model {
+                    Some(m) => Children::Model(m, sampling),
+                    None => Children::Mutation,
+                };
+                sampler(&problem, &settings, &shared, &stop, &job_tx, &done, &mut proposer);
+            })
             .ok();
     }
     // The evaluators.
@@ -529,6 +548,56 @@ fn status_bar(show: bool) -> indicatif::ProgressBar {
     bar
 }
 
+/// What makes children.
+enum Children {
+    /// Typed mutation and crossover.
+    Mutation,
+    /// A language model completing FunSearch's prompts.
+    Model(crate::model::Model, crate::model::SamplingSettings),
+}
+
+impl Children {
+    /// Children of `texts` (ascending score): (text, proposer name), or
+    /// `None` for a completion that is not a usable body.
+    fn make(
+        &mut self,
+        problem: &EvolveProblem,
+        texts: &[String],
+        n: usize,
+        seed: u64,
+        rng: &mut ChaCha8Rng,
+    ) -> Vec<Option<(String, String)>> {
+        match self {
+            Children::Mutation => (0..n)
+                .map(|_| {
+                    let c = mutate::child(problem, texts, rng);
+                    Some((c.text, format!("mutate:{}", c.how)))
+                })
+                .collect(),
+            Children::Model(model, sampling) => {
+                use crate::lm::LanguageModel;
+                use rand::Rng;
+                let k = rng.random_range(0..problem.evolved.len());
+                let text = super::prompt::prompt(problem, texts, k);
+                let (params, _) = crate::lm::sampling_params(model as &dyn LanguageModel, sampling);
+                let params = crate::model::SamplingParams { stop_at_dedent: true, seed, ..params };
+                match model.sample_range(&text, 0..n, &params) {
+                    Ok(samples) => samples
+                        .iter()
+                        .map(|s| {
+                            super::prompt::candidate(problem, texts.last(), k, &s.text).map(|t| (t, "model".into()))
+                        })
+                        .collect(),
+                    Err(e) => {
+                        tracing::error!(error = %e, "the model failed to sample");
+                        vec![None; n]
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Draws prompts and makes children until told to stop.
 fn sampler(
     problem: &EvolveProblem,
@@ -536,6 +605,8 @@ fn sampler(
     shared: &Mutex<Shared>,
     stop: &AtomicBool,
     tx: &SyncSender<Job>,
+    done: &SyncSender<Done>,
+    children: &mut Children,
 ) {
     while !stop.load(Ordering::Relaxed) {
         let (prompt, mut rng, island, parents, texts) = {
@@ -555,10 +626,15 @@ fn sampler(
             let texts: Vec<String> = parents.iter().filter_map(|id| s.texts.get(id).cloned()).collect();
             (prompt, rng, island, parents, texts)
         };
-        for _ in 0..settings.samples_per_prompt {
-            let c = mutate::child(problem, &texts, &mut rng);
-            let mut job =
-                Job { prompt, island, parents: parents.clone(), proposer: format!("mutate:{}", c.how), text: c.text };
+        let seed = settings.seed.wrapping_add(prompt.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        for child in children.make(problem, &texts, settings.samples_per_prompt, seed, &mut rng) {
+            let Some((text, proposer)) = child else {
+                if done.send(Done::Rejected).is_err() {
+                    return;
+                }
+                continue;
+            };
+            let mut job = Job { prompt, island, parents: parents.clone(), proposer, text };
             // A bounded queue: wait for room, but not past a stop.
             loop {
                 match tx.try_send(job) {

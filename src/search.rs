@@ -253,7 +253,14 @@ fn print_report(r: &Report) {
     }
 }
 
-/// Every `*.toml` under the paths, sorted.
+/// Is this an evolution problem file (`synth evolve`'s, with a `[score]`
+/// table)? A folder search of `synth eval` leaves those out.
+fn is_evolution_problem(path: &Path) -> bool {
+    std::fs::read_to_string(path).is_ok_and(|t| t.lines().any(|l| l.trim() == "[score]"))
+}
+
+/// Every `*.toml` under the paths (folders: problem files for `synth run`,
+/// not evolution problems), sorted.
 fn problem_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for p in paths {
@@ -264,7 +271,7 @@ fn problem_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
                     let path = entry?.path();
                     if path.is_dir() {
                         stack.push(path);
-                    } else if path.extension().is_some_and(|e| e == "toml") {
+                    } else if path.extension().is_some_and(|e| e == "toml") && !is_evolution_problem(&path) {
                         out.push(path);
                     }
                 }

@@ -139,11 +139,20 @@ struct Job {
     text: String,
 }
 
+/// A scored child.
+struct Evaluated {
+    job: Job,
+    placed: Placed,
+    behaviour: Option<u64>,
+    scored: Scored,
+    held_out: Option<Vec<f64>>,
+}
+
 /// What an evaluator made of a job.
 enum Done {
     Rejected,
     Duplicate,
-    Evaluated(Box<(Job, Placed, Option<u64>, Scored, Option<Vec<f64>>)>),
+    Evaluated(Box<Evaluated>),
 }
 
 /// What the sampler and evaluators share with the main thread.
@@ -344,7 +353,7 @@ pub fn evolve(problem: Arc<EvolveProblem>, opts: &EvolveOptions) -> Result<Evolv
             .name("evolve-sampler".into())
             .spawn(move || {
                 let mut proposer = match model {
-                    Some(m) => Children::Model(m, sampling),
+                    Some(m) => Children::Model(Box::new(m), sampling),
                     None => Children::Mutation,
                 };
                 sampler(&problem, &settings, &shared, &stop, &job_tx, &done, &mut proposer);
@@ -406,7 +415,7 @@ pub fn evolve(problem: Arc<EvolveProblem>, opts: &EvolveOptions) -> Result<Evolv
                 pending.1 += 1;
             }
             Some(Done::Evaluated(b)) => {
-                let (job, placed, behaviour, scored, held_out) = *b;
+                let Evaluated { job, placed, behaviour, scored, held_out } = *b;
                 last_new = Instant::now();
                 let score = (scored.status == Status::Ok).then(|| problem.reduce.apply(&scored.signature));
                 let join = match (score, settings.strategy, job.island) {
@@ -553,7 +562,7 @@ enum Children {
     /// Typed mutation and crossover.
     Mutation,
     /// A language model completing FunSearch's prompts.
-    Model(crate::model::Model, crate::model::SamplingSettings),
+    Model(Box<crate::model::Model>, crate::model::SamplingSettings),
 }
 
 impl Children {
@@ -579,7 +588,7 @@ impl Children {
                 use rand::Rng;
                 let k = rng.random_range(0..problem.evolved.len());
                 let text = super::prompt::prompt(problem, texts, k);
-                let (params, _) = crate::lm::sampling_params(model as &dyn LanguageModel, sampling);
+                let (params, _) = crate::lm::sampling_params(&**model as &dyn LanguageModel, sampling);
                 let params = crate::model::SamplingParams { stop_at_dedent: true, seed, ..params };
                 match model.sample_range(&text, 0..n, &params) {
                     Ok(samples) => samples
@@ -689,7 +698,7 @@ fn evaluate_loop(
                         && problem.reduce.apply(&scored.signature) > f64::from_bits(best_bits.load(Ordering::Relaxed)))
                     .then(|| ev.score(&placed.program, &problem.held_out))
                     .map(|h| if h.status == Status::Ok { h.signature } else { Vec::new() });
-                    Done::Evaluated(Box::new((job, placed, behaviour, scored, held_out)))
+                    Done::Evaluated(Box::new(Evaluated { job, placed, behaviour, scored, held_out }))
                 }
             }
         };

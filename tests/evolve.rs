@@ -76,6 +76,20 @@ fn a_run_improves_on_the_seed_and_records_every_candidate() {
     // The text report and the show command read the same file.
     let out = synth(&["show", db.to_str().unwrap()]);
     assert!(text(&out.stdout).contains("small-cap-set (funsearch)"), "{}", text(&out.stdout));
+    // The plot and the lineage of the best program.
+    let svg = db.with_extension("svg");
+    let out = synth(&["plot", db.to_str().unwrap(), "-o", svg.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let drawn = std::fs::read_to_string(&svg).unwrap();
+    assert!(drawn.starts_with("<svg") && drawn.contains("best score over time") && drawn.contains("island 0"));
+    let out = synth(&["plot", db.to_str().unwrap(), "-o", "best.png"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("writes SVG"), "{}", text(&out.stderr));
+    let out = synth(&["lineage", db.to_str().unwrap(), "-o", "-"]);
+    let dot = text(&out.stdout);
+    let best_id = best["id"].as_i64().unwrap();
+    assert!(dot.starts_with("digraph") && dot.contains(&format!("#{best_id} ")), "{dot}");
+    assert!(dot.contains("#1 32"), "the seed is an ancestor: {dot}");
 }
 
 #[test]

@@ -212,13 +212,8 @@ impl Problem {
     /// locates its `program_file`.
     pub fn parse(path: &Path, text: &str) -> Result<Problem, ProblemError> {
         let file = path.display().to_string();
-        let fail = |span: Range<usize>, message: String, label: &str| ProblemError::Invalid {
-            rendered: render(&file, text, &[Diagnostic::error(Span::new(span.start, span.end), message, label)]),
-        };
-        let raw: RawProblem = toml::from_str(text).map_err(|e| {
-            let span = e.span().unwrap_or(0..0);
-            fail(span, e.message().trim_end_matches('\n').to_string(), "here")
-        })?;
+        let fail = |span: Range<usize>, message: String, label: &str| located(&file, text, span, message, label);
+        let raw: RawProblem = parse_toml(&file, text)?;
 
         let loaded = load_program(path, &file, text, raw.program.as_ref(), raw.program_file.as_ref())?;
         let (source, compiled) = (loaded.source, loaded.compiled);
@@ -440,6 +435,21 @@ impl Problem {
     }
 }
 
+/// A diagnostic at `span` of a problem file (named `file`, with `text`), rendered.
+pub(crate) fn located(file: &str, text: &str, span: Range<usize>, message: String, label: &str) -> ProblemError {
+    ProblemError::Invalid {
+        rendered: render(file, text, &[Diagnostic::error(Span::new(span.start, span.end), message, label)]),
+    }
+}
+
+/// A problem file's TOML as `T`; syntax errors and unknown fields located.
+pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, ProblemError> {
+    toml::from_str(text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        located(file, text, span, e.message().trim_end_matches('\n').to_string(), "here")
+    })
+}
+
 /// A problem file's program, read and compiled without errors.
 pub(crate) struct LoadedProgram {
     /// Its source text.
@@ -486,9 +496,7 @@ pub(crate) fn load_program(
     program: Option<&Spanned<String>>,
     program_file: Option<&Spanned<String>>,
 ) -> Result<LoadedProgram, ProblemError> {
-    let fail = |span: Range<usize>, message: String, label: &str| ProblemError::Invalid {
-        rendered: render(file, text, &[Diagnostic::error(Span::new(span.start, span.end), message, label)]),
-    };
+    let fail = |span: Range<usize>, message: String, label: &str| located(file, text, span, message, label);
     let (source, source_name, base) = match (program, program_file) {
         (Some(_), Some(f)) => {
             return Err(fail(f.span(), "`program` and `program_file` both given".into(), "keep one of the two"));

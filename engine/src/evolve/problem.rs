@@ -7,14 +7,14 @@
 //! and reports the first problem as one located diagnostic, like other
 //! problem files. The format is documented in `docs/evolve.md`.
 
-use crate::problem::{ProblemError, describe, load_program, to_value};
+use crate::problem::{ProblemError, describe, load_program, located, parse_toml, to_value};
 use serde::Deserialize;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use synth_dsl::tir::{FuncId, Program};
 use synth_dsl::value::Frozen;
-use synth_dsl::{Diagnostic, Span, Type, ast, printer, render};
+use synth_dsl::{Span, Type, ast, printer};
 use toml::Spanned;
 
 /// How a score signature becomes the number that ranks.
@@ -242,13 +242,8 @@ impl EvolveProblem {
     /// messages and locates its `program_file`.
     pub fn parse(path: &Path, text: &str) -> Result<EvolveProblem, ProblemError> {
         let file = path.display().to_string();
-        let fail = |span: Range<usize>, message: String, label: &str| ProblemError::Invalid {
-            rendered: render(&file, text, &[Diagnostic::error(Span::new(span.start, span.end), message, label)]),
-        };
-        let raw: RawProblem = toml::from_str(text).map_err(|e| {
-            let span = e.span().unwrap_or(0..0);
-            fail(span, e.message().trim_end_matches('\n').to_string(), "here")
-        })?;
+        let fail = |span: Range<usize>, message: String, label: &str| located(&file, text, span, message, label);
+        let raw: RawProblem = parse_toml(&file, text)?;
         let loaded = load_program(path, &file, text, raw.program.as_ref(), raw.program_file.as_ref())?;
         let program_span = raw.program.as_ref().or(raw.program_file.as_ref()).map_or(0..0, Spanned::span);
         let in_program = |span: Span, message: String, label: &str| loaded.fail(&file, text, span, message, label);

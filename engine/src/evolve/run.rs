@@ -216,7 +216,9 @@ pub fn evolve(problem: Arc<EvolveProblem>, opts: &EvolveOptions) -> Result<Evolv
     };
 
     // Open or create the run file, and the state it holds.
-    let (store, state, mut counters, mut offset, mut resets, mut last_reset) = if opts.resume {
+    let (store, state, mut counters, mut offset, mut resets, mut last_reset, (mut evaluated, mut valid)) = if opts
+        .resume
+    {
         let store = Store::open(&opts.db)?;
         if store.get("fingerprint")?.as_deref() != Some(problem.fingerprint.as_str()) {
             let theirs = store.get("problem_path")?.unwrap_or_default();
@@ -269,7 +271,9 @@ pub fn evolve(problem: Arc<EvolveProblem>, opts: &EvolveOptions) -> Result<Evolv
         let counters: FxHashMap<String, i64> = resumed.counters.into_iter().collect();
         let state = Shared { database: resumed.database, texts, next_prompt, best, seed_id, seed_score };
         tracing::info!(candidates = resumed.records.len(), next_prompt, "resuming");
-        (store, state, counters, offset, resumed.resets, resumed.last_reset)
+        let done =
+            (resumed.records.len() as u64, resumed.records.iter().filter(|r| r.status == Status::Ok).count() as u64);
+        (store, state, counters, offset, resumed.resets, resumed.last_reset, done)
     } else {
         let store = Store::create(
             &opts.db,
@@ -324,7 +328,7 @@ pub fn evolve(problem: Arc<EvolveProblem>, opts: &EvolveOptions) -> Result<Evolv
         let mut texts = FxHashMap::default();
         texts.insert(id, placed.text);
         let state = Shared { database, texts, next_prompt: 0, best: Some(entry), seed_id: id, seed_score: Some(score) };
-        (store, state, FxHashMap::default(), 0.0, 0, 0.0)
+        (store, state, FxHashMap::default(), 0.0, 0, 0.0, (1, 1))
     };
     let seed_score = state.seed_score;
     if offset == 0.0 {
@@ -373,10 +377,6 @@ pub fn evolve(problem: Arc<EvolveProblem>, opts: &EvolveOptions) -> Result<Evolv
 
     // Counters of the whole run.
     let count = |c: &FxHashMap<String, i64>, k: &str| c.get(k).copied().unwrap_or(0).max(0) as u64;
-    let records_before = store.records()?.len() as u64;
-    let valid_before = store.records()?.iter().filter(|r| r.status == Status::Ok).count() as u64;
-    let mut evaluated = records_before;
-    let mut valid = valid_before;
     let mut session_evaluated = 0u64;
     let bar = status_bar(opts.progress);
     let mut last_status = Instant::now() - Duration::from_secs(1);
@@ -509,7 +509,7 @@ pub fn evolve(problem: Arc<EvolveProblem>, opts: &EvolveOptions) -> Result<Evolv
     let s = shared.lock().unwrap_or_else(|e| e.into_inner());
     let best = match &s.best {
         Some(b) => {
-            let held_out = store.records()?.into_iter().find(|r| r.id == b.id).and_then(|r| r.held_out);
+            let held_out = store.held_out(b.id)?;
             Some(Best {
                 id: b.id,
                 score: b.score,

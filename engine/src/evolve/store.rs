@@ -314,6 +314,17 @@ impl Store {
         rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.sql(e))
     }
 
+    /// The held-out scores of candidate `id`, if it has them.
+    pub fn held_out(&self, id: i64) -> Result<Option<Vec<f64>>, StoreError> {
+        let text: Option<String> = self
+            .conn
+            .query_row("SELECT held_out FROM candidates WHERE id = ?1", [id], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.sql(e))?
+            .flatten();
+        Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+    }
+
     /// The counters.
     pub fn counters(&self) -> Result<Vec<(String, i64)>, StoreError> {
         let mut stmt = self.conn.prepare("SELECT name, value FROM counters ORDER BY name").map_err(|e| self.sql(e))?;

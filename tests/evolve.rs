@@ -244,3 +244,42 @@ fn bad_evolution_problem_files_give_located_errors_and_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("no such run file"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn islands_are_reset_on_the_programs_period_and_the_run_file_records_it() {
+    let db = temp_db("resets.sqlite");
+    let toml = temp_db("resets.toml");
+    let src = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(SMALL)).unwrap();
+    let cap_set = Path::new(env!("CARGO_MANIFEST_DIR")).join("problems/evolve/cap_set.py");
+    std::fs::write(
+        &toml,
+        src.replace("../../problems/evolve/cap_set.py", cap_set.to_str().unwrap())
+            .replace("seed = 1", "seed = 1\nreset_period_programs = 25\nselection = \"rank\""),
+    )
+    .unwrap();
+    let report = json(&synth(&[
+        "evolve",
+        toml.to_str().unwrap(),
+        "--db",
+        db.to_str().unwrap(),
+        "--candidates",
+        "120",
+        "--json",
+    ]));
+    assert!(report["resets"].as_u64().unwrap() >= 1, "{report}");
+    let s = show(&db);
+    assert_eq!(s["resets"], report["resets"]);
+    // Resuming keeps the islands as the resets left them and goes on.
+    let more = json(&synth(&[
+        "evolve",
+        toml.to_str().unwrap(),
+        "--db",
+        db.to_str().unwrap(),
+        "--resume",
+        "--candidates",
+        "160",
+        "--json",
+    ]));
+    assert!(more["resets"].as_u64() >= report["resets"].as_u64());
+    assert!(more["candidates"].as_u64().unwrap() >= 160);
+}

@@ -134,14 +134,7 @@ fn kill_9_loses_nothing_committed_and_resume_goes_on() {
         .expect("starts");
     // Wait until some candidates are committed, then kill it hard.
     let start = Instant::now();
-    let count = || -> u64 {
-        let out = synth(&["show", db.to_str().unwrap(), "--json"]);
-        serde_json::from_slice::<serde_json::Value>(&out.stdout)
-            .ok()
-            .and_then(|v| v["candidates"].as_u64())
-            .unwrap_or(0)
-    };
-    while count() < 30 && start.elapsed() < Duration::from_secs(120) {
+    while show_count(&db) < 30 && start.elapsed() < Duration::from_secs(120) {
         std::thread::sleep(Duration::from_millis(200));
     }
     child.kill().expect("kill -9");
@@ -179,14 +172,7 @@ fn kill_9_loses_nothing_committed_and_resume_goes_on() {
     sorted.dedup();
     assert_eq!(sorted.len(), ids.len());
     // A run file of another problem is refused.
-    let other = temp_db("other.toml");
-    let src = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(SMALL)).unwrap();
-    let cap_set = Path::new(env!("CARGO_MANIFEST_DIR")).join("problems/evolve/cap_set.py");
-    std::fs::write(
-        &other,
-        src.replace("../../problems/evolve/cap_set.py", cap_set.to_str().unwrap()).replace("seed = 1", "seed = 2"),
-    )
-    .unwrap();
+    let other = small_problem_copy("other.toml", "seed = 2");
     let out = synth(&["evolve", other.to_str().unwrap(), "--db", db.to_str().unwrap(), "--resume"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("refusing to resume"), "{}", text(&out.stderr));
@@ -212,6 +198,20 @@ fn ctrl_c_stops_cleanly_with_a_report() {
     let report = json(&out);
     assert_eq!(report["stop"], "interrupted");
     assert_eq!(show(&db)["candidates"], report["candidates"]);
+}
+
+/// A copy of the small problem in the temporary folder, its `seed = 1`
+/// line replaced by `evolve` (its program found by an absolute path).
+fn small_problem_copy(name: &str, evolve: &str) -> PathBuf {
+    let path = temp_db(name);
+    let src = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(SMALL)).unwrap();
+    let cap_set = Path::new(env!("CARGO_MANIFEST_DIR")).join("problems/evolve/cap_set.py");
+    std::fs::write(
+        &path,
+        src.replace("../../problems/evolve/cap_set.py", cap_set.to_str().unwrap()).replace("seed = 1", evolve),
+    )
+    .unwrap();
+    path
 }
 
 fn show_count(db: &Path) -> u64 {
@@ -248,15 +248,7 @@ fn bad_evolution_problem_files_give_located_errors_and_exit_2() {
 #[test]
 fn islands_are_reset_on_the_programs_period_and_the_run_file_records_it() {
     let db = temp_db("resets.sqlite");
-    let toml = temp_db("resets.toml");
-    let src = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(SMALL)).unwrap();
-    let cap_set = Path::new(env!("CARGO_MANIFEST_DIR")).join("problems/evolve/cap_set.py");
-    std::fs::write(
-        &toml,
-        src.replace("../../problems/evolve/cap_set.py", cap_set.to_str().unwrap())
-            .replace("seed = 1", "seed = 1\nreset_period_programs = 25\nselection = \"rank\""),
-    )
-    .unwrap();
+    let toml = small_problem_copy("resets.toml", "seed = 1\nreset_period_programs = 25\nselection = \"rank\"");
     let report = json(&synth(&[
         "evolve",
         toml.to_str().unwrap(),

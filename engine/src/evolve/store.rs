@@ -235,26 +235,24 @@ impl Store {
             tx.execute("INSERT INTO islands (island, candidate) VALUES (?1, ?2)", params![i as i64, id])
                 .map_err(|e| self.sql(e))?;
         }
-        for (name, delta) in counters {
-            tx.execute(
-                "INSERT INTO counters VALUES (?1, ?2) ON CONFLICT(name) DO UPDATE SET value = value + ?2",
-                params![name, delta],
-            )
-            .map_err(|e| self.sql(e))?;
-        }
+        self.add_counters(&tx, counters)?;
         tx.commit().map_err(|e| self.sql(e))?;
         Ok(id)
     }
 
     /// Adds to counters (work that is not a stored candidate: duplicates, rejects).
     pub fn count(&self, counters: &[(&str, i64)]) -> Result<(), StoreError> {
+        self.add_counters(&self.conn, counters)
+    }
+
+    /// Adds to counters on `conn` (the connection, or a transaction on it).
+    fn add_counters(&self, conn: &Connection, counters: &[(&str, i64)]) -> Result<(), StoreError> {
         for (name, delta) in counters {
-            self.conn
-                .execute(
-                    "INSERT INTO counters VALUES (?1, ?2) ON CONFLICT(name) DO UPDATE SET value = value + ?2",
-                    params![name, delta],
-                )
-                .map_err(|e| self.sql(e))?;
+            conn.execute(
+                "INSERT INTO counters VALUES (?1, ?2) ON CONFLICT(name) DO UPDATE SET value = value + ?2",
+                params![name, delta],
+            )
+            .map_err(|e| self.sql(e))?;
         }
         Ok(())
     }

@@ -48,6 +48,32 @@ PY
 fi
 ln -sf "libonnxruntime.so.$ORT_VERSION" "$ort_dir/libonnxruntime.so"
 
+# Z3: the z3 crate links libz3 (z3-sys, no bindgen); Debian's is too old, so
+# the library comes from the PyPI `z3-solver` wheel into .deps/z3/, where
+# .cargo/config.toml points the build (Z3_LIBRARY_PATH_OVERRIDE) and the
+# binaries' rpath.
+Z3_VERSION=5.4.1.0
+Z3_SONAME=libz3.so.5.4
+z3_dir=.deps/z3
+if [ "$(cat "$z3_dir/.installed" 2>/dev/null)" != "$Z3_VERSION" ]; then
+    echo "setup: fetching z3-solver $Z3_VERSION from PyPI" >&2
+    rm -rf .deps/wheels "$z3_dir" && mkdir -p .deps/wheels "$z3_dir"
+    python3 -m pip download --quiet --no-deps --only-binary=:all: \
+        "z3-solver==$Z3_VERSION" -d .deps/wheels
+    python3 - "$z3_dir" "$Z3_SONAME" .deps/wheels/z3_solver-*.whl <<'PY'
+import sys, zipfile, os
+out, name, wheel = sys.argv[1], sys.argv[2], sys.argv[3]
+with zipfile.ZipFile(wheel) as z:
+    member = next(m for m in z.namelist() if m.endswith("/lib/" + name))
+    with z.open(member) as src, open(os.path.join(out, name + ".part"), "wb") as dst:
+        dst.write(src.read())
+os.replace(os.path.join(out, name + ".part"), os.path.join(out, name))
+PY
+    rm -rf .deps/wheels
+    echo "$Z3_VERSION" > "$z3_dir/.installed"
+fi
+ln -sf "$Z3_SONAME" "$z3_dir/libz3.so"
+
 python_packages="onnxruntime==$ORT_VERSION onnx==1.19.1 numpy<3 tokenizers==0.22.1"
 if [ "${1:-}" = "--python" ] && [ "$(cat .deps/python/.installed 2>/dev/null)" != "$python_packages" ]; then
     rm -rf .deps/python

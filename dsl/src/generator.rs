@@ -30,11 +30,15 @@ pub struct GenConfig {
     /// (no strings, containers, float `//`, `%`, `**` or `round(x, n)`):
     /// small numeric programs, e.g. for the enumerator's tests.
     pub scalars_only: bool,
+    /// No floats, and mostly what the Z3 encoding covers (the SMT
+    /// differential test): ints, bools, strings, lists and tuples of ints,
+    /// without the string methods SMT has no theory for.
+    pub smt_fragment: bool,
 }
 
 impl Default for GenConfig {
     fn default() -> GenConfig {
-        GenConfig { max_stmts: 6, max_expr_depth: 3, max_block_depth: 2, n_inputs: 3, scalars_only: false }
+        GenConfig { max_stmts: 6, max_expr_depth: 3, max_block_depth: 2, n_inputs: 3, scalars_only: false, smt_fragment: false }
     }
 }
 
@@ -124,6 +128,18 @@ fn scalar_production(t: &Type, pick: usize) -> bool {
         Type::Float => matches!(pick, 0..=5 | 8 | 10 | 12..=15),
         Type::Bool => matches!(pick, 0..=4 | 6 | 7 | 12..=15),
         _ => false,
+    }
+}
+
+/// In `smt_fragment` mode: may production `pick` of `expr` build a `t`?
+fn smt_production(t: &Type, pick: usize) -> bool {
+    match t {
+        Type::Int => !matches!(pick, 8 | 11),
+        Type::Float => false,
+        Type::Bool => !matches!(pick, 4 | 8 | 9),
+        Type::Str => !matches!(pick, 6..=9 | 11 | 14),
+        Type::List(inner) if **inner == Type::Int => !matches!(pick, 5 | 8),
+        _ => true,
     }
 }
 
@@ -219,7 +235,13 @@ struct Gen {
 
 impl Gen {
     fn value_types(&self) -> Vec<Type> {
-        if self.config.scalars_only { vec![Type::Int, Type::Float, Type::Bool] } else { all_value_types() }
+        if self.config.scalars_only {
+            vec![Type::Int, Type::Float, Type::Bool]
+        } else if self.config.smt_fragment {
+            vec![Type::Int, Type::Int, Type::Bool, Type::Str, Type::list(Type::Int), Type::tuple_of(Type::Int)]
+        } else {
+            all_value_types()
+        }
     }
 
     fn below(&mut self, n: usize) -> usize {
@@ -381,7 +403,14 @@ impl Gen {
         }
         let pick = loop {
             let p = self.below(16);
-            if !self.config.scalars_only || scalar_production(t, p) {
+            let allowed = if self.config.scalars_only {
+                scalar_production(t, p)
+            } else if self.config.smt_fragment {
+                smt_production(t, p)
+            } else {
+                true
+            };
+            if allowed {
                 break p;
             }
         };
@@ -424,6 +453,7 @@ impl Gen {
                         call("sum", vec![c])
                     }
                 }
+                7 if self.config.smt_fragment => call("abs", vec![self.expr(&Type::Int, d)]),
                 7 => match self.below(4) {
                     0 => call("int", vec![self.expr(&Type::Float, d)]),
                     1 => call("round", vec![self.expr(&Type::Float, d)]),
@@ -493,6 +523,8 @@ impl Gen {
                     let op = self.pick(&[CmpOp::Lt, CmpOp::Le, CmpOp::Gt, CmpOp::Ge, CmpOp::Eq, CmpOp::Ne]);
                     let ty = if self.config.scalars_only {
                         self.pick(&[Type::Int, Type::Int, Type::Float, Type::Bool])
+                    } else if self.config.smt_fragment {
+                        self.pick(&[Type::Int, Type::Int, Type::Str, Type::Bool, Type::list(Type::Int)])
                     } else {
                         self.pick(&[Type::Int, Type::Int, Type::Str, Type::Float, Type::list(Type::Int)])
                     };
@@ -546,7 +578,11 @@ impl Gen {
                     let s = self.expr(&Type::Str, d);
                     let lo = if self.chance(0.6) { Some(Box::new(int(self.rng.random_range(-4..5)))) } else { None };
                     let hi = if self.chance(0.6) { Some(Box::new(int(self.rng.random_range(-4..6)))) } else { None };
-                    let step = if self.chance(0.3) { Some(Box::new(int(self.pick(&[-1, 2, -2, 3])))) } else { None };
+                    let step = if !self.config.smt_fragment && self.chance(0.3) {
+                        Some(Box::new(int(self.pick(&[-1, 2, -2, 3]))))
+                    } else {
+                        None
+                    };
                     e(ExprKind::Slice { value: Box::new(s), lower: lo, upper: hi, step })
                 }
                 6 => {

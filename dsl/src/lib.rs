@@ -15,6 +15,7 @@ pub mod lexer;
 pub mod parser;
 pub mod printer;
 pub mod runfile;
+pub mod smt;
 pub mod sort;
 pub mod span;
 pub mod strings;

@@ -13,6 +13,7 @@ pub mod problem;
 pub mod prompt;
 pub mod propose;
 pub mod score;
+pub mod spec;
 pub mod search;
 pub mod strategy;
 

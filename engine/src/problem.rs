@@ -105,6 +105,8 @@ pub struct Target {
     pub ret: Type,
     /// Does it come with a seed implementation (a body other than `...`)?
     pub has_seed: bool,
+    /// Its `[spec]`, checked by Z3 (`synth verify`, counterexample-guided search).
+    pub spec: Option<crate::spec::Spec>,
 }
 
 /// A loaded, checked problem.
@@ -147,6 +149,9 @@ struct RawProblem {
     #[serde(default)]
     solvable_by: Vec<String>,
     model: Option<RawModel>,
+    /// Read by `crate::spec` (which needs each field's place).
+    #[allow(dead_code)]
+    spec: Option<toml::Value>,
 }
 
 #[derive(Deserialize)]
@@ -217,8 +222,8 @@ impl Problem {
 
         let loaded = load_program(path, &file, text, raw.program.as_ref(), raw.program_file.as_ref())?;
         let (source, compiled) = (loaded.source, loaded.compiled);
-        let program = compiled.program;
-        let targets: Vec<Target> = program
+        let mut program = compiled.program;
+        let mut targets: Vec<Target> = program
             .functions
             .iter()
             .enumerate()
@@ -229,6 +234,7 @@ impl Problem {
                 params: f.params.iter().map(|p| p.ty.clone()).collect(),
                 ret: f.ret.clone(),
                 has_seed: !f.is_stub,
+                spec: None,
             })
             .collect();
         let program_span = raw.program.as_ref().or(raw.program_file.as_ref()).map_or(0..0, Spanned::span);
@@ -238,6 +244,17 @@ impl Problem {
                 "no synthesis target: expected a function decorated `@synthesize`".into(),
                 "in this program",
             ));
+        }
+
+        let sigs: Vec<crate::spec::TargetSig<'_>> =
+            targets.iter().map(|t| crate::spec::TargetSig { func: t.func, name: &t.name }).collect();
+        if let Some(parsed) = crate::spec::parse(&file, text, &source, &program, &sigs)? {
+            program = parsed.program;
+            for (func, spec) in parsed.specs {
+                if let Some(t) = targets.iter_mut().find(|t| t.func == func) {
+                    t.spec = Some(spec);
+                }
+            }
         }
 
         let mut tests = Vec::new();
@@ -314,7 +331,8 @@ impl Problem {
             });
         }
         for g in &targets {
-            if !tests.iter().any(|t: &Test| t.function == g.func && !t.hidden) {
+            // A target with a spec may start with no test: counterexamples make them.
+            if g.spec.is_none() && !tests.iter().any(|t: &Test| t.function == g.func && !t.hidden) {
                 return Err(fail(
                     program_span.clone(),
                     format!(

@@ -1,13 +1,15 @@
 //! synth's execution and verification backends. Every way of running a
 //! candidate goes through here, so that callers pick a backend and get the
 //! same outcome type whichever runs it: the reference interpreter, or the
-//! Wasm code generator in the wasmtime sandbox (the Z3 checker joins later).
+//! Wasm code generator in the wasmtime sandbox; Z3 checks specifications
+//! (`smt`).
 
 pub mod capset;
 mod examples;
 mod runner;
 pub mod sandbox;
 pub mod scorer;
+pub mod smt;
 pub mod verify;
 
 pub use examples::ExampleVerifier;

@@ -1,7 +1,7 @@
 //! The `synth` command line: `check` reports diagnostics for program files,
 //! `exec` evaluates a call of a function in a file and prints its result as
 //! Python's `repr` would, `run` synthesizes the targets of a problem file and
-//! `eval` runs many problems, `sample` samples a language model, `evolve`
+//! `eval` runs many problems, `verify` checks specifications with Z3, `sample` samples a language model, `evolve`
 //! runs an evolutionary search, `show`, `plot` and `lineage` read its run file. Exit codes: 0 success (solved), 1 a diagnostic
 //! or runtime error in the program (not solved), 2 bad usage or bad input.
 
@@ -9,6 +9,7 @@ mod evolve;
 mod plot;
 mod sample;
 mod search;
+mod verify;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -82,6 +83,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Check the targets that have a `[spec]` with Z3: proved, or a counterexample.
+    Verify(verify::VerifyArgs),
     /// Evolve the `@evolve` functions of an evolution problem file (FunSearch-style), or resume a run.
     Evolve(evolve::EvolveArgs),
     /// The best programs and a summary of an evolution run file.
@@ -128,6 +131,7 @@ fn main() -> ExitCode {
         Command::Run { problem, budget, json } => search::run(&problem, &budget, json),
         Command::Eval { paths, budget, output } => search::eval(&paths, &budget, &output),
         Command::Sample(args) => sample::sample(&args),
+        Command::Verify(args) => verify::verify(&args),
         Command::Evolve(args) => evolve::run(&args),
         Command::Show(args) => evolve::show(&args),
         Command::Plot(args) => plot::plot(&args),

@@ -231,6 +231,12 @@ fn print_report(r: &Report) {
         if let Some(f) = &t.hidden_failure {
             eprintln!("  hidden test failed: {f}");
         }
+        for c in &t.counterexamples {
+            eprintln!("  {}: counterexample {c}, added as a test", t.name);
+        }
+        if let Some(v) = &t.verdict {
+            eprintln!("  {}: {v}", t.name);
+        }
     }
     if let Some(m) = &r.model {
         let pct = |n: u64| if m.completions == 0 { 0.0 } else { 100.0 * n as f64 / m.completions as f64 };

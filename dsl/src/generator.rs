@@ -38,7 +38,14 @@ pub struct GenConfig {
 
 impl Default for GenConfig {
     fn default() -> GenConfig {
-        GenConfig { max_stmts: 6, max_expr_depth: 3, max_block_depth: 2, n_inputs: 3, scalars_only: false, smt_fragment: false }
+        GenConfig {
+            max_stmts: 6,
+            max_expr_depth: 3,
+            max_block_depth: 2,
+            n_inputs: 3,
+            scalars_only: false,
+            smt_fragment: false,
+        }
     }
 }
 

@@ -13,8 +13,8 @@ pub mod problem;
 pub mod prompt;
 pub mod propose;
 pub mod score;
-pub mod spec;
 pub mod search;
+pub mod spec;
 pub mod strategy;
 
 pub use synth_dsl as dsl;

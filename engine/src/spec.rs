@@ -111,7 +111,8 @@ pub fn parse(
             let span = raw.span();
             if !targets.iter().any(|t| t.name == name) {
                 let names: Vec<String> = targets.iter().map(|t| format!("`{}`", t.name)).collect();
-                let hint = if FIELDS.contains(&name.as_str()) { " (a field needs the value itself, not a table)" } else { "" };
+                let hint =
+                    if FIELDS.contains(&name.as_str()) { " (a field needs the value itself, not a table)" } else { "" };
                 return Err(fail(
                     span,
                     format!("`{name}` is not a synthesis target (targets: {}){hint}", names.join(", ")),
@@ -127,7 +128,7 @@ pub fn parse(
     let mut extra = String::new();
     // (offset of the expression in the combined source, its length, its TOML span)
     let mut places: Vec<(usize, usize, std::ops::Range<usize>)> = Vec::new();
-    let mut planned: Vec<(FuncId, Option<String>, Option<String>, Option<FuncId>, usize, u64)> = Vec::new();
+    let mut planned: Vec<Planned> = Vec::new();
     let base = source.len() + 2;
     for (name, raw, span) in &raw {
         let target = targets.iter().find(|t| t.name == *name).map(|t| t.func).unwrap_or_default();
@@ -193,14 +194,22 @@ pub fn parse(
         };
         let unroll = match &raw.unroll {
             Some(u) if !(1..=1024).contains(u.get_ref()) => {
-                return Err(fail(u.span(), format!("expected a loop bound from 1 to 1024, found {}", u.get_ref()), "unroll"));
+                return Err(fail(
+                    u.span(),
+                    format!("expected a loop bound from 1 to 1024, found {}", u.get_ref()),
+                    "unroll",
+                ));
             }
             Some(u) => *u.get_ref() as usize,
             None => DEFAULT_UNROLL,
         };
         let timeout_ms = match &raw.timeout_ms {
             Some(t) if *t.get_ref() < 1 => {
-                return Err(fail(t.span(), format!("expected a positive time in milliseconds, found {}", t.get_ref()), "timeout_ms"));
+                return Err(fail(
+                    t.span(),
+                    format!("expected a positive time in milliseconds, found {}", t.get_ref()),
+                    "timeout_ms",
+                ));
             }
             Some(t) => *t.get_ref() as u64,
             None => DEFAULT_TIMEOUT_MS,
@@ -221,16 +230,36 @@ pub fn parse(
             None => fail(0..0, format!("the spec functions do not check: {}", d.message), "here"),
         });
     }
-    let program = compiled.program;
+    let mut program = compiled.program;
+    // Marked, so that proposers do not call them (the reference would be the answer).
+    for (_, _, _, reference, _, _) in &planned {
+        if let Some(r) = reference {
+            program.functions[*r].decorators.push("spec".into());
+        }
+    }
+    for f in &mut program.functions {
+        if f.name.starts_with("__spec_") {
+            f.decorators.push("spec".into());
+        }
+    }
+    let program = program;
     let id = |name: Option<String>| name.and_then(|n| program.function(&n).map(|(id, _)| id));
     let specs = planned
         .into_iter()
         .map(|(target, requires, ensures, reference, unroll, timeout_ms)| {
-            (target, Spec { fns: SpecFns { requires: id(requires), ensures: id(ensures), reference }, unroll, timeout_ms })
+            (
+                target,
+                Spec { fns: SpecFns { requires: id(requires), ensures: id(ensures), reference }, unroll, timeout_ms },
+            )
         })
         .collect();
     Ok(Some(Parsed { program, specs }))
 }
+
+/// A target's spec before its functions are compiled: the target, the
+/// names of its `requires`/`ensures` functions, its reference, its bound
+/// and time limit.
+type Planned = (FuncId, Option<String>, Option<String>, Option<FuncId>, usize, u64);
 
 /// Where a TOML string's content starts (after its opening quotes).
 fn value_start(text: &str, span: std::ops::Range<usize>) -> std::ops::Range<usize> {
@@ -241,4 +270,144 @@ fn value_start(text: &str, span: std::ops::Range<usize>) -> std::ops::Range<usiz
         1
     };
     span.start + skip..span.end
+}
+
+/// The verdict on one target, with a counterexample checked by running it.
+#[derive(Clone, Debug)]
+pub enum Checked {
+    /// No input breaks the spec.
+    Proved {
+        /// The loop bound, when loops or recursion made the proof bounded.
+        bound: Option<usize>,
+        /// What the encoding's approximations leave out.
+        assumptions: Vec<&'static str>,
+    },
+    /// An input that breaks it.
+    Counterexample(Box<Counterexample>),
+    /// Z3 could not decide.
+    Unknown(String),
+    /// The code is outside the verifiable fragment.
+    Unsupported(synth_dsl::smt::Unsupported),
+}
+
+/// A counterexample, with what each side computes on it.
+#[derive(Clone, Debug)]
+pub struct Counterexample {
+    /// The arguments.
+    pub args: Vec<Frozen>,
+    /// The reference's result (with a reference), run by the interpreter.
+    pub expected: Option<Result<Frozen, String>>,
+    /// The target's result as Z3 computes it (the encoding's meaning).
+    pub actual: Result<Frozen, String>,
+    /// The target's result re-run in the Wasm sandbox.
+    pub sandbox: Result<Frozen, String>,
+    /// Does the sandbox's result break the spec too? When not, Z3 and the
+    /// sandbox disagree: a bug in synth.
+    pub confirmed: bool,
+}
+
+use synth_dsl::value::Frozen;
+
+/// The limits a counterexample is re-run under.
+const RERUN: synth_dsl::Limits = synth_dsl::Limits { fuel: 50_000_000, alloc: 1 << 26, max_depth: 500 };
+
+fn outcome_text(r: &Result<synth_dsl::Value, synth_dsl::RunError>) -> Result<Frozen, String> {
+    match r {
+        Ok(v) => Ok(v.freeze()),
+        Err(e) => Err(e.kind.name().to_string()),
+    }
+}
+
+/// Verifies `func` of `program` against `spec`, and runs a counterexample
+/// in the interpreter (the reference, `ensures`) and the sandbox (the target).
+pub fn check(program: &Program, func: FuncId, spec: &Spec) -> Result<(Checked, std::time::Duration), String> {
+    let timeout = std::time::Duration::from_millis(spec.timeout_ms);
+    let (verdict, took) =
+        synth_verifiers::smt::verify_spec(program, func, spec.fns, spec.unroll, timeout).map_err(|e| e.to_string())?;
+    use synth_verifiers::smt::SpecVerdict as V;
+    let checked = match verdict {
+        V::Proved { bound, assumptions } => Checked::Proved { bound, assumptions },
+        V::Unknown(r) => Checked::Unknown(r),
+        V::Unsupported(u) => Checked::Unsupported(u),
+        V::Counterexample(args) => {
+            Checked::Counterexample(Box::new(run_counterexample(program, func, spec, args, timeout)))
+        }
+    };
+    Ok((checked, took))
+}
+
+/// What the reference, Z3 and the sandbox make of a counterexample.
+pub fn run_counterexample(
+    program: &Program,
+    func: FuncId,
+    spec: &Spec,
+    args: Vec<Frozen>,
+    timeout: std::time::Duration,
+) -> Counterexample {
+    let values = || args.iter().map(Frozen::thaw).collect::<Vec<_>>();
+    let interp = |f: FuncId, a: Vec<synth_dsl::Value>| match synth_dsl::Interpreter::new(program, RERUN) {
+        Ok(mut i) => i.call(f, a),
+        Err(e) => Err(e),
+    };
+    let expected = spec.fns.reference.map(|r| outcome_text(&interp(r, values())));
+    let actual = match synth_verifiers::smt::evaluate(program, func, &args, spec.unroll, timeout) {
+        Ok(synth_dsl::smt::Evaluated::Value(v)) => Ok(v),
+        Ok(synth_dsl::smt::Evaluated::Error(k)) => Err(k.name().to_string()),
+        Ok(synth_dsl::smt::Evaluated::Bound) => Err("past the loop bound".into()),
+        Err(e) => Err(e.to_string()),
+    };
+    let sandbox_run = synth_verifiers::WasmRunner::new(program, None, RERUN)
+        .and_then(|r| r.with_time_limit(std::time::Duration::from_secs(10)).call(func, &values()));
+    let sandbox = match &sandbox_run {
+        Ok(o) => outcome_text(&o.result),
+        Err(e) => Err(format!("the sandbox could not run it: {e}")),
+    };
+    // Does the sandbox's outcome break the spec?
+    let mut confirmed = match (&expected, &sandbox) {
+        (Some(Ok(want)), Ok(got)) => !synth_dsl::value::py_eq(&want.thaw(), &got.thaw()),
+        (Some(Err(want)), Err(got)) => want != got,
+        (Some(_), _) => true,
+        (None, Err(_)) => true,
+        (None, Ok(_)) => false,
+    };
+    if let (Some(ens), Ok(got)) = (spec.fns.ensures, &sandbox) {
+        let mut a = values();
+        a.push(got.thaw());
+        confirmed |= !matches!(interp(ens, a), Ok(synth_dsl::Value::Bool(true)));
+    }
+    Counterexample { args, expected, actual, sandbox, confirmed }
+}
+
+/// Does the target satisfy the spec on `args` (run by the interpreter)?
+/// `requires` false counts as satisfied.
+pub fn holds_on(program: &Program, func: FuncId, spec: &Spec, args: &[Frozen]) -> bool {
+    let values = || args.iter().map(Frozen::thaw).collect::<Vec<_>>();
+    let run = |f: FuncId, a: Vec<synth_dsl::Value>| match synth_dsl::Interpreter::new(program, RERUN) {
+        Ok(mut i) => i.call(f, a),
+        Err(e) => Err(e),
+    };
+    if let Some(r) = spec.fns.requires
+        && !matches!(run(r, values()), Ok(synth_dsl::Value::Bool(true)))
+    {
+        return true;
+    }
+    let got = run(func, values());
+    if let Some(r) = spec.fns.reference {
+        let want = run(r, values());
+        let same = match (&got, &want) {
+            (Ok(a), Ok(b)) => synth_dsl::value::py_eq(a, b),
+            (Err(a), Err(b)) => a.kind == b.kind,
+            _ => false,
+        };
+        if !same {
+            return false;
+        }
+    }
+    if let Some(e) = spec.fns.ensures {
+        let Ok(v) = got else { return false };
+        let mut a = values();
+        a.push(v);
+        return matches!(run(e, a), Ok(synth_dsl::Value::Bool(true)));
+    }
+    got.is_ok() || spec.fns.reference.is_some()
 }

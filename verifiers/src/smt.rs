@@ -35,7 +35,8 @@ pub struct ScriptError(pub String);
 #[allow(unsafe_code)] // the one FFI call the z3 crate does not wrap
 pub fn eval_smtlib(script: &str) -> Result<String, ScriptError> {
     let ctx = z3::Context::thread_local();
-    let text = CString::new(format!("(reset)\n{script}")).map_err(|_| ScriptError("a NUL byte in the script".into()))?;
+    let text =
+        CString::new(format!("(reset)\n{script}")).map_err(|_| ScriptError("a NUL byte in the script".into()))?;
     // SAFETY: the context is live for the call; Z3 returns a string it owns
     // until the next call on this context, copied out at once.
     let out = unsafe {
@@ -99,7 +100,13 @@ pub fn check(script: &str, timeout: Duration, wanted: &[String]) -> Result<Answe
 
 /// Evaluates `program`'s function `f` on `args` in Z3 (the encoding's
 /// meaning of the call).
-pub fn evaluate(program: &Program, f: FuncId, args: &[Frozen], unroll: usize, timeout: Duration) -> Result<Evaluated, EvalError> {
+pub fn evaluate(
+    program: &Program,
+    f: FuncId,
+    args: &[Frozen],
+    unroll: usize,
+    timeout: Duration,
+) -> Result<Evaluated, EvalError> {
     let q: EvalQuery = dsl_smt::eval_query(program, f, args, unroll).map_err(EvalError::Unsupported)?;
     match check(&q.text, timeout, &q.wanted()).map_err(EvalError::Script)? {
         Answer::Sat(values) => {

@@ -44,7 +44,12 @@ fn differential(first_seed: u64, want: usize, config: &GenConfig) -> Counts {
             let t0 = std::time::Instant::now();
             let z3r = evaluate(&compiled.program, fid, &frozen, UNROLL, Duration::from_secs(20));
             if std::env::var("SMT_TRACE").is_ok() {
-                eprintln!("seed {} {:?} {:?}", seed - 1, t0.elapsed(), z3r.as_ref().map(|_| ()).map_err(|e| e.to_string()));
+                eprintln!(
+                    "seed {} {:?} {:?}",
+                    seed - 1,
+                    t0.elapsed(),
+                    z3r.as_ref().map(|_| ()).map_err(|e| e.to_string())
+                );
             }
             let z3 = match z3r {
                 Ok(Evaluated::Bound) => {

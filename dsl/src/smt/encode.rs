@@ -639,8 +639,18 @@ impl<'p> Encoder<'p> {
                 }
                 let (start, stop, step) = (v[0].clone(), v[1].clone(), v[2].clone());
                 self.fail(&eq(&step, &lit(0)), ErrorKind::ValueError, e.span);
-                let len = range_len(&start, &stop, &step);
-                let len = self.define(BV, len);
+                let len = match (literal_of(&start), literal_of(&stop), literal_of(&step)) {
+                    // Known bounds: the exact length, so the loop needs no bound.
+                    (Some(a), Some(b), Some(s)) if s != 0 => {
+                        let (a, b, s) = (a as i128, b as i128, s as i128);
+                        let n = if s > 0 { (b - a + s - 1).max(0) / s } else { (a - b - s - 1).max(0) / -s };
+                        lit(n.min(i64::MAX as i128) as i64)
+                    }
+                    _ => {
+                        let len = range_len(&start, &stop, &step);
+                        self.define(BV, len)
+                    }
+                };
                 Ok(Ix::Range { start, step, len })
             }
             ExprKind::Builtin(Builtin::Reversed, args) => Ok(Ix::Rev(Box::new(self.indexable(&args[0])?))),
@@ -783,7 +793,9 @@ impl<'p> Encoder<'p> {
                         let _ = old;
                         v
                     }
-                    Some(old) => ite_sym(&active, &v, &old).map_err(|r| Unsupported { reason: r, span: target_span(t) })?,
+                    Some(old) => {
+                        ite_sym(&active, &v, &old).map_err(|r| Unsupported { reason: r, span: target_span(t) })?
+                    }
                 };
                 let value = self.named(value);
                 let bound = or(&[&slot.bound, &active]);
@@ -1529,7 +1541,12 @@ impl<'p> Encoder<'p> {
                 self.assume(ascii(&s), "isalpha() of non-ASCII text");
                 Sym::Bool(format!("(str.in_re {s} (re.+ (re.union (re.range \"a\" \"z\") (re.range \"A\" \"Z\"))))"))
             }
-            _ => return unsupported(format!("the method `{m:?}` with these arguments is outside the verifiable fragment"), span),
+            _ => {
+                return unsupported(
+                    format!("the method `{m:?}` with these arguments is outside the verifiable fragment"),
+                    span,
+                );
+            }
         })
     }
 }

@@ -30,11 +30,12 @@ pub fn literal(v: &Frozen, ty: &Type) -> Result<Sym, String> {
         (Frozen::Bool(b), _) => Sym::Bool(b.to_string()),
         (Frozen::Str(s), _) => Sym::Str(str_literal(s)),
         (Frozen::None, _) => Sym::None,
-        (Frozen::Tuple(items), Type::Tuple(tys)) => Sym::Tuple(
-            items.iter().zip(tys).map(|(v, t)| literal(v, t)).collect::<Result<_, _>>()?,
-        ),
+        (Frozen::Tuple(items), Type::Tuple(tys)) => {
+            Sym::Tuple(items.iter().zip(tys).map(|(v, t)| literal(v, t)).collect::<Result<_, _>>()?)
+        }
         (Frozen::List(items) | Frozen::Tuple(items), Type::List(t) | Type::TupleOf(t)) => {
-            let sort = sort_of(ty).ok_or_else(|| format!("values of type `{ty}` are outside the verifiable fragment"))?;
+            let sort =
+                sort_of(ty).ok_or_else(|| format!("values of type `{ty}` are outside the verifiable fragment"))?;
             let mut parts = Vec::new();
             for item in items.iter() {
                 match literal(item, t)? {
@@ -229,7 +230,7 @@ pub fn read_outcome(q: &EvalQuery, values: &HashMap<String, Sexp>) -> Option<Eva
     if code != 0 {
         return ErrorKind::from_code(code).map(Evaluated::Error);
     }
-    read_value(&values, &q.result, &q.ty).map(Evaluated::Value)
+    read_value(values, &q.result, &q.ty).map(Evaluated::Value)
 }
 
 /// A specification of one target: functions of the program (checked

@@ -11,6 +11,7 @@ use crate::problem::{Problem, Target};
 use crate::propose::{Candidate, Feedback, Outcome, Proposer, Quota};
 use crate::score::{Score, Scorer};
 use std::time::{Duration, Instant};
+use synth_verifiers::verify::CaseOrigin;
 use synth_verifiers::{Goal, TestCase, Verdict, Verifier};
 
 /// How often the progress callback is called, at most.
@@ -35,6 +36,11 @@ struct TargetState<'a> {
     hidden: Vec<TestCase>,
     best: Option<Kept>,
     solution: Option<Kept>,
+    /// Counterexamples with no expected value (an `ensures`-only spec):
+    /// a candidate must satisfy the spec on each before Z3 sees it.
+    spec_cases: Vec<Vec<synth_dsl::value::Frozen>>,
+    counterexamples: Vec<String>,
+    verdict: Option<String>,
 }
 
 /// What a strategy works with. One per search; the engine moves it from
@@ -52,6 +58,8 @@ pub struct SearchContext<'a> {
     before: (u64, u64),
     sandbox_runs: u64,
     current: Option<TargetState<'a>>,
+    /// A counterexample was added: the proposers should start again with it.
+    restart: bool,
 }
 
 impl<'a> SearchContext<'a> {
@@ -76,6 +84,7 @@ impl<'a> SearchContext<'a> {
             before: (0, 0),
             sandbox_runs: 0,
             current: None,
+            restart: false,
         }
     }
 
@@ -91,6 +100,9 @@ impl<'a> SearchContext<'a> {
             hidden: self.problem.hidden_tests(target.func).map(|t| t.case.clone()).collect(),
             best: None,
             solution: None,
+            spec_cases: Vec::new(),
+            counterexamples: Vec::new(),
+            verdict: None,
         });
     }
 
@@ -225,7 +237,7 @@ impl<'a> SearchContext<'a> {
             failure: verdict.failure.as_ref().map(ToString::to_string),
         };
         let id: ProgramId = self.db.insert(record(status, Some(placed.def.clone()), Some(score.clone())));
-        let solved = verdict.all_passed();
+        let solved = verdict.all_passed() && self.spec_holds(&placed.program);
         let outcome = Outcome::Tested(Box::new(verdict));
         proposer.feedback(&Feedback { candidate: &candidate, id: Some(id), outcome: &outcome, score: Some(&score) });
         let Outcome::Tested(verdict) = outcome else { unreachable!("built just above") };
@@ -237,6 +249,95 @@ impl<'a> SearchContext<'a> {
             state.best = Some(kept);
         }
         solved
+    }
+
+    /// Counterexample-guided checking of a candidate that passes every
+    /// visible test, for a target with a `[spec]`: true when Z3 proves it
+    /// (or cannot decide, which the verdict says). A counterexample becomes
+    /// a visible test (or a spec case) and the search goes on.
+    fn spec_holds(&mut self, program: &synth_dsl::tir::Program) -> bool {
+        let state = self.state();
+        let Some(spec) = state.target.spec else { return true };
+        let func = state.goal.func;
+        if state.spec_cases.iter().any(|args| !crate::spec::holds_on(program, func, &spec, args)) {
+            return false;
+        }
+        let (checked, took) = match crate::spec::check(program, func, &spec) {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::error!("bug in synth: {e}");
+                self.state_mut().verdict = Some(format!("unverified: {e}"));
+                return true;
+            }
+        };
+        tracing::info!(target = %state.target.name, seconds = took.as_secs_f64(), "verified");
+        let name = state.target.name.clone();
+        let state = self.state_mut();
+        match checked {
+            crate::spec::Checked::Proved { bound, assumptions } => {
+                let mut v = match bound {
+                    Some(k) => format!("proved for loops up to {k} iterations"),
+                    None => "proved".to_string(),
+                };
+                if !assumptions.is_empty() {
+                    v.push_str(&format!(" (assuming no {})", assumptions.join(", no ")));
+                }
+                state.verdict = Some(v);
+                true
+            }
+            crate::spec::Checked::Counterexample(cx) if cx.confirmed => {
+                let call = TestCase {
+                    args: cx.args.clone(),
+                    expect: synth_dsl::value::Frozen::None,
+                    origin: CaseOrigin::Found,
+                }
+                .call_text(&name);
+                match &cx.expected {
+                    Some(Ok(want)) => {
+                        state.counterexamples.push(format!("{call} == {}", want.repr()));
+                        state.visible.push(TestCase { args: cx.args, expect: want.clone(), origin: CaseOrigin::Found });
+                    }
+                    _ => {
+                        state.counterexamples.push(format!("{call} (breaks the spec)"));
+                        state.spec_cases.push(cx.args);
+                    }
+                }
+                tracing::info!(counterexample = %call, "counterexample");
+                self.restart = true;
+                false
+            }
+            crate::spec::Checked::Counterexample(cx) => {
+                tracing::error!(?cx, "bug in synth: Z3's counterexample does not fail in the sandbox");
+                state.verdict = Some("unverified: Z3 and the sandbox disagree (a bug in synth)".into());
+                true
+            }
+            crate::spec::Checked::Unknown(r) => {
+                state.verdict = Some(format!("unknown ({r})"));
+                true
+            }
+            crate::spec::Checked::Unsupported(u) => {
+                state.verdict = Some(format!("unsupported: {}", u.reason));
+                true
+            }
+        }
+    }
+
+    /// Has a counterexample been added since the proposers were built
+    /// (so they should be built again, seeing it)?
+    pub fn restart_pending(&self) -> bool {
+        self.restart
+    }
+
+    /// Takes the restart request.
+    pub fn take_restart(&mut self) -> bool {
+        std::mem::take(&mut self.restart)
+    }
+
+    /// Counts the work of proposers that are replaced (a restart).
+    pub fn retire(&mut self, proposers: &[Box<dyn Proposer + '_>]) {
+        let stats: Vec<_> = proposers.iter().map(|p| p.stats()).collect();
+        self.before.0 += stats.iter().map(|s| s.candidates).sum::<u64>();
+        self.before.1 += stats.iter().map(|s| s.evaluated).sum::<u64>();
     }
 
     /// Tells `proposer` that these candidates of its step were never examined.
@@ -272,14 +373,19 @@ impl<'a> SearchContext<'a> {
                     hidden_passed: hidden.passed,
                     hidden_total,
                     hidden_failure: hidden.failure.map(|f| f.to_string()),
+                    verdict: state.verdict,
+                    counterexamples: state.counterexamples,
                 }
             }
-            (None, best) => TargetReport::unsolved(
-                &state.target.name,
-                best.map(|k| (k.placed.def, k.proposer.to_string(), k.verdict.passed)),
-                visible_total,
-                hidden_total,
-            ),
+            (None, best) => TargetReport {
+                counterexamples: state.counterexamples,
+                ..TargetReport::unsolved(
+                    &state.target.name,
+                    best.map(|k| (k.placed.def, k.proposer.to_string(), k.verdict.passed)),
+                    visible_total,
+                    hidden_total,
+                )
+            },
         }
     }
 

@@ -80,20 +80,29 @@ pub fn run(
     let mut stop = StopReason::Solved;
     for (index, target) in problem.targets.iter().enumerate() {
         cx.begin_target(index);
-        let visible = cx.visible().to_vec();
-        let mut proposers: Vec<_> = factories
-            .iter_mut()
-            .map(|f| f.build(Setup { problem, target, index, visible: &visible, options }))
-            .collect();
-        let end = strategy.search(&mut cx, &mut proposers);
-        for p in &proposers {
-            let s = p.stats();
-            match totals.iter_mut().find(|t| t.name == s.name) {
-                Some(t) => t.add(&s),
-                None => totals.push(s),
+        let (end, report) = loop {
+            let visible = cx.visible().to_vec();
+            let mut proposers: Vec<_> = factories
+                .iter_mut()
+                .map(|f| f.build(Setup { problem, target, index, visible: &visible, options }))
+                .collect();
+            let end = strategy.search(&mut cx, &mut proposers);
+            for p in &proposers {
+                let s = p.stats();
+                match totals.iter_mut().find(|t| t.name == s.name) {
+                    Some(t) => t.add(&s),
+                    None => totals.push(s),
+                }
             }
-        }
-        let report = cx.finish_target(&proposers);
+            // Counterexample-guided search: a counterexample became a test,
+            // so the proposers start again seeing it (the enumerator's
+            // equivalence classes change with the tests).
+            if cx.take_restart() && end != StopReason::Solved && cx.checkpoint(&proposers).is_none() {
+                cx.retire(&proposers);
+                continue;
+            }
+            break (end, cx.finish_target(&proposers));
+        };
         let solved = report.solved;
         targets.push(report);
         if !solved {

@@ -29,6 +29,12 @@ pub struct TargetReport {
     pub hidden_total: usize,
     /// The first hidden test the solution fails, if any.
     pub hidden_failure: Option<String>,
+    /// Z3's final verdict on the solution, for a target with a `[spec]`
+    /// (`proved for loops up to 8 iterations`, `unknown (timeout)`, ...).
+    pub verdict: Option<String>,
+    /// The counterexamples found on the way (each became a visible test),
+    /// as calls with the expected result.
+    pub counterexamples: Vec<String>,
 }
 
 impl TargetReport {
@@ -55,6 +61,8 @@ impl TargetReport {
             hidden_passed: 0,
             hidden_total,
             hidden_failure: None,
+            verdict: None,
+            counterexamples: Vec::new(),
         }
     }
 }

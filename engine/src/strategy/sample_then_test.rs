@@ -32,6 +32,11 @@ impl Strategy for SampleThenTest {
                     cx.not_examined(&mut *proposers[i], candidates);
                     return StopReason::Solved;
                 }
+                if cx.restart_pending() {
+                    // A counterexample: the engine builds the proposers again with it.
+                    cx.not_examined(&mut *proposers[i], candidates);
+                    return StopReason::SearchExhausted;
+                }
             }
             share.charge(i, started.elapsed());
             if let Some(why) = step.end {

@@ -346,7 +346,10 @@ impl<'p> Enumerator<'p> {
             .functions
             .iter()
             .enumerate()
-            .filter(|(i, f)| *i != func && !f.is_stub && f.ret != Type::None)
+            // A spec's functions (its reference among them) are not the candidate's to call.
+            .filter(|(i, f)| {
+                *i != func && !f.is_stub && f.ret != Type::None && !f.decorators.iter().any(|d| d == "spec")
+            })
             .collect();
         for (_, h) in &helpers {
             for t in h.params.iter().map(|p| &p.ty).chain([&h.ret]) {

@@ -105,7 +105,6 @@ pub fn verify(args: &VerifyArgs) -> Result<ExitCode> {
     if args.dump_smt {
         return Ok(ExitCode::SUCCESS);
     }
-    let file = args.problem.display().to_string();
     let source = &problem.source;
     if args.json {
         let targets: Vec<_> =
@@ -113,7 +112,9 @@ pub fn verify(args: &VerifyArgs) -> Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&json!({ "problem": problem.name, "targets": targets }))?);
     } else {
         for (name, c, took) in &results {
-            println!("{}", text_of(name, c, took.as_secs_f64(), &file, source));
+            let by_reference =
+                targets.iter().any(|t| &t.name == name && t.spec.is_some_and(|s| s.fns.reference.is_some()));
+            println!("{}", text_of(name, c, took.as_secs_f64(), by_reference, source));
         }
     }
     let disagreed = results.iter().any(|(_, c, _)| matches!(c, Checked::Counterexample(cx) if !cx.confirmed));
@@ -135,7 +136,7 @@ fn call_text(name: &str, cx: &Counterexample) -> String {
     format!("{name}({})", args.join(", "))
 }
 
-fn text_of(name: &str, c: &Checked, secs: f64, _file: &str, source: &str) -> String {
+fn text_of(name: &str, c: &Checked, secs: f64, by_reference: bool, source: &str) -> String {
     match c {
         Checked::Proved { bound, assumptions } => {
             let mut s = match bound {
@@ -150,7 +151,8 @@ fn text_of(name: &str, c: &Checked, secs: f64, _file: &str, source: &str) -> Str
         Checked::Counterexample(cx) => {
             let mut s = format!("{name}: counterexample {}\n", call_text(name, cx));
             if let Some(e) = &cx.expected {
-                s.push_str(&format!("  expected: {} (the reference)\n", shown(e)));
+                let whose = if by_reference { "the reference" } else { "the only result `ensures` allows" };
+                s.push_str(&format!("  expected: {} ({whose})\n", shown(e)));
             } else {
                 s.push_str("  expected: a result satisfying `ensures`\n");
             }

@@ -70,3 +70,27 @@ fn verify_reports_a_target_outside_the_fragment_as_unsupported() {
     assert_eq!(t["verdict"], "unsupported", "{t}");
     assert!(t["reason"].as_str().unwrap().contains("outside the verifiable fragment"), "{t}");
 }
+
+#[test]
+fn holes_are_filled_by_z3_from_the_spec_and_from_tests() {
+    // Sketch's first example: `x * ??` must equal `x + x`.
+    let out = synth(&["run", "problems/sketch/double.toml", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v = json(&out);
+    assert!(v["program"].as_str().unwrap().contains("t = x * 2"), "{v}");
+    assert_eq!(v["targets"][0]["verdict"], "proved");
+    // From tests alone: a line through three points.
+    let v = json(&synth(&["run", "problems/sketch/linear.toml", "--json"]));
+    assert!(v["program"].as_str().unwrap().contains("return 3 * x + 7"), "{v}");
+    // Many counterexample rounds (a 64-bit mask), still proved.
+    let v = json(&synth(&["run", "problems/sketch/second-byte.toml", "--json"]));
+    assert_eq!(v["targets"][0]["verdict"], "proved", "{v}");
+}
+
+#[test]
+fn an_ensures_only_spec_gives_tests_where_it_fixes_the_result() {
+    let v = json(&synth(&["run", "problems/spec/sign.toml", "--json"]));
+    let t = &v["targets"][0];
+    assert_eq!(t["verdict"], "proved", "{v}");
+    assert!(t["counterexamples"].as_array().unwrap().iter().any(|c| c.as_str().unwrap().contains("==")), "{t}");
+}

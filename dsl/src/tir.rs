@@ -631,3 +631,117 @@ pub fn walk_expr(e: &Expr, v: &mut impl Visit) {
         }
     }
 }
+
+/// The program with every `??` hole replaced by its value (hole `i` by
+/// `values[i]`): what a solver's filling of a sketch means.
+pub fn fill_holes(program: &Program, values: &[i64]) -> Program {
+    fn expr(e: &mut Expr, values: &[i64]) {
+        if let ExprKind::Hole(i) = e.kind
+            && let Some(v) = values.get(i)
+        {
+            e.kind = ExprKind::Int(*v);
+            return;
+        }
+        match &mut e.kind {
+            ExprKind::Int(_)
+            | ExprKind::Float(_)
+            | ExprKind::Bool(_)
+            | ExprKind::Str(_)
+            | ExprKind::None
+            | ExprKind::Local(_)
+            | ExprKind::Const(_)
+            | ExprKind::Hole(_) => {}
+            ExprKind::IntToFloat(x) | ExprKind::Truthy(x) | ExprKind::Unary(_, x) => expr(x, values),
+            ExprKind::Binary(_, a, b) | ExprKind::Index(a, b) => {
+                expr(a, values);
+                expr(b, values);
+            }
+            ExprKind::Compare(first, rest) => {
+                expr(first, values);
+                rest.iter_mut().for_each(|(_, r)| expr(r, values));
+            }
+            ExprKind::Call(_, xs)
+            | ExprKind::BoolOp(_, xs)
+            | ExprKind::Builtin(_, xs)
+            | ExprKind::Method(_, xs)
+            | ExprKind::List(xs)
+            | ExprKind::Tuple(xs) => xs.iter_mut().for_each(|x| expr(x, values)),
+            ExprKind::IfExp(c, a, b) => {
+                expr(c, values);
+                expr(a, values);
+                expr(b, values);
+            }
+            ExprKind::Slice(s, lo, hi, st) => {
+                expr(s, values);
+                [lo, hi, st].into_iter().flatten().for_each(|x| expr(x, values));
+            }
+            ExprKind::Comprehension(elt, clauses) => {
+                expr(elt, values);
+                for c in clauses {
+                    target(&mut c.target, values);
+                    expr(&mut c.iter, values);
+                    c.ifs.iter_mut().for_each(|i| expr(i, values));
+                }
+            }
+        }
+    }
+    fn target(t: &mut Target, values: &[i64]) {
+        match t {
+            Target::Local(_) => {}
+            Target::Index { seq, index, .. } => {
+                expr(seq, values);
+                expr(index, values);
+            }
+            Target::Unpack(ts, _) => ts.iter_mut().for_each(|t| target(t, values)),
+        }
+    }
+    fn stmts(ss: &mut [Stmt], values: &[i64]) {
+        for s in ss {
+            match s {
+                Stmt::Expr(e) => expr(e, values),
+                Stmt::Assign { targets, value, .. } => {
+                    targets.iter_mut().for_each(|t| target(t, values));
+                    expr(value, values);
+                }
+                Stmt::AugAssign { target: t, value, .. } => {
+                    target(t, values);
+                    expr(value, values);
+                }
+                Stmt::Return(e, _) => e.iter_mut().for_each(|e| expr(e, values)),
+                Stmt::If(c, a, b) => {
+                    expr(c, values);
+                    stmts(a, values);
+                    stmts(b, values);
+                }
+                Stmt::For { target: t, iter, body, .. } => {
+                    target(t, values);
+                    expr(iter, values);
+                    stmts(body, values);
+                }
+                Stmt::While(c, body) => {
+                    expr(c, values);
+                    stmts(body, values);
+                }
+                Stmt::Break | Stmt::Continue => {}
+                Stmt::Assert(c, m, _) => {
+                    expr(c, values);
+                    m.iter_mut().for_each(|m| expr(m, values));
+                }
+            }
+        }
+    }
+    let mut p = program.clone();
+    for f in &mut p.functions {
+        stmts(&mut f.body, values);
+        for param in &mut f.params {
+            if let Some(d) = &mut param.default {
+                expr(d, values);
+            }
+        }
+    }
+    for c in &mut p.consts {
+        expr(&mut c.value, values);
+    }
+    p.n_holes = 0;
+    p
+}

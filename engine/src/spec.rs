@@ -295,7 +295,8 @@ pub enum Checked {
 pub struct Counterexample {
     /// The arguments.
     pub args: Vec<Frozen>,
-    /// The reference's result (with a reference), run by the interpreter.
+    /// The expected result: the reference's (run by the interpreter), or
+    /// the one result `ensures` allows (found by Z3), when either is known.
     pub expected: Option<Result<Frozen, String>>,
     /// The target's result as Z3 computes it (the encoding's meaning).
     pub actual: Result<Frozen, String>,
@@ -349,7 +350,13 @@ pub fn run_counterexample(
         Ok(mut i) => i.call(f, a),
         Err(e) => Err(e),
     };
-    let expected = spec.fns.reference.map(|r| outcome_text(&interp(r, values())));
+    let ret = program.functions[func].ret.clone();
+    let expected = match (spec.fns.reference, spec.fns.ensures) {
+        (Some(r), _) => Some(outcome_text(&interp(r, values()))),
+        // Where `ensures` allows one result only, that result is expected.
+        (None, Some(e)) => synth_verifiers::smt::unique_output(program, e, &args, &ret, spec.unroll, timeout).map(Ok),
+        (None, None) => None,
+    };
     let actual = match synth_verifiers::smt::evaluate(program, func, &args, spec.unroll, timeout) {
         Ok(synth_dsl::smt::Evaluated::Value(v)) => Ok(v),
         Ok(synth_dsl::smt::Evaluated::Error(k)) => Err(k.name().to_string()),
@@ -410,4 +417,29 @@ pub fn holds_on(program: &Program, func: FuncId, spec: &Spec, args: &[Frozen]) -
         return matches!(run(e, a), Ok(synth_dsl::Value::Bool(true)));
     }
     got.is_ok() || spec.fns.reference.is_some()
+}
+
+/// A counterexample found by testing (for a candidate Z3 cannot encode):
+/// the first of `tries` random inputs, of the generator's distribution,
+/// on which the target breaks the spec, with its expected result where the
+/// spec gives one.
+pub fn random_counterexample(program: &Program, func: FuncId, spec: &Spec, tries: u64) -> Option<Counterexample> {
+    let params: Vec<synth_dsl::Type> = program.functions[func].params.iter().map(|p| p.ty.clone()).collect();
+    for k in 0..tries {
+        let args: Vec<Frozen> = params
+            .iter()
+            .enumerate()
+            .map(|(i, t)| synth_dsl::generator::random_value(k * 31 + i as u64, t).freeze())
+            .collect();
+        if !holds_on(program, func, spec, &args) {
+            return Some(run_counterexample(
+                program,
+                func,
+                spec,
+                args,
+                std::time::Duration::from_millis(spec.timeout_ms),
+            ));
+        }
+    }
+    None
 }

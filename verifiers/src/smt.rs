@@ -117,6 +117,48 @@ pub fn evaluate(
     }
 }
 
+/// The one result that `ensures` allows on `args`, when there is exactly
+/// one (then a counterexample of an `ensures`-only spec becomes a test).
+pub fn unique_output(
+    program: &Program,
+    ensures: FuncId,
+    args: &[Frozen],
+    ret: &synth_dsl::Type,
+    unroll: usize,
+    timeout: Duration,
+) -> Option<Frozen> {
+    let q = dsl_smt::output_query(program, ensures, args, ret, unroll).ok()?;
+    let names = dsl_smt::names(&q.result);
+    let Ok(Answer::Sat(values)) = check(&q.text, timeout, &names) else { return None };
+    let v = dsl_smt::read_value(&values, &q.result, ret)?;
+    let other = format!("{}\n{}", q.text, dsl_smt::differs(&q, &v).ok()?);
+    matches!(check(&other, timeout, &[]), Ok(Answer::Unsat)).then_some(v)
+}
+
+/// Values for `program`'s holes that make `func` pass `cases` (see
+/// `synth_dsl::smt::holes_query`): `Ok(None)` when none do.
+pub fn solve_holes(
+    program: &Program,
+    func: FuncId,
+    cases: &[(Vec<Frozen>, Option<Frozen>)],
+    ensures: Option<FuncId>,
+    unroll: usize,
+    timeout: Duration,
+) -> Result<Option<Vec<i64>>, EvalError> {
+    let text = dsl_smt::holes_query(program, func, cases, ensures, unroll).map_err(EvalError::Unsupported)?;
+    let names: Vec<String> = (0..program.n_holes).map(|h| format!("hole{h}")).collect();
+    match check(&text, timeout, &names).map_err(EvalError::Script)? {
+        Answer::Sat(values) => Ok(Some(
+            names
+                .iter()
+                .map(|n| values.get(n).and_then(sexp::read_bv).map_or(0, |(v, w)| sexp::signed(v, w) as i64))
+                .collect(),
+        )),
+        Answer::Unsat => Ok(None),
+        Answer::Unknown(r) => Err(EvalError::Unknown(r)),
+    }
+}
+
 /// Why [`evaluate`] gave no outcome.
 #[derive(Clone, Debug, thiserror::Error)]
 pub enum EvalError {

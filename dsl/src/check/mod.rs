@@ -59,12 +59,32 @@ pub fn check_function(program: &tir::Program, f: &ast::Function) -> (Option<tir:
     if !ck.funcs.contains_key(&f.name.name) {
         return (None, ck.diags);
     }
-    ck.n_holes = program.n_holes;
+    // The spliced function takes the place of the original's holes (a
+    // sketch filled in, or a candidate for a sketch): it numbers its holes
+    // from the original's first, and may have as many, not more.
+    let (first, count) =
+        program.function(&f.name.name).and_then(|(_, orig)| holes_of(orig)).unwrap_or((program.n_holes, 0));
+    ck.n_holes = first;
     let checked = ck.function(f);
-    if ck.n_holes != program.n_holes {
+    if ck.n_holes > first + count {
         ck.error(f.span, "a spliced function cannot add `??` holes", "holes here");
     }
     (Some(checked), ck.diags)
+}
+
+/// The first hole id of a checked function and how many it has (none: `None`).
+fn holes_of(f: &tir::Function) -> Option<(usize, usize)> {
+    struct Holes(Vec<usize>);
+    impl tir::Visit for Holes {
+        fn expr(&mut self, e: &tir::Expr) {
+            if let tir::ExprKind::Hole(i) = e.kind {
+                self.0.push(i);
+            }
+        }
+    }
+    let mut h = Holes(Vec::new());
+    tir::walk_stmts(&f.body, &mut h);
+    h.0.iter().min().map(|&first| (first, h.0.len()))
 }
 
 /// A function's signature, known before bodies are checked.

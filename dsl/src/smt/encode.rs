@@ -1537,6 +1537,23 @@ impl<'p> Encoder<'p> {
                 self.assume(ascii(&s), "isdigit() of non-ASCII text");
                 Sym::Bool(format!("(str.in_re {s} (re.+ (re.range \"0\" \"9\")))"))
             }
+            (Method::StrIslower | Method::StrIsupper, 1) => {
+                self.assume(ascii(&s), "islower()/isupper() of non-ASCII text");
+                let (want, other) = if m == Method::StrIslower {
+                    ("(re.range \"a\" \"z\")", "(re.range \"A\" \"Z\")")
+                } else {
+                    ("(re.range \"A\" \"Z\")", "(re.range \"a\" \"z\")")
+                };
+                // At least one cased character of the kind, none of the other.
+                let rest = format!("(re.* (re.diff re.allchar {other}))");
+                Sym::Bool(format!("(str.in_re {s} (re.++ {rest} {want} {rest}))"))
+            }
+            (Method::StrIsspace, 1) => {
+                self.assume(ascii(&s), "isspace() of non-ASCII text");
+                Sym::Bool(format!(
+                    "(str.in_re {s} (re.+ (re.union (re.range \" \" \" \") (re.range \"\\u{{9}}\" \"\\u{{d}}\") (re.range \"\\u{{1c}}\" \"\\u{{1f}}\"))))"
+                ))
+            }
             (Method::StrIsalpha, 1) => {
                 self.assume(ascii(&s), "isalpha() of non-ASCII text");
                 Sym::Bool(format!("(str.in_re {s} (re.+ (re.union (re.range \"a\" \"z\") (re.range \"A\" \"Z\"))))"))

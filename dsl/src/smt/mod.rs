@@ -189,6 +189,81 @@ pub fn eval_query(program: &Program, f: FuncId, args: &[Frozen], unroll: usize) 
     Ok(EvalQuery { text: enc.script(), result, ty: func.ret.clone() })
 }
 
+/// The query whose models are the results `ensures` allows on `args`:
+/// `result` declared, `ensures(args, result)` true and raising nothing.
+pub fn output_query(
+    program: &Program,
+    ensures: FuncId,
+    args: &[Frozen],
+    ret: &Type,
+    unroll: usize,
+) -> Result<EvalQuery, Unsupported> {
+    let func = &program.functions[ensures];
+    let span = func.span;
+    let mut syms = Vec::new();
+    for (a, p) in args.iter().zip(&func.params) {
+        syms.push(literal(a, &p.ty).map_err(|reason| Unsupported { reason, span })?);
+    }
+    let mut enc = Encoder::new(program, unroll);
+    let result = enc.declare("result", ret, span)?;
+    syms.push(result.clone());
+    let ok = enc.call(ensures, syms, span)?;
+    let holds = and(&[&not(&enc.raised()), &truthy(&ok), &not(&enc.bound_hit()), &enc.assumed()]);
+    enc.push_line(format!("(assert {holds})"));
+    Ok(EvalQuery { text: enc.script(), result, ty: ret.clone() })
+}
+
+/// The query whose models fill `program`'s `??` holes (constants
+/// `hole0`, `hole1`, …) so that `func` returns each case's expected value
+/// (`Some`), or satisfies `ensures` (`None`: a spec case), on each case's
+/// arguments, raising nothing and within the bound.
+pub fn holes_query(
+    program: &Program,
+    func: FuncId,
+    cases: &[(Vec<Frozen>, Option<Frozen>)],
+    ensures: Option<FuncId>,
+    unroll: usize,
+) -> Result<String, Unsupported> {
+    let f = &program.functions[func];
+    let span = f.span;
+    let mut enc = Encoder::new(program, unroll);
+    for (args, expect) in cases {
+        let mut syms = Vec::new();
+        for (a, p) in args.iter().zip(&f.params) {
+            syms.push(literal(a, &p.ty).map_err(|reason| Unsupported { reason, span })?);
+        }
+        enc.reset_outcome();
+        let value = enc.call(func, syms.clone(), span)?;
+        let mut good = vec![not(&enc.raised())];
+        match (expect, ensures) {
+            (Some(want), _) => {
+                let want = literal(want, &f.ret).map_err(|reason| Unsupported { reason, span })?;
+                good.push(eq_sym(&value, &want).map_err(|reason| Unsupported { reason, span })?);
+            }
+            (None, Some(e)) => {
+                enc.reset_outcome();
+                let mut a = syms;
+                a.push(value);
+                let ok = enc.call(e, a, span)?;
+                good.push(not(&enc.raised()));
+                good.push(truthy(&ok));
+            }
+            (None, None) => {}
+        }
+        let gs: Vec<&str> = good.iter().map(String::as_str).collect();
+        enc.push_line(format!("(assert {})", and(&gs)));
+    }
+    let bound = enc.bound_hit();
+    enc.push_line(format!("(assert (not {bound}))"));
+    Ok(enc.script())
+}
+
+/// The assertion that a query's `result` differs from `v`.
+pub fn differs(q: &EvalQuery, v: &Frozen) -> Result<String, String> {
+    let lit = literal(v, &q.ty)?;
+    Ok(format!("(assert (not {}))", eq_sym(&q.result, &lit)?))
+}
+
 /// What a model of an [`EvalQuery`] says the call did.
 #[derive(Clone, Debug)]
 pub enum Evaluated {
@@ -262,6 +337,30 @@ pub struct SpecQuery {
     pub bounded: bool,
     /// What the approximations leave out (assumed away), deduplicated.
     pub assumptions: Vec<&'static str>,
+}
+
+/// Is the spec itself (its `requires`, `ensures` and reference) inside the
+/// fragment? When it is not, no candidate can be verified against it.
+pub fn spec_supported(program: &Program, target: FuncId, spec: SpecFns, unroll: usize) -> Result<(), Unsupported> {
+    let func = &program.functions[target];
+    let span = func.span;
+    let mut enc = Encoder::new(program, unroll);
+    let mut args = Vec::new();
+    for (i, p) in func.params.iter().enumerate() {
+        args.push(enc.declare(&format!("arg{i}"), &p.ty, span)?);
+    }
+    if let Some(r) = spec.requires {
+        enc.call(r, args.clone(), span)?;
+    }
+    if let Some(e) = spec.ensures {
+        let mut a = args.clone();
+        a.push(enc.declare("result", &func.ret, span)?);
+        enc.call(e, a, span)?;
+    }
+    if let Some(r) = spec.reference {
+        enc.call(r, args, span)?;
+    }
+    Ok(())
 }
 
 /// Builds the [`SpecQuery`] of `target` in `program`.

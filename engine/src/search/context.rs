@@ -6,13 +6,16 @@
 use super::budget::{Budget, Spent, StopReason};
 use super::report::{Progress, TargetReport};
 use crate::db::{ProgramDatabase, ProgramId, ProgramRecord, Status};
-use crate::place::{Placed, Placer};
+use crate::place::{Placed, Placer, Rejection};
 use crate::problem::{Problem, Target};
 use crate::propose::{Candidate, Feedback, Outcome, Proposer, Quota};
 use crate::score::{Score, Scorer};
 use std::time::{Duration, Instant};
 use synth_verifiers::verify::CaseOrigin;
 use synth_verifiers::{Goal, TestCase, Verdict, Verifier};
+
+/// Random inputs a candidate outside the verifiable fragment is tested on.
+const RANDOM_TRIES: u64 = 300;
 
 /// How often the progress callback is called, at most.
 const PROGRESS_EVERY: Duration = Duration::from_millis(100);
@@ -217,6 +220,21 @@ impl<'a> SearchContext<'a> {
             score,
         };
         let placed = match self.state().placer.place(&candidate.body) {
+            // A sketch: Z3 fills its holes from the tests and the spec first.
+            Ok(p) if p.program.n_holes > 0 => match self.fill_holes(p) {
+                Some(filled) => filled,
+                None => {
+                    let id = self.db.insert(record(Status::Rejected(Rejection::Type), None, None));
+                    let outcome = Outcome::Rejected(Rejection::Type);
+                    proposer.feedback(&Feedback {
+                        candidate: &candidate,
+                        id: Some(id),
+                        outcome: &outcome,
+                        score: None,
+                    });
+                    return false;
+                }
+            },
             Ok(p) => p,
             Err(rejection) => {
                 tracing::debug!(body = %candidate.body, ?rejection, "candidate does not check");
@@ -237,7 +255,9 @@ impl<'a> SearchContext<'a> {
             failure: verdict.failure.as_ref().map(ToString::to_string),
         };
         let id: ProgramId = self.db.insert(record(status, Some(placed.def.clone()), Some(score.clone())));
-        let solved = verdict.all_passed() && self.spec_holds(&placed.program);
+        // A target with a spec may have no test yet: then Z3 decides alone.
+        let tests_pass = verdict.all_passed() || (verdict.total == 0 && self.state().target.spec.is_some());
+        let solved = tests_pass && self.spec_holds(&placed.program);
         let outcome = Outcome::Tested(Box::new(verdict));
         proposer.feedback(&Feedback { candidate: &candidate, id: Some(id), outcome: &outcome, score: Some(&score) });
         let Outcome::Tested(verdict) = outcome else { unreachable!("built just above") };
@@ -316,10 +336,100 @@ impl<'a> SearchContext<'a> {
                 true
             }
             crate::spec::Checked::Unsupported(u) => {
-                state.verdict = Some(format!("unsupported: {}", u.reason));
-                true
+                // When the spec can be encoded, the candidate is what is
+                // outside the fragment: look for one that can be verified.
+                let spec_ok = synth_dsl::smt::spec_supported(program, func, spec.fns, spec.unroll).is_ok();
+                tracing::debug!(reason = %u.reason, spec_ok, "not verifiable");
+                if !spec_ok {
+                    state.verdict =
+                        Some(format!("unverified: the spec is outside the verifiable fragment ({})", u.reason));
+                    return true;
+                }
+                // The candidate is outside the fragment: test it against the
+                // spec on random inputs instead; a failing one is a counterexample.
+                match crate::spec::random_counterexample(program, func, &spec, RANDOM_TRIES) {
+                    Some(cx) => {
+                        let call = TestCase {
+                            args: cx.args.clone(),
+                            expect: synth_dsl::value::Frozen::None,
+                            origin: CaseOrigin::Found,
+                        }
+                        .call_text(&name);
+                        let state = self.state_mut();
+                        match cx.expected {
+                            Some(Ok(want)) => {
+                                state.counterexamples.push(format!("{call} == {} (found by testing)", want.repr()));
+                                state.visible.push(TestCase { args: cx.args, expect: want, origin: CaseOrigin::Found });
+                            }
+                            _ => {
+                                state.counterexamples.push(format!("{call} (breaks the spec; found by testing)"));
+                                state.spec_cases.push(cx.args);
+                            }
+                        }
+                        self.restart = true;
+                        false
+                    }
+                    None => {
+                        self.state_mut().verdict = Some(format!(
+                            "unverified ({}), but the spec holds on {RANDOM_TRIES} random inputs",
+                            u.reason
+                        ));
+                        true
+                    }
+                }
             }
         }
+    }
+
+    /// Fills a sketch's `??` holes by counterexample-guided solving: Z3
+    /// finds values that make the visible tests (and spec cases) pass, the
+    /// spec is checked with them, and a counterexample joins the cases.
+    /// `None` when no values work (or the sketch is outside the fragment).
+    fn fill_holes(&mut self, placed: Placed) -> Option<Placed> {
+        let state = self.state();
+        let func = state.goal.func;
+        let spec = state.target.spec;
+        let (unroll, timeout_ms) = spec
+            .map_or((synth_dsl::smt::DEFAULT_UNROLL, crate::spec::DEFAULT_TIMEOUT_MS), |s| (s.unroll, s.timeout_ms));
+        let timeout = Duration::from_millis(timeout_ms);
+        let ensures = spec.and_then(|s| s.fns.ensures);
+        let mut cases: Vec<(Vec<synth_dsl::value::Frozen>, Option<synth_dsl::value::Frozen>)> =
+            state.visible.iter().map(|t| (t.args.clone(), Some(t.expect.clone()))).collect();
+        cases.extend(state.spec_cases.iter().map(|a| (a.clone(), None)));
+        // Bit-level counterexamples may fix one bit a round: 64-bit masks need ~64.
+        for _round in 0..160 {
+            let values =
+                match synth_verifiers::smt::solve_holes(&placed.program, func, &cases, ensures, unroll, timeout) {
+                    Ok(Some(v)) => v,
+                    Ok(None) => {
+                        tracing::debug!(cases = cases.len(), "no hole values pass the cases");
+                        return None;
+                    }
+                    Err(e) => {
+                        tracing::debug!(%e, "holes not filled");
+                        return None;
+                    }
+                };
+            let program = synth_dsl::tir::fill_holes(&placed.program, &values);
+            let done = |program| {
+                let mut def = placed.def.clone();
+                for v in &values {
+                    let lit = if *v < 0 { format!("({v})") } else { v.to_string() };
+                    def = def.replacen("??", &lit, 1);
+                }
+                tracing::info!(holes = ?values, "holes filled");
+                Some(Placed { program, def })
+            };
+            let Some(spec) = spec else { return done(program) };
+            match crate::spec::check(&program, func, &spec) {
+                Ok((crate::spec::Checked::Counterexample(cx), _)) if cx.confirmed => {
+                    tracing::debug!(?values, args = ?cx.args, "holes: counterexample");
+                    cases.push((cx.args, cx.expected.and_then(Result::ok)));
+                }
+                _ => return done(program),
+            }
+        }
+        None
     }
 
     /// Has a counterexample been added since the proposers were built

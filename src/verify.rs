@@ -45,6 +45,8 @@ pub fn verify(args: &VerifyArgs) -> Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
+    // Where each target's code comes from, for locating what is unsupported.
+    let mut candidate_text = None;
     if let Some(path) = &args.candidate {
         let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
         let file = path.display().to_string();
@@ -72,6 +74,7 @@ pub fn verify(args: &VerifyArgs) -> Result<ExitCode> {
             let names: Vec<String> = problem.targets.iter().map(|t| format!("`{}`", t.name)).collect();
             anyhow::bail!("{file} defines none of the targets ({})", names.join(", "));
         }
+        candidate_text = Some((file, text));
     }
     let targets: Vec<_> = problem.targets.iter().filter(|t| t.spec.is_some()).cloned().collect();
     if targets.is_empty() {
@@ -100,24 +103,41 @@ pub fn verify(args: &VerifyArgs) -> Result<ExitCode> {
         let (checked, took) = synth_engine::spec::check(&problem.program, t.func, &spec)
             .map_err(|e| anyhow::anyhow!("bug in synth: {e}"))?;
         all_proved &= matches!(checked, Checked::Proved { .. });
-        results.push((t.name.clone(), checked, took));
+        // Outside the fragment: the spec's code (the problem's) or the target's?
+        let in_spec = synth_dsl::smt::spec_supported(&problem.program, t.func, spec.fns, spec.unroll).is_err();
+        results.push((t.name.clone(), checked, took, in_spec));
     }
     if args.dump_smt {
         return Ok(ExitCode::SUCCESS);
     }
+    // Spans of a candidate's functions are in the candidate file; the
+    // rest (the spec's functions among them) in the problem's program.
     let source = &problem.source;
+    let locate = |c: &Checked, in_spec: bool| -> Option<(String, usize, usize)> {
+        let Checked::Unsupported(u) = c else { return None };
+        match &candidate_text {
+            Some((file, text)) if !in_spec => {
+                let (l, c) = line_col(text, u.span.start);
+                Some((file.clone(), l, c))
+            }
+            _ => {
+                let (l, c) = line_col(source, u.span.start);
+                Some((args.problem.display().to_string(), l, c))
+            }
+        }
+    };
     if args.json {
         let targets: Vec<_> =
-            results.iter().map(|(name, c, took)| json_of(name, c, took.as_secs_f64(), source)).collect();
+            results.iter().map(|(name, c, took, s)| json_of(name, c, took.as_secs_f64(), locate(c, *s))).collect();
         println!("{}", serde_json::to_string_pretty(&json!({ "problem": problem.name, "targets": targets }))?);
     } else {
-        for (name, c, took) in &results {
+        for (name, c, took, in_spec) in &results {
             let by_reference =
                 targets.iter().any(|t| &t.name == name && t.spec.is_some_and(|s| s.fns.reference.is_some()));
-            println!("{}", text_of(name, c, took.as_secs_f64(), by_reference, source));
+            println!("{}", text_of(name, c, took.as_secs_f64(), by_reference, locate(c, *in_spec)));
         }
     }
-    let disagreed = results.iter().any(|(_, c, _)| matches!(c, Checked::Counterexample(cx) if !cx.confirmed));
+    let disagreed = results.iter().any(|(_, c, _, _)| matches!(c, Checked::Counterexample(cx) if !cx.confirmed));
     if disagreed {
         eprintln!("error: bug in synth: a counterexample from Z3 does not fail in the sandbox");
     }
@@ -136,7 +156,7 @@ fn call_text(name: &str, cx: &Counterexample) -> String {
     format!("{name}({})", args.join(", "))
 }
 
-fn text_of(name: &str, c: &Checked, secs: f64, by_reference: bool, source: &str) -> String {
+fn text_of(name: &str, c: &Checked, secs: f64, by_reference: bool, at: Option<(String, usize, usize)>) -> String {
     match c {
         Checked::Proved { bound, assumptions } => {
             let mut s = match bound {
@@ -166,13 +186,13 @@ fn text_of(name: &str, c: &Checked, secs: f64, by_reference: bool, source: &str)
         }
         Checked::Unknown(r) => format!("{name}: unknown ({r})"),
         Checked::Unsupported(u) => {
-            let (line, col) = line_col(source, u.span.start);
-            format!("{name}: unsupported: {} (line {line}, column {col} of the program)", u.reason)
+            let (file, line, col) = at.unwrap_or_default();
+            format!("{name}: unsupported: {} ({file}:{line}:{col})", u.reason)
         }
     }
 }
 
-fn json_of(name: &str, c: &Checked, secs: f64, source: &str) -> serde_json::Value {
+fn json_of(name: &str, c: &Checked, secs: f64, at: Option<(String, usize, usize)>) -> serde_json::Value {
     let result = |r: &Result<synth_dsl::value::Frozen, String>| match r {
         Ok(v) => json!({ "value": v.repr() }),
         Err(e) => json!({ "error": e }),
@@ -194,8 +214,8 @@ fn json_of(name: &str, c: &Checked, secs: f64, source: &str) -> serde_json::Valu
         }),
         Checked::Unknown(r) => json!({ "name": name, "verdict": "unknown", "reason": r, "seconds": secs }),
         Checked::Unsupported(u) => {
-            let (line, col) = line_col(source, u.span.start);
-            json!({ "name": name, "verdict": "unsupported", "reason": u.reason, "line": line, "column": col })
+            let (file, line, col) = at.unwrap_or_default();
+            json!({ "name": name, "verdict": "unsupported", "reason": u.reason, "file": file, "line": line, "column": col })
         }
     }
 }

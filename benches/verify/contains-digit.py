@@ -1,0 +1,2 @@
+def f(s: str) -> bool:
+    return '7' in s

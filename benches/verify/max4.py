@@ -1,0 +1,2 @@
+def f(a: int, b: int, c: int, d: int) -> int:
+    return max(max(a, b), max(c, d))

@@ -2,8 +2,9 @@
 # The main job: set up, build synth (release), synthesize a shipped problem
 # (FlashFill's initials, with the problem file's own budget), then run the
 # examples: `synth check` reports diagnostics, `synth exec` evaluates calls
-# and prints their results as Python's repr would; a one-minute evolutionary
-# search on the cap-set problem.
+# and prints their results as Python's repr would; Z3 proves and refutes
+# (counterexample-guided search, a sketch); a one-minute evolutionary search
+# on the cap-set problem.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -40,6 +41,12 @@ echo
 echo "# The same greedy written naturally (a new tuple per pair of chosen vectors): memory is reclaimed"
 cat benches/capset/priority_funsearch_n8.py benches/capset/natural.py > target/capset_natural.py
 run exec target/capset_natural.py --call 'solve(8)'
+echo
+echo "# Z3: counterexample-guided synthesis of a Hacker's Delight trick, proved against its reference"
+run run problems/spec/rightmost-one-off.toml
+run verify problems/spec/max4.toml --candidate benches/verify/max4.py
+echo "# A sketch: Z3 fills the hole of x * ?? so that it equals x + x"
+run run problems/sketch/double.toml
 echo
 echo "# Evolution (FunSearch-style, no model): cap sets from the trivial priority, 60 s, then the run file"
 rm -f target/cap-set-run.sqlite*

@@ -420,26 +420,62 @@ pub fn holds_on(program: &Program, func: FuncId, spec: &Spec, args: &[Frozen]) -
 }
 
 /// A counterexample found by testing (for a candidate Z3 cannot encode):
-/// the first of `tries` random inputs, of the generator's distribution,
-/// on which the target breaks the spec, with its expected result where the
-/// spec gives one.
-pub fn random_counterexample(program: &Program, func: FuncId, spec: &Spec, tries: u64) -> Option<Counterexample> {
+/// the first input on which the target breaks the spec, among inputs made
+/// from `seen` (the visible tests' arguments: each argument recombined with
+/// the others of its type, as concatenations and neighbours) and then
+/// `tries` random ones of the generator's distribution; with its expected
+/// result where the spec gives one.
+pub fn random_counterexample(
+    program: &Program,
+    func: FuncId,
+    spec: &Spec,
+    tries: u64,
+    seen: &[Vec<Frozen>],
+) -> Option<Counterexample> {
     let params: Vec<synth_dsl::Type> = program.functions[func].params.iter().map(|p| p.ty.clone()).collect();
-    for k in 0..tries {
-        let args: Vec<Frozen> = params
-            .iter()
-            .enumerate()
-            .map(|(i, t)| synth_dsl::generator::random_value(k * 31 + i as u64, t).freeze())
-            .collect();
-        if !holds_on(program, func, spec, &args) {
-            return Some(run_counterexample(
-                program,
-                func,
-                spec,
-                args,
-                std::time::Duration::from_millis(spec.timeout_ms),
-            ));
+    let timeout = std::time::Duration::from_millis(spec.timeout_ms);
+    let mut inputs: Vec<Vec<Frozen>> = Vec::new();
+    for (i, t) in params.iter().enumerate() {
+        // Variants of argument i from what the tests pass; the other arguments as in each test.
+        let pool: Vec<&Frozen> = seen.iter().filter_map(|a| a.get(i)).collect();
+        let mut variants: Vec<Frozen> = Vec::new();
+        for a in &pool {
+            for b in &pool {
+                match (a, b, t) {
+                    (Frozen::Str(x), Frozen::Str(y), _) => {
+                        variants.push(Frozen::Str(format!("{x}{y}").into()));
+                        variants.push(Frozen::Str(format!("{x} {y}").into()));
+                    }
+                    (Frozen::Int(x), Frozen::Int(y), _) => {
+                        variants.push(Frozen::Int(x.wrapping_add(*y)));
+                        variants.push(Frozen::Int(x.wrapping_neg()));
+                        variants.push(Frozen::Int(x.wrapping_add(1)));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for v in variants {
+            for base in seen {
+                let mut args = base.clone();
+                if let Some(slot) = args.get_mut(i) {
+                    *slot = v.clone();
+                    inputs.push(args);
+                }
+            }
         }
     }
-    None
+    for k in 0..tries {
+        inputs.push(
+            params
+                .iter()
+                .enumerate()
+                .map(|(i, t)| synth_dsl::generator::random_value(k * 31 + i as u64, t).freeze())
+                .collect(),
+        );
+    }
+    inputs
+        .into_iter()
+        .find(|args| !holds_on(program, func, spec, args))
+        .map(|args| run_counterexample(program, func, spec, args, timeout))
 }

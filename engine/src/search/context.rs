@@ -347,7 +347,8 @@ impl<'a> SearchContext<'a> {
                 }
                 // The candidate is outside the fragment: test it against the
                 // spec on random inputs instead; a failing one is a counterexample.
-                match crate::spec::random_counterexample(program, func, &spec, RANDOM_TRIES) {
+                let seen: Vec<_> = state.visible.iter().map(|t| t.args.clone()).collect();
+                match crate::spec::random_counterexample(program, func, &spec, RANDOM_TRIES, &seen) {
                     Some(cx) => {
                         let call = TestCase {
                             args: cx.args.clone(),

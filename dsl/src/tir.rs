@@ -368,21 +368,14 @@ pub fn merge(programs: &[Program]) -> (Program, Vec<FuncId>) {
     for (k, p) in programs.iter().enumerate() {
         let shift = Shift { funcs: out.functions.len(), consts: out.consts.len(), holes: out.n_holes };
         offsets.push(shift.funcs);
-        for c in &p.consts {
-            let mut c = c.clone();
+        let mut p = p.clone();
+        walk_program_mut(&mut p, &mut |e| shift.apply(e));
+        for mut c in p.consts {
             c.name = format!("{}#{k}", c.name);
-            shift.expr(&mut c.value);
             out.consts.push(c);
         }
-        for f in &p.functions {
-            let mut f = f.clone();
+        for mut f in p.functions {
             f.name = format!("{}#{k}", f.name);
-            f.body.iter_mut().for_each(|s| shift.stmt(s));
-            for p in &mut f.params {
-                if let Some(d) = &mut p.default {
-                    shift.expr(d);
-                }
-            }
             out.functions.push(f);
         }
         out.n_holes += p.n_holes;
@@ -398,102 +391,125 @@ struct Shift {
 }
 
 impl Shift {
-    fn stmt(&self, s: &mut Stmt) {
+    fn apply(&self, e: &mut Expr) {
+        match &mut e.kind {
+            ExprKind::Call(f, _) => *f += self.funcs,
+            ExprKind::Const(c) => *c += self.consts,
+            ExprKind::Hole(h) => *h += self.holes,
+            _ => {}
+        }
+    }
+}
+
+/// Calls `f` on every expression of `stmts` at any depth (assignment
+/// targets' included), parents first: the mutable twin of [`walk_stmts`].
+pub fn walk_stmts_mut(stmts: &mut [Stmt], f: &mut impl FnMut(&mut Expr)) {
+    for s in stmts {
         match s {
-            Stmt::Expr(e) => self.expr(e),
+            Stmt::Expr(e) => walk_expr_mut(e, f),
             Stmt::Assign { targets, value, .. } => {
-                targets.iter_mut().for_each(|t| self.target(t));
-                self.expr(value);
+                targets.iter_mut().for_each(|t| walk_target_mut(t, f));
+                walk_expr_mut(value, f);
             }
             Stmt::AugAssign { target, value, .. } => {
-                self.target(target);
-                self.expr(value);
+                walk_target_mut(target, f);
+                walk_expr_mut(value, f);
             }
-            Stmt::Return(e, _) => {
-                if let Some(e) = e {
-                    self.expr(e);
-                }
-            }
+            Stmt::Return(e, _) => e.iter_mut().for_each(|e| walk_expr_mut(e, f)),
             Stmt::If(c, a, b) => {
-                self.expr(c);
-                a.iter_mut().chain(b.iter_mut()).for_each(|s| self.stmt(s));
+                walk_expr_mut(c, f);
+                walk_stmts_mut(a, f);
+                walk_stmts_mut(b, f);
             }
             Stmt::For { target, iter, body, .. } => {
-                self.target(target);
-                self.expr(iter);
-                body.iter_mut().for_each(|s| self.stmt(s));
+                walk_target_mut(target, f);
+                walk_expr_mut(iter, f);
+                walk_stmts_mut(body, f);
             }
             Stmt::While(c, body) => {
-                self.expr(c);
-                body.iter_mut().for_each(|s| self.stmt(s));
+                walk_expr_mut(c, f);
+                walk_stmts_mut(body, f);
             }
             Stmt::Break | Stmt::Continue => {}
             Stmt::Assert(c, m, _) => {
-                self.expr(c);
-                if let Some(m) = m {
-                    self.expr(m);
-                }
+                walk_expr_mut(c, f);
+                m.iter_mut().for_each(|m| walk_expr_mut(m, f));
             }
         }
     }
+}
 
-    fn target(&self, t: &mut Target) {
-        match t {
-            Target::Local(_) => {}
-            Target::Index { seq, index, .. } => {
-                self.expr(seq);
-                self.expr(index);
+fn walk_target_mut(t: &mut Target, f: &mut impl FnMut(&mut Expr)) {
+    match t {
+        Target::Local(_) => {}
+        Target::Index { seq, index, .. } => {
+            walk_expr_mut(seq, f);
+            walk_expr_mut(index, f);
+        }
+        Target::Unpack(ts, _) => ts.iter_mut().for_each(|t| walk_target_mut(t, f)),
+    }
+}
+
+/// Calls `f` on `e` and every expression in it, parents first.
+pub fn walk_expr_mut(e: &mut Expr, f: &mut impl FnMut(&mut Expr)) {
+    f(e);
+    match &mut e.kind {
+        ExprKind::Int(_)
+        | ExprKind::Float(_)
+        | ExprKind::Bool(_)
+        | ExprKind::Str(_)
+        | ExprKind::None
+        | ExprKind::Local(_)
+        | ExprKind::Const(_)
+        | ExprKind::Hole(_) => {}
+        ExprKind::IntToFloat(x) | ExprKind::Truthy(x) | ExprKind::Unary(_, x) => walk_expr_mut(x, f),
+        ExprKind::Binary(_, a, b) | ExprKind::Index(a, b) => {
+            walk_expr_mut(a, f);
+            walk_expr_mut(b, f);
+        }
+        ExprKind::Compare(first, rest) => {
+            walk_expr_mut(first, f);
+            rest.iter_mut().for_each(|(_, r)| walk_expr_mut(r, f));
+        }
+        ExprKind::Call(_, xs)
+        | ExprKind::BoolOp(_, xs)
+        | ExprKind::Builtin(_, xs)
+        | ExprKind::Method(_, xs)
+        | ExprKind::List(xs)
+        | ExprKind::Tuple(xs) => xs.iter_mut().for_each(|x| walk_expr_mut(x, f)),
+        ExprKind::IfExp(c, a, b) => {
+            walk_expr_mut(c, f);
+            walk_expr_mut(a, f);
+            walk_expr_mut(b, f);
+        }
+        ExprKind::Slice(s, lo, hi, st) => {
+            walk_expr_mut(s, f);
+            [lo, hi, st].into_iter().flatten().for_each(|x| walk_expr_mut(x, f));
+        }
+        ExprKind::Comprehension(elt, clauses) => {
+            walk_expr_mut(elt, f);
+            for c in clauses {
+                walk_target_mut(&mut c.target, f);
+                walk_expr_mut(&mut c.iter, f);
+                c.ifs.iter_mut().for_each(|i| walk_expr_mut(i, f));
             }
-            Target::Unpack(ts, _) => ts.iter_mut().for_each(|t| self.target(t)),
         }
     }
+}
 
-    fn expr(&self, e: &mut Expr) {
-        match &mut e.kind {
-            ExprKind::Call(f, args) => {
-                *f += self.funcs;
-                args.iter_mut().for_each(|a| self.expr(a));
-            }
-            ExprKind::Const(c) => *c += self.consts,
-            ExprKind::Hole(h) => *h += self.holes,
-            ExprKind::Int(_)
-            | ExprKind::Float(_)
-            | ExprKind::Bool(_)
-            | ExprKind::Str(_)
-            | ExprKind::None
-            | ExprKind::Local(_) => {}
-            ExprKind::IntToFloat(x) | ExprKind::Truthy(x) | ExprKind::Unary(_, x) => self.expr(x),
-            ExprKind::Binary(_, a, b) | ExprKind::Index(a, b) => {
-                self.expr(a);
-                self.expr(b);
-            }
-            ExprKind::Compare(first, rest) => {
-                self.expr(first);
-                rest.iter_mut().for_each(|(_, r)| self.expr(r));
-            }
-            ExprKind::BoolOp(_, xs)
-            | ExprKind::Builtin(_, xs)
-            | ExprKind::Method(_, xs)
-            | ExprKind::List(xs)
-            | ExprKind::Tuple(xs) => xs.iter_mut().for_each(|x| self.expr(x)),
-            ExprKind::IfExp(c, a, b) => {
-                self.expr(c);
-                self.expr(a);
-                self.expr(b);
-            }
-            ExprKind::Slice(s, lo, hi, st) => {
-                self.expr(s);
-                [lo, hi, st].into_iter().flatten().for_each(|x| self.expr(x));
-            }
-            ExprKind::Comprehension(elt, clauses) => {
-                self.expr(elt);
-                for c in clauses {
-                    self.target(&mut c.target);
-                    self.expr(&mut c.iter);
-                    c.ifs.iter_mut().for_each(|i| self.expr(i));
-                }
+/// Every expression of a program: its functions' bodies and defaults,
+/// and its constants.
+fn walk_program_mut(p: &mut Program, f: &mut impl FnMut(&mut Expr)) {
+    for func in &mut p.functions {
+        walk_stmts_mut(&mut func.body, f);
+        for param in &mut func.params {
+            if let Some(d) = &mut param.default {
+                walk_expr_mut(d, f);
             }
         }
+    }
+    for c in &mut p.consts {
+        walk_expr_mut(&mut c.value, f);
     }
 }
 
@@ -635,113 +651,14 @@ pub fn walk_expr(e: &Expr, v: &mut impl Visit) {
 /// The program with every `??` hole replaced by its value (hole `i` by
 /// `values[i]`): what a solver's filling of a sketch means.
 pub fn fill_holes(program: &Program, values: &[i64]) -> Program {
-    fn expr(e: &mut Expr, values: &[i64]) {
+    let mut p = program.clone();
+    walk_program_mut(&mut p, &mut |e| {
         if let ExprKind::Hole(i) = e.kind
             && let Some(v) = values.get(i)
         {
             e.kind = ExprKind::Int(*v);
-            return;
         }
-        match &mut e.kind {
-            ExprKind::Int(_)
-            | ExprKind::Float(_)
-            | ExprKind::Bool(_)
-            | ExprKind::Str(_)
-            | ExprKind::None
-            | ExprKind::Local(_)
-            | ExprKind::Const(_)
-            | ExprKind::Hole(_) => {}
-            ExprKind::IntToFloat(x) | ExprKind::Truthy(x) | ExprKind::Unary(_, x) => expr(x, values),
-            ExprKind::Binary(_, a, b) | ExprKind::Index(a, b) => {
-                expr(a, values);
-                expr(b, values);
-            }
-            ExprKind::Compare(first, rest) => {
-                expr(first, values);
-                rest.iter_mut().for_each(|(_, r)| expr(r, values));
-            }
-            ExprKind::Call(_, xs)
-            | ExprKind::BoolOp(_, xs)
-            | ExprKind::Builtin(_, xs)
-            | ExprKind::Method(_, xs)
-            | ExprKind::List(xs)
-            | ExprKind::Tuple(xs) => xs.iter_mut().for_each(|x| expr(x, values)),
-            ExprKind::IfExp(c, a, b) => {
-                expr(c, values);
-                expr(a, values);
-                expr(b, values);
-            }
-            ExprKind::Slice(s, lo, hi, st) => {
-                expr(s, values);
-                [lo, hi, st].into_iter().flatten().for_each(|x| expr(x, values));
-            }
-            ExprKind::Comprehension(elt, clauses) => {
-                expr(elt, values);
-                for c in clauses {
-                    target(&mut c.target, values);
-                    expr(&mut c.iter, values);
-                    c.ifs.iter_mut().for_each(|i| expr(i, values));
-                }
-            }
-        }
-    }
-    fn target(t: &mut Target, values: &[i64]) {
-        match t {
-            Target::Local(_) => {}
-            Target::Index { seq, index, .. } => {
-                expr(seq, values);
-                expr(index, values);
-            }
-            Target::Unpack(ts, _) => ts.iter_mut().for_each(|t| target(t, values)),
-        }
-    }
-    fn stmts(ss: &mut [Stmt], values: &[i64]) {
-        for s in ss {
-            match s {
-                Stmt::Expr(e) => expr(e, values),
-                Stmt::Assign { targets, value, .. } => {
-                    targets.iter_mut().for_each(|t| target(t, values));
-                    expr(value, values);
-                }
-                Stmt::AugAssign { target: t, value, .. } => {
-                    target(t, values);
-                    expr(value, values);
-                }
-                Stmt::Return(e, _) => e.iter_mut().for_each(|e| expr(e, values)),
-                Stmt::If(c, a, b) => {
-                    expr(c, values);
-                    stmts(a, values);
-                    stmts(b, values);
-                }
-                Stmt::For { target: t, iter, body, .. } => {
-                    target(t, values);
-                    expr(iter, values);
-                    stmts(body, values);
-                }
-                Stmt::While(c, body) => {
-                    expr(c, values);
-                    stmts(body, values);
-                }
-                Stmt::Break | Stmt::Continue => {}
-                Stmt::Assert(c, m, _) => {
-                    expr(c, values);
-                    m.iter_mut().for_each(|m| expr(m, values));
-                }
-            }
-        }
-    }
-    let mut p = program.clone();
-    for f in &mut p.functions {
-        stmts(&mut f.body, values);
-        for param in &mut f.params {
-            if let Some(d) = &mut param.default {
-                expr(d, values);
-            }
-        }
-    }
-    for c in &mut p.consts {
-        expr(&mut c.value, values);
-    }
+    });
     p.n_holes = 0;
     p
 }

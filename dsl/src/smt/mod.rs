@@ -55,6 +55,14 @@ pub fn literal(v: &Frozen, ty: &Type) -> Result<Sym, String> {
     })
 }
 
+/// Concrete arguments of `func` as symbolic values, by its parameter types.
+fn literals(args: &[Frozen], func: &crate::tir::Function, span: crate::span::Span) -> Result<Vec<Sym>, Unsupported> {
+    args.iter()
+        .zip(&func.params)
+        .map(|(a, p)| literal(a, &p.ty).map_err(|reason| Unsupported { reason, span }))
+        .collect()
+}
+
 /// The constants a Z3 model defines: name to value.
 pub fn model_values(model: &str) -> HashMap<String, Sexp> {
     let mut out = HashMap::new();
@@ -171,10 +179,7 @@ pub const BOUND: &str = "outcome!bound";
 pub fn eval_query(program: &Program, f: FuncId, args: &[Frozen], unroll: usize) -> Result<EvalQuery, Unsupported> {
     let func = &program.functions[f];
     let span = func.span;
-    let mut syms = Vec::new();
-    for (a, p) in args.iter().zip(&func.params) {
-        syms.push(literal(a, &p.ty).map_err(|reason| Unsupported { reason, span })?);
-    }
+    let syms = literals(args, func, span)?;
     let mut enc = Encoder::new(program, unroll);
     let value = enc.call(f, syms, span)?;
     let result = enc.declare("result", &func.ret, span)?;
@@ -200,10 +205,7 @@ pub fn output_query(
 ) -> Result<EvalQuery, Unsupported> {
     let func = &program.functions[ensures];
     let span = func.span;
-    let mut syms = Vec::new();
-    for (a, p) in args.iter().zip(&func.params) {
-        syms.push(literal(a, &p.ty).map_err(|reason| Unsupported { reason, span })?);
-    }
+    let mut syms = literals(args, func, span)?;
     let mut enc = Encoder::new(program, unroll);
     let result = enc.declare("result", ret, span)?;
     syms.push(result.clone());
@@ -228,10 +230,7 @@ pub fn holes_query(
     let span = f.span;
     let mut enc = Encoder::new(program, unroll);
     for (args, expect) in cases {
-        let mut syms = Vec::new();
-        for (a, p) in args.iter().zip(&f.params) {
-            syms.push(literal(a, &p.ty).map_err(|reason| Unsupported { reason, span })?);
-        }
+        let syms = literals(args, f, span)?;
         enc.reset_outcome();
         let value = enc.call(func, syms.clone(), span)?;
         let mut good = vec![not(&enc.raised())];

@@ -75,13 +75,16 @@ enum Command {
     },
     /// Synthesize the `@synthesize` functions of a problem file.
     Run {
-        /// The problem file (TOML; see docs/problem-files.md).
+        /// The problem file: TOML (see docs/problem-files.md) or SyGuS-IF (`.sl`, see docs/verification.md).
         problem: PathBuf,
         #[command(flatten)]
         budget: search::BudgetArgs,
         /// Print one JSON object instead of text.
         #[arg(long)]
         json: bool,
+        /// How a SyGuS solution is printed: SMT-LIB (`define-fun`) or synth's language.
+        #[arg(long, value_enum, default_value = "smt")]
+        format: search::Format,
     },
     /// Check the targets that have a `[spec]` with Z3: proved, or a counterexample.
     Verify(verify::VerifyArgs),
@@ -95,7 +98,7 @@ enum Command {
     Lineage(plot::LineageArgs),
     /// Sample completions from a model (a prompt, or a problem's first target) and report the throughput.
     Sample(sample::SampleArgs),
-    /// Run many problems (files, or folders searched for `*.toml`) and print a table.
+    /// Run many problems (files, or folders searched for `*.toml` and `*.sl`) and print a table.
     Eval {
         /// Problem files or folders.
         #[arg(required = true)]
@@ -128,7 +131,7 @@ fn main() -> ExitCode {
             let limits = Limits { fuel: fuel.unwrap_or(u64::MAX), alloc: alloc.unwrap_or(u64::MAX), max_depth };
             exec(&file, &call, limits, timeout, memory_mib, backend)
         }
-        Command::Run { problem, budget, json } => search::run(&problem, &budget, json),
+        Command::Run { problem, budget, json, format } => search::run(&problem, &budget, json, format),
         Command::Eval { paths, budget, output } => search::eval(&paths, &budget, &output),
         Command::Sample(args) => sample::sample(&args),
         Command::Verify(args) => verify::verify(&args),

@@ -14,6 +14,7 @@ use synth_engine::model::SamplingSettings;
 use synth_engine::problem::Problem;
 use synth_engine::propose::{ProposerName, parse_proposers};
 use synth_engine::search::{ModelCache, Overrides, Progress, Report, SearchOptions, sample_then_test};
+use synth_engine::sygus::{Check, Solution, SygusProblem, is_sygus};
 
 /// Budget overrides shared by `run` and `eval`.
 #[derive(clap::Args, Clone, Debug)]
@@ -151,15 +152,74 @@ fn progress_message(name: &str, p: &Progress) -> String {
     )
 }
 
+/// How `synth run` prints a SyGuS solution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A SyGuS `define-fun` in SMT-LIB.
+    Smt,
+    /// synth's language.
+    Py,
+}
+
+/// A problem file of either kind.
+enum Loaded {
+    Toml(Problem),
+    Sygus(Box<SygusProblem>),
+}
+
+impl Loaded {
+    fn load(path: &Path) -> Result<Loaded, synth_engine::problem::ProblemError> {
+        if is_sygus(path) {
+            SygusProblem::load(path).map(|p| Loaded::Sygus(Box::new(p)))
+        } else {
+            Problem::load(path).map(Loaded::Toml)
+        }
+    }
+
+    fn problem(&self) -> &Problem {
+        match self {
+            Loaded::Toml(p) => p,
+            Loaded::Sygus(s) => &s.problem,
+        }
+    }
+}
+
+/// A SyGuS search's outcome: the solutions and Z3's check of them against
+/// the file's own constraints (a solution Z3 rejects is not a solution).
+#[derive(serde::Serialize)]
+struct SygusOutcome {
+    solutions: Vec<Solution>,
+    check: Option<Check>,
+    error: Option<String>,
+}
+
+fn sygus_outcome(s: &SygusProblem, report: &mut Report) -> Option<SygusOutcome> {
+    if !report.solved {
+        return None;
+    }
+    let out = match s.solutions(report) {
+        Ok(solutions) => match s.check(&solutions, std::time::Duration::from_secs(60)) {
+            Ok(check) => SygusOutcome { solutions, check: Some(check), error: None },
+            Err(e) => SygusOutcome { solutions, check: None, error: Some(format!("bug in synth: {e}")) },
+        },
+        Err(e) => SygusOutcome { solutions: Vec::new(), check: None, error: Some(e) },
+    };
+    if out.check != Some(Check::Valid) {
+        report.solved = false;
+    }
+    Some(out)
+}
+
 /// `synth run`.
-pub fn run(path: &Path, budget: &BudgetArgs, json: bool) -> Result<ExitCode> {
-    let problem = match Problem::load(path) {
+pub fn run(path: &Path, budget: &BudgetArgs, json: bool, format: Format) -> Result<ExitCode> {
+    let loaded = match Loaded::load(path) {
         Ok(p) => p,
         Err(e) => {
             eprint!("{}", with_newline(e.to_string()));
             return Ok(ExitCode::from(2));
         }
     };
+    let problem = loaded.problem();
     let interrupt = interrupt_flag();
     let options = options(&problem, budget, &interrupt)?;
     let mut models = ModelCache::default();
@@ -171,13 +231,57 @@ pub fn run(path: &Path, budget: &BudgetArgs, json: bool) -> Result<ExitCode> {
         }
     };
     let bar = spinner(!json);
-    let report =
-        sample_then_test(&problem, &options, model, &mut |p| bar.set_message(progress_message(&problem.name, p)));
+    let mut report =
+        sample_then_test(problem, &options, model, &mut |p| bar.set_message(progress_message(&problem.name, p)));
     bar.finish_and_clear();
+    let Loaded::Sygus(sygus) = &loaded else {
+        if json {
+            println!("{}", serde_json::to_string(&report).context("cannot print the report")?);
+        } else {
+            print_report(&report);
+        }
+        return Ok(if report.solved { ExitCode::SUCCESS } else { ExitCode::from(1) });
+    };
+    let outcome = sygus_outcome(sygus, &mut report);
     if json {
-        println!("{}", serde_json::to_string(&report).context("cannot print the report")?);
+        let mut v = serde_json::to_value(&report).context("cannot print the report")?;
+        if let Some(o) = &outcome {
+            let smt: Vec<&str> = o.solutions.iter().map(|s| s.smt.as_str()).collect();
+            let py: Vec<&str> = o.solutions.iter().map(|s| s.py.as_str()).collect();
+            v["program"] = if o.check == Some(Check::Valid) { smt.join("\n").into() } else { serde_json::Value::Null };
+            v["program_py"] = py.join("\n").into();
+            v["sygus"] = serde_json::to_value(o).context("cannot print the report")?;
+        }
+        println!("{v}");
     } else {
-        print_report(&report);
+        match &outcome {
+            Some(o) if o.check == Some(Check::Valid) => {
+                for s in &o.solutions {
+                    match format {
+                        Format::Smt => println!("{}", s.smt),
+                        Format::Py => print!("{}", with_newline(s.py.clone())),
+                    }
+                }
+            }
+            Some(o) => {
+                for s in &o.solutions {
+                    println!("# rejected: {}", s.smt);
+                }
+            }
+            None => {}
+        }
+        let mut shown = report.clone();
+        shown.program = None;
+        print_report(&shown);
+        match outcome.as_ref().map(|o| (&o.check, &o.error)) {
+            Some((Some(Check::Valid), _)) => eprintln!("  Z3 accepts the solution against the file's constraints"),
+            Some((Some(Check::Invalid(at)), _)) => {
+                eprintln!("  Z3 rejects the solution: a constraint fails at {at} (a bug in synth's translation)")
+            }
+            Some((Some(Check::Unknown(r)), _)) => eprintln!("  Z3 could not check the solution ({r})"),
+            Some((None, Some(e))) => eprintln!("  {e}"),
+            _ => {}
+        }
     }
     Ok(if report.solved { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
@@ -190,7 +294,7 @@ pub(crate) fn with_newline(mut s: String) -> String {
 }
 
 fn print_report(r: &Report) {
-    if r.solved {
+    if r.solved && r.program.is_some() {
         if let Some(p) = &r.program {
             print!("{}", with_newline(p.clone()));
         }
@@ -277,7 +381,9 @@ fn problem_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
                     let path = entry?.path();
                     if path.is_dir() {
                         stack.push(path);
-                    } else if path.extension().is_some_and(|e| e == "toml") && !is_evolution_problem(&path) {
+                    } else if (path.extension().is_some_and(|e| e == "toml") && !is_evolution_problem(&path))
+                        || is_sygus(&path)
+                    {
                         out.push(path);
                     }
                 }
@@ -297,6 +403,8 @@ struct EvalRow {
     file: String,
     marked: Vec<String>,
     error: Option<String>,
+    /// A SyGuS file's solutions and Z3's check of them.
+    sygus: Option<SygusOutcome>,
     #[serde(flatten)]
     report: Option<Report>,
 }
@@ -312,7 +420,7 @@ pub fn eval(paths: &[PathBuf], budget: &BudgetArgs, output: &Path) -> Result<Exi
         if interrupt.load(Ordering::Relaxed) {
             break;
         }
-        let problem = match Problem::load(file) {
+        let loaded = match Loaded::load(file) {
             Ok(p) => p,
             Err(e) => {
                 eprint!("{}", with_newline(e.to_string()));
@@ -321,17 +429,28 @@ pub fn eval(paths: &[PathBuf], budget: &BudgetArgs, output: &Path) -> Result<Exi
                     file: file.display().to_string(),
                     marked: Vec::new(),
                     error: Some(e.to_string()),
+                    sygus: None,
                     report: None,
                 });
                 continue;
             }
         };
-        let options = options(&problem, budget, &interrupt)?;
-        let model = models.get(&problem, &options)?.map(|m| m as &mut dyn LanguageModel);
+        let problem = loaded.problem();
+        let options = options(problem, budget, &interrupt)?;
+        let model = models.get(problem, &options)?.map(|m| m as &mut dyn LanguageModel);
         let bar = spinner(true);
-        let report =
-            sample_then_test(&problem, &options, model, &mut |p| bar.set_message(progress_message(&problem.name, p)));
+        let mut report =
+            sample_then_test(problem, &options, model, &mut |p| bar.set_message(progress_message(&problem.name, p)));
         bar.finish_and_clear();
+        let mut sygus = None;
+        if let Loaded::Sygus(s) = &loaded {
+            sygus = sygus_outcome(s, &mut report);
+            if let Some(o) = &sygus
+                && let Some(e) = &o.error
+            {
+                eprintln!("{}: {e}", file.display());
+            }
+        }
         let hidden = if report.hidden_total == 0 {
             "-".to_string()
         } else {
@@ -350,6 +469,7 @@ pub fn eval(paths: &[PathBuf], budget: &BudgetArgs, output: &Path) -> Result<Exi
             file: file.display().to_string(),
             marked: problem.solvable_by.clone(),
             error: None,
+            sygus,
             report: Some(report),
         });
     }

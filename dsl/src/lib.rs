@@ -19,6 +19,7 @@ pub mod smt;
 pub mod sort;
 pub mod span;
 pub mod strings;
+pub mod sygus;
 pub mod tir;
 pub mod types;
 pub mod value;

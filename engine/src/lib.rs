@@ -16,6 +16,7 @@ pub mod score;
 pub mod search;
 pub mod spec;
 pub mod strategy;
+pub mod sygus;
 
 pub use synth_dsl as dsl;
 pub use synth_verifiers as verifiers;

@@ -107,6 +107,8 @@ pub struct Target {
     pub has_seed: bool,
     /// Its `[spec]`, checked by Z3 (`synth verify`, counterexample-guided search).
     pub spec: Option<crate::spec::Spec>,
+    /// The productions the enumerator is limited to (a SyGuS grammar).
+    pub grammar: Option<std::sync::Arc<synth_dsl::sygus::EnumGrammar>>,
 }
 
 /// A loaded, checked problem.
@@ -235,6 +237,7 @@ impl Problem {
                 ret: f.ret.clone(),
                 has_seed: !f.is_stub,
                 spec: None,
+                grammar: None,
             })
             .collect();
         let program_span = raw.program.as_ref().or(raw.program_file.as_ref()).map_or(0..0, Spanned::span);

@@ -156,6 +156,16 @@ pub(super) fn assignments(kinds: &[Kind], in_play: &[Type]) -> Vec<Vec<Type>> {
 
 /// Checks a template at argument types; its result type and checked form.
 pub(super) fn check_template(program: &Program, text: &str, args: &[Type]) -> Option<(Type, Expr)> {
+    check_template_with(program, text, args, &[])
+}
+
+/// Checks a template whose text may also name `extra` locals (after the holes' slots).
+pub(super) fn check_template_with(
+    program: &Program,
+    text: &str,
+    args: &[Type],
+    extra: &[(String, Type)],
+) -> Option<(Type, Expr)> {
     let mut src = text.to_string();
     for i in 0..args.len() {
         src = src.replace(&format!("{{{i}}}"), &format!("__a{i}"));
@@ -164,7 +174,9 @@ pub(super) fn check_template(program: &Program, text: &str, args: &[Type]) -> Op
     if !diags.is_empty() {
         return None;
     }
-    let locals: Vec<(String, Type)> = args.iter().enumerate().map(|(i, t)| (format!("__a{i}"), t.clone())).collect();
+    let mut locals: Vec<(String, Type)> =
+        args.iter().enumerate().map(|(i, t)| (format!("__a{i}"), t.clone())).collect();
+    locals.extend(extra.iter().cloned());
     let (expr, diags) = check::check_expression_with_locals(program, &ast, &locals);
     if diags.iter().any(synth_dsl::Diagnostic::is_error) {
         return None;

@@ -31,6 +31,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 use synth_dsl::interp::{Interpreter, Limits, RunError};
+use synth_dsl::sygus::EnumGrammar;
 use synth_dsl::tir::{Expr, FuncId, Program};
 use synth_dsl::value::str_repr;
 use synth_dsl::{Type, Value, parser, printer};
@@ -101,11 +102,14 @@ pub struct EnumConfig {
     pub max_terms: usize,
     /// Extra constants (from `[search] constants`).
     pub constants: Vec<Value>,
+    /// A grammar of the target's own (a SyGuS `synth-fun`'s): its
+    /// productions replace the built-in templates and constants.
+    pub grammar: Option<Arc<EnumGrammar>>,
 }
 
 impl Default for EnumConfig {
     fn default() -> EnumConfig {
-        EnumConfig { max_size: 14, max_terms: 3_000_000, constants: Vec::new() }
+        EnumConfig { max_size: 14, max_terms: 3_000_000, constants: Vec::new(), grammar: None }
     }
 }
 
@@ -250,6 +254,9 @@ pub struct Enumerator<'p> {
     limit: PullLimit,
     /// Set once the enumeration is over.
     ended: Option<EnumEnd>,
+    /// Parameters a production reads directly (a grammar's, whose rules
+    /// name them): their values follow the children's in the frame.
+    param_slots: usize,
     /// Counters.
     pub stats: EnumStats,
 }
@@ -292,8 +299,14 @@ impl<'p> Enumerator<'p> {
             pending: VecDeque::new(),
             limit: PullLimit::none(),
             ended: None,
+            param_slots: 0,
             stats: EnumStats::default(),
         };
+        if let Some(g) = e.config.grammar.clone() {
+            let leaves = e.grammar_productions(program, func, &g);
+            e.contexts.push(Context::new(e.expected.len(), leaves, None));
+            return Ok(e);
+        }
         e.ret = e.intern(&f.ret);
         e.build_grammar(program, func);
         e.pick_constants();
@@ -323,6 +336,70 @@ impl<'p> Enumerator<'p> {
                 self.types.len() - 1
             }
         }
+    }
+
+    /// A grammar's productions, checked over the holes and the parameters
+    /// (`TyId`s are its non-terminals; the start is 0), and its leaves (the
+    /// rules without holes) evaluated on the examples.
+    fn grammar_productions(
+        &mut self,
+        program: &Program,
+        func: FuncId,
+        g: &EnumGrammar,
+    ) -> Vec<(String, TyId, Vec<Option<Value>>)> {
+        let f = &program.functions[func];
+        let params: Vec<(String, Type)> = f.params.iter().map(|p| (p.name.clone(), p.ty.clone())).collect();
+        self.types = g.nonterminals.iter().map(|(_, t)| t.clone()).collect();
+        self.ret = 0;
+        self.param_slots = params.len();
+        let mut leaves = Vec::new();
+        for rule in &g.rules {
+            let args: Vec<Type> = rule.holes.iter().map(|h| self.types[*h].clone()).collect();
+            let Some((ty, template)) = grammar::check_template_with(program, &rule.text, &args, &params) else {
+                tracing::warn!(rule = %rule.text, "a grammar rule does not check in the language; left out");
+                continue;
+            };
+            if ty != self.types[rule.lhs] {
+                continue;
+            }
+            if rule.holes.is_empty() {
+                let mut vals = Vec::with_capacity(self.param_values.len());
+                for k in 0..self.param_values.len() {
+                    let mut frame: Vec<Option<Value>> = self.param_values[k].iter().cloned().map(Some).collect();
+                    self.interp.reset_budget();
+                    vals.push(self.interp.eval_with_locals(&template, &mut frame).ok());
+                }
+                leaves.push((rule.text.clone(), rule.lhs, vals));
+            } else {
+                self.productions.push(Production {
+                    text: rule.text.clone(),
+                    template,
+                    args: rule.holes.clone(),
+                    ret: rule.lhs,
+                });
+            }
+        }
+        // Non-terminals that can reach the start.
+        let mut useful = vec![0];
+        loop {
+            let before = useful.len();
+            for p in &self.productions {
+                if useful.contains(&p.ret) {
+                    for a in &p.args {
+                        if !useful.contains(a) {
+                            useful.push(*a);
+                        }
+                    }
+                }
+            }
+            if useful.len() == before {
+                break;
+            }
+        }
+        self.productions.retain(|p| useful.contains(&p.ret));
+        leaves.retain(|(_, ty, _)| useful.contains(ty));
+        self.useful = useful;
+        leaves
     }
 
     /// Instantiates the templates at the types in play, keeping those that
@@ -620,7 +697,7 @@ impl<'p> Enumerator<'p> {
         let size = 1 + parts.iter().sum::<u32>();
         let mut idx = self.contexts[ctx].cursor.combination.take().unwrap_or_else(|| vec![0usize; lists.len()]);
         let n = self.contexts[ctx].n_examples;
-        let mut frame: Vec<Option<Value>> = vec![None; lists.len()];
+        let mut frame: Vec<Option<Value>> = vec![None; lists.len() + self.param_slots];
         loop {
             if let Err(halt) = self.tick() {
                 self.contexts[ctx].cursor.combination = Some(idx);
@@ -632,6 +709,9 @@ impl<'p> Enumerator<'p> {
             for k in 0..n {
                 for (slot, c) in frame.iter_mut().zip(&children) {
                     *slot = self.contexts[ctx].vals[*c][k].clone();
+                }
+                for (slot, v) in frame[lists.len()..].iter_mut().zip(&self.param_values[k]) {
+                    *slot = Some(v.clone());
                 }
                 self.interp.reset_budget();
                 let v = self.interp.eval_with_locals(&self.productions[p].template, &mut frame).ok();

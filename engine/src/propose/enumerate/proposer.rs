@@ -20,6 +20,7 @@ impl ProposerFactory for EnumerateFactory {
             max_size: setup.options.max_size,
             max_terms: setup.options.budget.memory_terms,
             constants: setup.problem.search.constants.clone(),
+            grammar: setup.target.grammar.clone(),
         };
         let enumerator = match Enumerator::new(&setup.problem.program, setup.target.func, setup.visible, config) {
             Ok(e) => Some(e),

@@ -1,0 +1,10 @@
+; Hacker's Delight 2-1: turn off the rightmost 1-bit of a 32-bit word.
+(set-logic BV)
+(define-fun spec ((x (_ BitVec 32))) (_ BitVec 32) (bvand x (bvsub x #x00000001)))
+(synth-fun f ((x (_ BitVec 32))) (_ BitVec 32)
+    ((Start (_ BitVec 32)))
+    ((Start (_ BitVec 32) (x #x00000000 #x00000001 (bvand Start Start) (bvor Start Start)
+                          (bvsub Start Start) (bvadd Start Start) (bvnot Start)))))
+(declare-var x (_ BitVec 32))
+(constraint (= (f x) (spec x)))
+(check-synth)

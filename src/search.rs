@@ -270,8 +270,14 @@ pub fn run(path: &Path, budget: &BudgetArgs, json: bool, format: Format) -> Resu
             }
             None => {}
         }
+        // The solution is printed above, in the asked form.
         let mut shown = report.clone();
         shown.program = None;
+        if outcome.as_ref().is_some_and(|o| o.check == Some(Check::Valid)) {
+            for t in &mut shown.targets {
+                t.program = None;
+            }
+        }
         print_report(&shown);
         match outcome.as_ref().map(|o| (&o.check, &o.error)) {
             Some((Some(Check::Valid), _)) => eprintln!("  Z3 accepts the solution against the file's constraints"),

@@ -11,7 +11,7 @@ use crate::search::Report;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
-use synth_dsl::sygus::{self, Lit, Sygus, Translation, term::Sort};
+use synth_dsl::sygus::{self, Lit, Sygus, Translation};
 use synth_verifiers::smt::{Answer, check};
 
 /// A loaded SyGuS problem.
@@ -81,7 +81,7 @@ impl SygusProblem {
         let translation = sygus::translate(&file).map_err(fail)?;
         let stem = path.file_stem().map_or("sygus".into(), |s| s.to_string_lossy().into_owned());
         let mut toml = format!(
-            "name = {}\ndescription = {}\nprogram = {}\n\n[search]\nproposer = \"enumerate\"\n\n",
+            "name = {}\ndescription = {}\nprogram = {}\n\n[search]\nproposer = \"enumerate\"\nmax_size = 24\n\n",
             toml_str(&stem),
             toml_str(&format!(
                 "SyGuS-IF problem ({}) from {}",
@@ -103,7 +103,7 @@ impl SygusProblem {
         }
         for t in &translation.targets {
             if let Some(ensures) = &t.ensures {
-                toml.push_str(&format!("[spec.{}]\nensures = {}\n", t.py_name, toml_str(ensures)));
+                toml.push_str(&format!("[spec.{}]\nensures = {}\ntimeout_ms = 3000\n", t.py_name, toml_str(ensures)));
                 if let Some(r) = &t.requires {
                     toml.push_str(&format!("requires = {}\n", toml_str(r)));
                 }
@@ -228,9 +228,4 @@ fn offset(text: &str, pos: synth_dsl::smt::sexp::Pos) -> usize {
         }
     }
     text.len().saturating_sub(1)
-}
-
-/// The sort of a result, for messages.
-pub fn sort_name(s: Sort) -> String {
-    s.to_string()
 }

@@ -152,6 +152,42 @@ fn constants(file: &Sygus) -> Vec<Term> {
     for c in seps {
         push(Term::Str(c.to_string()), &mut out);
     }
+    // The common prefix and suffix of the examples' string results (`"Dr. "`).
+    let mut outputs: Vec<&str> = Vec::new();
+    for (c, _) in &file.constraints {
+        let mut parts = Vec::new();
+        collect_conjuncts(c, &mut parts);
+        for p in parts {
+            if let Term::App(op, _, a, _) = p
+                && op == "="
+                && a.len() == 2
+            {
+                for (x, y) in [(&a[0], &a[1]), (&a[1], &a[0])] {
+                    if let (Term::Call(..), Term::Str(s)) = (x, y) {
+                        outputs.push(s);
+                    }
+                }
+            }
+        }
+    }
+    if outputs.len() >= 2 {
+        let first: Vec<char> = outputs[0].chars().collect();
+        let prefix = (0..=first.len()).rev().find(|&n| {
+            let p: String = first[..n].iter().collect();
+            outputs.iter().all(|o| o.starts_with(&p))
+        });
+        let suffix = (0..=first.len()).rev().find(|&n| {
+            let p: String = first[first.len() - n..].iter().collect();
+            outputs.iter().all(|o| o.ends_with(&p))
+        });
+        for (n, is_prefix) in [(prefix, true), (suffix, false)] {
+            if let Some(n) = n.filter(|&n| n >= 2) {
+                let p: String =
+                    if is_prefix { first[..n].iter().collect() } else { first[first.len() - n..].iter().collect() };
+                push(Term::Str(p), &mut out);
+            }
+        }
+    }
     out
 }
 

@@ -19,6 +19,7 @@
 
 mod grammar;
 mod proposer;
+mod unify;
 mod values;
 
 pub use proposer::{EnumerateFactory, EnumerateProposer};
@@ -257,6 +258,8 @@ pub struct Enumerator<'p> {
     /// Parameters a production reads directly (a grammar's, whose rules
     /// name them): their values follow the children's in the frame.
     param_slots: usize,
+    /// Decision-tree unification, for a grammar with an `ite`.
+    unify: Option<unify::Unify>,
     /// Counters.
     pub stats: EnumStats,
 }
@@ -300,11 +303,13 @@ impl<'p> Enumerator<'p> {
             limit: PullLimit::none(),
             ended: None,
             param_slots: 0,
+            unify: None,
             stats: EnumStats::default(),
         };
         if let Some(g) = e.config.grammar.clone() {
             let leaves = e.grammar_productions(program, func, &g);
             e.contexts.push(Context::new(e.expected.len(), leaves, None));
+            e.unify = unify::Unify::new(&e);
             return Ok(e);
         }
         e.ret = e.intern(&f.ret);
@@ -614,6 +619,16 @@ impl<'p> Enumerator<'p> {
                 break;
             }
             self.stats.size = size;
+            if self.unify.as_ref().is_some_and(|u| u.tried < size) {
+                if let Some(u) = self.unify.as_mut() {
+                    u.tried = size;
+                }
+                if let Some(offer) = self.try_unify() {
+                    self.pending.push_back(offer);
+                    result = Err(Halt::Yield);
+                    break;
+                }
+            }
         }
         match result {
             Ok(()) => self.ended = Some(EnumEnd::Exhausted),
@@ -916,6 +931,9 @@ impl<'p> Enumerator<'p> {
                 self.new_inner_context(id, size, elem);
             }
             if ty == self.ret {
+                if let Some(u) = self.unify.as_mut() {
+                    u.note(id, &self.contexts[0].vals[id], &self.expected);
+                }
                 let vals = &self.contexts[0].vals[id];
                 let passed =
                     vals.iter().zip(&self.expected).filter(|(v, e)| v.as_ref().is_some_and(|v| v == *e)).count();

@@ -1,0 +1,12 @@
+; Clamp x into [lo, hi] given lo <= hi (an `assume`).
+(set-logic CLIA)
+(synth-fun clamp ((x Int) (lo Int) (hi Int)) Int)
+(declare-var x Int)
+(declare-var lo Int)
+(declare-var hi Int)
+(assume (<= lo hi))
+(constraint (and (<= lo (clamp x lo hi)) (<= (clamp x lo hi) hi)))
+(constraint (=> (and (<= lo x) (<= x hi)) (= (clamp x lo hi) x)))
+(constraint (=> (< x lo) (= (clamp x lo hi) lo)))
+(constraint (=> (> x hi) (= (clamp x lo hi) hi)))
+(check-synth)

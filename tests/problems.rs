@@ -27,8 +27,11 @@ fn bad_problem_files_give_located_errors_and_exit_2() {
     for path in files {
         let rel = format!("tests/bad-problems/{}", path.file_name().unwrap().to_string_lossy());
         let src = std::fs::read_to_string(&path).unwrap();
-        let expects: Vec<String> =
-            src.lines().filter_map(|l| l.strip_prefix("# expect: ")).map(|e| e.replace("{file}", &rel)).collect();
+        let expects: Vec<String> = src
+            .lines()
+            .filter_map(|l| l.strip_prefix("# expect: ").or_else(|| l.strip_prefix("; expect: ")))
+            .map(|e| e.replace("{file}", &rel))
+            .collect();
         assert!(!expects.is_empty(), "{rel} has no `# expect:` line");
         let out = synth(&["run", &rel]);
         let stderr = text(&out.stderr);

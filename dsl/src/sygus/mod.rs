@@ -803,7 +803,8 @@ pub fn translate(file: &Sygus) -> Result<Translation, SygusError> {
             match s {
                 // The language's ints are 64-bit: keep arithmetic on them exact.
                 Sort::Int => requires.push(format!("-2147483648 <= {p} and {p} <= 2147483647")),
-                Sort::Bv(w) if *w < 64 => requires.push(format!("0 <= {p} and {p} < {}", 1u128 << w)),
+                Sort::Bv(63) => requires.push(format!("0 <= {p}")),
+                Sort::Bv(w) if *w < 63 => requires.push(format!("0 <= {p} and {p} < {}", 1u128 << w)),
                 _ => {}
             }
         }

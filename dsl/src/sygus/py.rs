@@ -179,7 +179,9 @@ impl Translator {
             if w >= 64 {
                 x.to_string()
             } else {
-                format!("({x} - {} if {x} >= {} else {x})", 1u128 << w, 1u128 << (w - 1))
+                // `1 << 63` wraps to the least int, and `x - (1 << 63)` is then still x - 2**63.
+                let full = if w == 63 { "(1 << 63)".to_string() } else { (1u128 << w).to_string() };
+                format!("({x} - {full} if {x} >= {} else {x})", 1u128 << (w - 1))
             }
         };
         let ret = |e: String| format!("    return {e}");

@@ -163,7 +163,7 @@ pub enum Format {
 
 /// A problem file of either kind.
 enum Loaded {
-    Toml(Problem),
+    Toml(Box<Problem>),
     Sygus(Box<SygusProblem>),
 }
 
@@ -172,7 +172,7 @@ impl Loaded {
         if is_sygus(path) {
             SygusProblem::load(path).map(|p| Loaded::Sygus(Box::new(p)))
         } else {
-            Problem::load(path).map(Loaded::Toml)
+            Problem::load(path).map(|p| Loaded::Toml(Box::new(p)))
         }
     }
 
@@ -221,9 +221,9 @@ pub fn run(path: &Path, budget: &BudgetArgs, json: bool, format: Format) -> Resu
     };
     let problem = loaded.problem();
     let interrupt = interrupt_flag();
-    let options = options(&problem, budget, &interrupt)?;
+    let options = options(problem, budget, &interrupt)?;
     let mut models = ModelCache::default();
-    let model = match models.get(&problem, &options) {
+    let model = match models.get(problem, &options) {
         Ok(m) => m.map(|m| m as &mut dyn LanguageModel),
         Err(e) => {
             eprintln!("error: {e:#}");

@@ -193,7 +193,7 @@ fn every_bit_vector_helper_means_what_z3_means() {
 fn every_integer_and_string_helper_means_what_z3_means() {
     let mut rng = Lcg(11);
     let alphabet = ['a', 'b', '1', '0', ' '];
-    let mut word = |rng: &mut Lcg| -> String {
+    let word = |rng: &mut Lcg| -> String {
         let n = rng.next() % 5;
         (0..n).map(|_| alphabet[(rng.next() % alphabet.len() as u64) as usize]).collect()
     };

@@ -160,21 +160,24 @@ impl SygusProblem {
     /// Checks the solutions against the file's constraints with Z3, in the
     /// file's logic (all of SMT-LIB when Z3 does not take that logic).
     pub fn check(&self, solutions: &[Solution], timeout: Duration) -> Result<Check, String> {
+        // Definitions that call a solved function come after the solutions.
         let mut body = String::new();
-        for d in &self.file.defines {
+        let define = |d: &sygus::DefineFun| {
             let params: Vec<String> =
                 d.params.iter().map(|p| format!("({} {})", sygus::term::symbol(&p.name), p.sort)).collect();
-            body.push_str(&format!(
-                "(define-fun {} ({}) {} {})\n",
-                sygus::term::symbol(&d.name),
-                params.join(" "),
-                d.ret,
-                d.body
-            ));
+            format!("(define-fun {} ({}) {} {})\n", sygus::term::symbol(&d.name), params.join(" "), d.ret, d.body)
+        };
+        let (after, before): (Vec<_>, Vec<_>) =
+            self.file.defines.iter().partition(|d| sygus::calls_synth(&self.file, &d.name));
+        for d in before {
+            body.push_str(&define(d));
         }
         for s in solutions {
             body.push_str(&s.smt);
             body.push('\n');
+        }
+        for d in after {
+            body.push_str(&define(d));
         }
         let mut wanted = Vec::new();
         for v in &self.file.vars {

@@ -291,7 +291,11 @@ fn default_grammar(file: &Sygus, f: &SynthFun) -> String {
             }
         }
         for d in &file.defines {
-            if d.ret == s && !d.params.is_empty() && d.params.iter().all(|p| has(p.sort)) {
+            if d.ret == s
+                && !d.params.is_empty()
+                && d.params.iter().all(|p| has(p.sort))
+                && !super::calls_synth(file, &d.name)
+            {
                 let args: Vec<String> = d.params.iter().map(|p| nt(p.sort)).collect();
                 rules.push(format!("({} {})", super::term::symbol(&d.name), args.join(" ")));
             }

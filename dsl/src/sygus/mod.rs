@@ -230,6 +230,9 @@ impl Parser {
                 if term.sort() != Sort::Bool {
                     return err(t.pos(), format!("a {head} must be Bool, found {}", term.sort()), "not Bool");
                 }
+                // Definitions that call a function to synthesize are
+                // expanded, so the constraint shows every call.
+                let term = self.inline(&term);
                 if head == "constraint" {
                     self.file.constraints.push((term, t.pos()));
                 } else {
@@ -249,6 +252,39 @@ impl Parser {
             _ => return err(xs[0].pos(), format!("unknown or unsupported command `{head}`"), "unsupported command"),
         }
         Ok(())
+    }
+
+    /// Does a definition (transitively) call a function to synthesize?
+    fn calls_synth(&self, name: &str) -> bool {
+        let Some(d) = self.file.defines.iter().find(|d| d.name == name) else { return false };
+        let mut found = false;
+        d.body.walk(&mut |t| {
+            if let Term::Call(n, _, _) = t {
+                found |= self.file.funcs.iter().any(|f| f.name == *n) || self.calls_synth(n);
+            }
+        });
+        found
+    }
+
+    /// `t` with every call of a definition that calls a function to
+    /// synthesize replaced by the definition's body.
+    fn inline(&self, t: &Term) -> Term {
+        match t {
+            Term::App(op, idx, args, s) => {
+                Term::App(op.clone(), idx.clone(), args.iter().map(|a| self.inline(a)).collect(), *s)
+            }
+            Term::Call(name, args, s) => {
+                let args: Vec<Term> = args.iter().map(|a| self.inline(a)).collect();
+                if self.calls_synth(name)
+                    && let Some(d) = self.file.defines.iter().find(|d| d.name == *name)
+                {
+                    let body = substitute(&d.body, &d.params, &args);
+                    return self.inline(&body);
+                }
+                Term::Call(name.clone(), args, *s)
+            }
+            other => other.clone(),
+        }
     }
 
     /// A new top-level name (no clash with earlier definitions).
@@ -432,6 +468,16 @@ impl Parser {
                     "true" => return Ok(Term::Bool(true)),
                     "false" => return Ok(Term::Bool(false)),
                     _ => {}
+                }
+                // `-1`: not SMT-LIB, but benchmark grammars write negative literals so.
+                if let Some(digits) = s.strip_prefix('-')
+                    && !digits.is_empty()
+                    && digits.chars().all(|c| c.is_ascii_digit())
+                {
+                    return match digits.parse::<i128>() {
+                        Ok(n) if n <= i64::MAX as i128 => Ok(Term::Int(-n)),
+                        _ => err(*p, "integer literals beyond 64 bits are not supported", "too large"),
+                    };
                 }
                 if let Some(d) = self.file.defines.iter().find(|d| d.name == *s && d.params.is_empty()) {
                     return Ok(Term::Call(d.name.clone(), vec![], d.ret));
@@ -862,6 +908,26 @@ pub fn translate(file: &Sygus) -> Result<Translation, SygusError> {
         }
     }
     Ok(Translation { program, targets, table })
+}
+
+/// `body` with its parameters replaced by `args`.
+fn substitute(body: &Term, params: &[Param], args: &[Term]) -> Term {
+    match body {
+        Term::Var(n, _) => match params.iter().position(|p| p.name == *n) {
+            Some(i) => args[i].clone(),
+            None => body.clone(),
+        },
+        Term::App(op, idx, xs, s) => {
+            Term::App(op.clone(), idx.clone(), xs.iter().map(|x| substitute(x, params, args)).collect(), *s)
+        }
+        Term::Call(f, xs, s) => Term::Call(f.clone(), xs.iter().map(|x| substitute(x, params, args)).collect(), *s),
+        other => other.clone(),
+    }
+}
+
+/// Does a definition (transitively) call a function to synthesize?
+pub fn calls_synth(file: &Sygus, name: &str) -> bool {
+    Parser { file: file.clone(), sorts: BTreeMap::new(), checked: true }.calls_synth(name)
 }
 
 /// The calls of functions to synthesize in `t`.

@@ -204,6 +204,8 @@ pub struct Setup<'a> {
     pub index: usize,
     /// The target's visible tests (a proposer never sees hidden ones).
     pub visible: &'a [TestCase],
+    /// Inputs where the spec must hold but no one result is expected.
+    pub spec_cases: &'a [Vec<synth_dsl::value::Frozen>],
     /// The search's settings.
     pub options: &'a SearchOptions,
 }

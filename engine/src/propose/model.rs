@@ -190,6 +190,7 @@ mod tests {
             target: &problem.targets[0],
             index: 0,
             visible: &visible,
+            spec_cases: &[],
             options: &options,
         });
         let quota = Quota {

@@ -137,6 +137,13 @@ impl<'a> SearchContext<'a> {
         &self.state().visible
     }
 
+    /// Inputs where an earlier candidate broke the spec and no single
+    /// result is expected (the spec allows several): a candidate must
+    /// satisfy `ensures` there.
+    pub fn spec_cases(&self) -> &[Vec<synth_dsl::value::Frozen>] {
+        &self.state().spec_cases
+    }
+
     /// Adds a visible test (a counterexample, say): later candidates are
     /// checked against it too.
     pub fn add_visible(&mut self, case: TestCase) {

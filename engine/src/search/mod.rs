@@ -82,9 +82,10 @@ pub fn run(
         cx.begin_target(index);
         let (end, report) = loop {
             let visible = cx.visible().to_vec();
+            let spec_cases = cx.spec_cases().to_vec();
             let mut proposers: Vec<_> = factories
                 .iter_mut()
-                .map(|f| f.build(Setup { problem, target, index, visible: &visible, options }))
+                .map(|f| f.build(Setup { problem, target, index, visible: &visible, spec_cases: &spec_cases, options }))
                 .collect();
             let end = strategy.search(&mut cx, &mut proposers);
             for p in &proposers {

@@ -106,11 +106,15 @@ pub struct EnumConfig {
     /// A grammar of the target's own (a SyGuS `synth-fun`'s): its
     /// productions replace the built-in templates and constants.
     pub grammar: Option<Arc<EnumGrammar>>,
+    /// Examples without an expected result: arguments where a term is right
+    /// when the spec's `ensures` function (over the arguments and the
+    /// result) holds; they follow the visible tests.
+    pub spec_cases: Vec<(Vec<Value>, FuncId)>,
 }
 
 impl Default for EnumConfig {
     fn default() -> EnumConfig {
-        EnumConfig { max_size: 14, max_terms: 3_000_000, constants: Vec::new(), grammar: None }
+        EnumConfig { max_size: 14, max_terms: 3_000_000, constants: Vec::new(), grammar: None, spec_cases: Vec::new() }
     }
 }
 
@@ -278,7 +282,8 @@ impl<'p> Enumerator<'p> {
         let limits = Limits { fuel: 20_000, alloc: 20_000, max_depth: 40 };
         let interp = Interpreter::new(program, limits)?;
         let expected: Vec<Value> = visible.iter().map(|t| t.expect.thaw()).collect();
-        let param_values: Vec<Vec<Value>> = visible.iter().map(TestCase::arg_values).collect();
+        let mut param_values: Vec<Vec<Value>> = visible.iter().map(TestCase::arg_values).collect();
+        param_values.extend(config.spec_cases.iter().map(|(args, _)| args.clone()));
         let f = &program.functions[func];
         let params: Vec<Type> = f.params.iter().map(|p| p.ty.clone()).collect();
         let param_names: Vec<String> = f.params.iter().map(|p| p.name.clone()).collect();
@@ -308,7 +313,7 @@ impl<'p> Enumerator<'p> {
         };
         if let Some(g) = e.config.grammar.clone() {
             let leaves = e.grammar_productions(program, func, &g);
-            e.contexts.push(Context::new(e.expected.len(), leaves, None));
+            e.contexts.push(Context::new(e.param_values.len(), leaves, None));
             e.unify = unify::Unify::new(&e);
             return Ok(e);
         }
@@ -317,7 +322,7 @@ impl<'p> Enumerator<'p> {
         e.pick_constants();
 
         // The outer context: the parameters and the constants.
-        let n = e.expected.len();
+        let n = e.param_values.len();
         let mut leaves = Vec::new();
         for (i, name) in param_names.iter().enumerate() {
             let ty = e.intern(&params[i]);
@@ -931,13 +936,12 @@ impl<'p> Enumerator<'p> {
                 self.new_inner_context(id, size, elem);
             }
             if ty == self.ret {
+                let right = self.right(id);
                 if let Some(u) = self.unify.as_mut() {
-                    u.note(id, &self.contexts[0].vals[id], &self.expected);
+                    u.note(id, &right);
                 }
-                let vals = &self.contexts[0].vals[id];
-                let passed =
-                    vals.iter().zip(&self.expected).filter(|(v, e)| v.as_ref().is_some_and(|v| v == *e)).count();
-                if passed == self.expected.len() || passed > self.best_passed {
+                let passed = right.iter().filter(|r| **r).count();
+                if passed == right.len() || passed > self.best_passed {
                     self.best_passed = self.best_passed.max(passed);
                     let body = format!("return {}", self.render(0, id));
                     self.pending.push_back(Offer { body, passed });
@@ -945,6 +949,28 @@ impl<'p> Enumerator<'p> {
             }
         }
         Ok(())
+    }
+
+    /// On which examples a term of the return type is right: equal to the
+    /// expected result, or (spec cases) accepted by `ensures`.
+    fn right(&mut self, id: TermId) -> Vec<bool> {
+        let vals = &self.contexts[0].vals[id];
+        let mut out: Vec<bool> =
+            vals.iter().zip(&self.expected).map(|(v, e)| v.as_ref().is_some_and(|v| v == e)).collect();
+        let n = self.expected.len();
+        for (i, (args, ensures)) in self.config.spec_cases.iter().enumerate() {
+            let ok = match &self.contexts[0].vals[id][n + i] {
+                Some(v) => {
+                    let mut call = args.clone();
+                    call.push(v.clone());
+                    self.interp.reset_budget();
+                    matches!(self.interp.call(*ensures, call), Ok(Value::Bool(true)))
+                }
+                None => false,
+            };
+            out.push(ok);
+        }
+        out
     }
 
     fn new_inner_context(&mut self, src: TermId, src_size: u32, elem: TyId) {

@@ -59,14 +59,14 @@ impl Unify {
     }
 
     /// Records a new start-symbol term with its values.
-    pub(super) fn note(&mut self, id: TermId, vals: &[Option<Value>], expected: &[Value]) {
+    pub(super) fn note(&mut self, id: TermId, right: &[bool]) {
         if self.covers.len() >= MAX_COVERS {
             return;
         }
-        let mut bits = vec![0u64; expected.len().div_ceil(64)];
+        let mut bits = vec![0u64; right.len().div_ceil(64)];
         let mut any = false;
-        for (k, (v, e)) in vals.iter().zip(expected).enumerate() {
-            if v.as_ref() == Some(e) {
+        for (k, r) in right.iter().enumerate() {
+            if *r {
                 bits[k / 64] |= 1 << (k % 64);
                 any = true;
             }
@@ -81,7 +81,7 @@ impl Enumerator<'_> {
     /// A tree right on every visible example, if one is found now.
     pub(super) fn try_unify(&mut self) -> Option<Offer> {
         let u = self.unify.as_ref()?;
-        let n = self.expected.len();
+        let n = self.param_values.len();
         if n < 2 || u.covers.len() < 2 {
             return None;
         }

@@ -5,7 +5,7 @@
 //! Each completed size tries once; a tree is offered like any other term
 //! (tested, verified, and a counterexample restarts the search).
 
-use super::{Enumerator, Node, Offer, TermId, TyId};
+use super::{Enumerator, Offer, TermId, TyId};
 use synth_dsl::Value;
 
 /// Most terms kept as leaves, and predicates tried per split.
@@ -15,12 +15,14 @@ const MAX_DEPTH: usize = 10;
 
 type Bits = Vec<u64>;
 
-/// What unification needs: the `ite` production and the terms so far.
+/// What unification needs: the conditional productions and the terms so far.
 pub(super) struct Unify {
-    /// The production `({1} if {0} else {2})` of the start symbol.
-    ite: usize,
-    /// The non-terminal of its condition.
-    cond: TyId,
+    /// Productions of the start symbol that select one of two start-symbol
+    /// children by a condition (`({1} if {0} else {2})`, or a definition
+    /// such as `(ite (= x #x1) y z)`): the production and its condition's
+    /// non-terminal. Found by probing: a production that ever returns
+    /// something other than one of its branches is dropped.
+    ites: Vec<(usize, TyId)>,
     /// Start-symbol terms and the examples each is right on (distinct sets).
     covers: Vec<(TermId, Bits)>,
     seen: rustc_hash::FxHashSet<Bits>,
@@ -31,7 +33,8 @@ pub(super) struct Unify {
 
 enum Tree {
     Leaf(TermId),
-    Ite(TermId, Box<Tree>, Box<Tree>),
+    /// A conditional production, its condition, the true and false subtrees.
+    Ite(usize, TermId, Box<Tree>, Box<Tree>),
 }
 
 fn popcount_and(a: &[u64], b: &[u64]) -> u32 {
@@ -41,21 +44,17 @@ fn popcount_and(a: &[u64], b: &[u64]) -> u32 {
 impl Unify {
     /// The unifier of a grammar whose start symbol has an `ite` production.
     pub(super) fn new(e: &Enumerator<'_>) -> Option<Unify> {
-        let (ite, p) = e.productions.iter().enumerate().find(|(_, p)| {
-            p.ret == e.ret
-                && p.args.len() == 3
-                && p.args[1] == e.ret
-                && p.args[2] == e.ret
-                && p.text == "({1} if {0} else {2})"
-        })?;
-        Some(Unify {
-            ite,
-            cond: p.args[0],
-            covers: Vec::new(),
-            seen: Default::default(),
-            offered: Default::default(),
-            tried: 0,
-        })
+        let ites: Vec<(usize, TyId)> = e
+            .productions
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.ret == e.ret && p.args.len() == 3 && p.args[1] == e.ret && p.args[2] == e.ret)
+            .map(|(i, p)| (i, p.args[0]))
+            .collect();
+        if ites.is_empty() {
+            return None;
+        }
+        Some(Unify { ites, covers: Vec::new(), seen: Default::default(), offered: Default::default(), tried: 0 })
     }
 
     /// Records a new start-symbol term with its values.
@@ -86,36 +85,60 @@ impl Enumerator<'_> {
             return None;
         }
         let words = n.div_ceil(64);
-        // Predicates defined on every example, smallest first (ids grow with size).
-        let c = &self.contexts[0];
-        let mut preds: Vec<(TermId, Bits)> = Vec::new();
-        for (id, t) in c.terms.iter().enumerate() {
-            if t.ty != u.cond || !matches!(t.node, Node::App(..) | Node::Leaf(_)) {
-                continue;
-            }
-            let mut bits = vec![0u64; words];
-            let mut ok = true;
-            for (k, v) in c.vals[id].iter().enumerate() {
-                match v {
-                    Some(Value::Bool(true)) => bits[k / 64] |= 1 << (k % 64),
-                    Some(Value::Bool(false)) => {}
-                    _ => ok = false,
+        // Conditions under each conditional production, smallest first (ids
+        // grow with size): which branch each example takes, found by running
+        // the production with two marker values as its branches.
+        let Some((m1, m2)) = markers(&self.types[self.ret]) else { return None };
+        let mut preds: Vec<(usize, TermId, Bits)> = Vec::new();
+        let mut dropped = Vec::new();
+        for &(prod, cond) in &u.ites.clone() {
+            let ids: Vec<TermId> = (0..self.contexts[0].terms.len())
+                .filter(|&id| self.contexts[0].terms[id].ty == cond)
+                .take(MAX_PREDS)
+                .collect();
+            for (i, id) in ids.into_iter().enumerate() {
+                let mut bits = vec![0u64; words];
+                let mut ok = true;
+                for k in 0..n {
+                    let Some(c) = self.contexts[0].vals[id][k].clone() else {
+                        ok = false;
+                        break;
+                    };
+                    let mut frame = vec![Some(c), Some(m1.clone()), Some(m2.clone())];
+                    frame.extend(self.param_values[k].iter().cloned().map(Some));
+                    self.interp.reset_budget();
+                    match self.interp.eval_with_locals(&self.productions[prod].template, &mut frame) {
+                        Ok(v) if v == m1 => bits[k / 64] |= 1 << (k % 64),
+                        Ok(v) if v == m2 => {}
+                        Ok(_) if i == 0 => {
+                            dropped.push(prod);
+                            ok = false;
+                            break;
+                        }
+                        _ => {
+                            ok = false;
+                            break;
+                        }
+                    }
                 }
-            }
-            if ok {
-                preds.push((id, bits));
-                if preds.len() >= MAX_PREDS {
+                if dropped.contains(&prod) {
                     break;
+                }
+                if ok {
+                    preds.push((prod, id, bits));
                 }
             }
         }
+        if let Some(u) = self.unify.as_mut() {
+            u.ites.retain(|(p, _)| !dropped.contains(p));
+        }
+        let Some(u) = self.unify.as_ref() else { return None };
         let mut all = vec![0u64; words];
         for k in 0..n {
             all[k / 64] |= 1 << (k % 64);
         }
         let tree = learn(&u.covers, &preds, &all, 0)?;
-        let ite = u.ite;
-        let text = self.render_tree(&tree, ite);
+        let text = self.render_tree(&tree);
         let u = self.unify.as_mut()?;
         if !u.offered.insert(text.clone()) {
             return None;
@@ -125,15 +148,13 @@ impl Enumerator<'_> {
         Some(Offer { body: format!("return {text}"), passed: n })
     }
 
-    fn render_tree(&self, t: &Tree, ite: usize) -> String {
+    fn render_tree(&self, t: &Tree) -> String {
         match t {
             Tree::Leaf(id) => format!("({})", self.render_raw(0, *id)),
-            Tree::Ite(p, a, b) => {
-                let text = &self.productions[ite].text;
+            Tree::Ite(prod, p, a, b) => {
+                let text = &self.productions[*prod].text;
                 let cond = format!("({})", self.render_raw(0, *p));
-                text.replace("{0}", &cond)
-                    .replace("{1}", &self.render_tree(a, ite))
-                    .replace("{2}", &self.render_tree(b, ite))
+                text.replace("{0}", &cond).replace("{1}", &self.render_tree(a)).replace("{2}", &self.render_tree(b))
             }
         }
     }
@@ -141,7 +162,7 @@ impl Enumerator<'_> {
 
 /// A tree over the examples in `exs`: a term right on all of them, or the
 /// predicate whose split leaves the most examples to single terms.
-fn learn(covers: &[(TermId, Bits)], preds: &[(TermId, Bits)], exs: &[u64], depth: usize) -> Option<Tree> {
+fn learn(covers: &[(TermId, Bits)], preds: &[(usize, TermId, Bits)], exs: &[u64], depth: usize) -> Option<Tree> {
     let size: u32 = exs.iter().map(|w| w.count_ones()).sum();
     let best_cover = |side: &[u64]| covers.iter().map(|(_, b)| popcount_and(b, side)).max().unwrap_or(0);
     if let Some((id, _)) = covers.iter().find(|(_, b)| popcount_and(b, exs) == size) {
@@ -151,7 +172,7 @@ fn learn(covers: &[(TermId, Bits)], preds: &[(TermId, Bits)], exs: &[u64], depth
         return None;
     }
     let mut best: Option<(u32, usize)> = None;
-    for (i, (_, pb)) in preds.iter().enumerate() {
+    for (i, (_, _, pb)) in preds.iter().enumerate() {
         let t: Bits = pb.iter().zip(exs).map(|(p, e)| p & e).collect();
         let f: Bits = pb.iter().zip(exs).map(|(p, e)| !p & e).collect();
         let (nt, nf): (u32, u32) = (t.iter().map(|w| w.count_ones()).sum(), f.iter().map(|w| w.count_ones()).sum());
@@ -167,10 +188,20 @@ fn learn(covers: &[(TermId, Bits)], preds: &[(TermId, Bits)], exs: &[u64], depth
         }
     }
     let (_, i) = best?;
-    let pb = &preds[i].1;
+    let pb = &preds[i].2;
     let t: Bits = pb.iter().zip(exs).map(|(p, e)| p & e).collect();
     let f: Bits = pb.iter().zip(exs).map(|(p, e)| !p & e).collect();
     let a = learn(covers, preds, &t, depth + 1)?;
     let b = learn(covers, preds, &f, depth + 1)?;
-    Some(Tree::Ite(preds[i].0, Box::new(a), Box::new(b)))
+    Some(Tree::Ite(preds[i].0, preds[i].1, Box::new(a), Box::new(b)))
+}
+
+/// Two distinct values of a type, to tell a conditional's branches apart.
+fn markers(t: &synth_dsl::Type) -> Option<(Value, Value)> {
+    match t {
+        synth_dsl::Type::Int => Some((Value::Int(0x5EED_0001), Value::Int(0x5EED_0002))),
+        synth_dsl::Type::Str => Some((Value::str("\u{1}a"), Value::str("\u{1}b"))),
+        synth_dsl::Type::Bool => Some((Value::Bool(true), Value::Bool(false))),
+        _ => None,
+    }
 }

@@ -44,11 +44,11 @@ fn show(db: &Path) -> serde_json::Value {
 #[test]
 fn a_run_improves_on_the_seed_and_records_every_candidate() {
     let db = temp_db("improve.sqlite");
-    let out = synth(&["evolve", SMALL, "--db", db.to_str().unwrap(), "--candidates", "150", "--json"]);
+    let out = synth(&["evolve", SMALL, "--db", db.to_str().unwrap(), "--candidates", "500", "--json"]);
     let report = json(&out);
     assert_eq!(report["problem"], "small-cap-set");
     assert_eq!(report["seed_score"], 32.0, "the trivial priority gives 2^5");
-    assert!(report["candidates"].as_u64().unwrap() >= 150);
+    assert!(report["candidates"].as_u64().unwrap() >= 500);
     let best = &report["best"];
     assert!(best["score"].as_f64().unwrap() > 32.0, "mutation beats the seed: {report}");
     assert_eq!(best["signature"].as_array().unwrap().len(), 3);

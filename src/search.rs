@@ -282,7 +282,14 @@ pub fn run(path: &Path, budget: &BudgetArgs, json: bool, format: Format) -> Resu
         match outcome.as_ref().map(|o| (&o.check, &o.error)) {
             Some((Some(Check::Valid), _)) => eprintln!("  Z3 accepts the solution against the file's constraints"),
             Some((Some(Check::Invalid(at)), _)) => {
-                eprintln!("  Z3 rejects the solution: a constraint fails at {at} (a bug in synth's translation)")
+                // Accepted on an inconclusive check of the translated spec, or a bug.
+                let why =
+                    if report.targets.iter().any(|t| t.verdict.as_deref().is_some_and(|v| v.starts_with("unknown"))) {
+                        "synth's own check of it was inconclusive"
+                    } else {
+                        "a bug in synth's translation"
+                    };
+                eprintln!("  Z3 rejects the solution: a constraint fails at {at} ({why})")
             }
             Some((Some(Check::Unknown(r)), _)) => eprintln!("  Z3 could not check the solution ({r})"),
             Some((None, Some(e))) => eprintln!("  {e}"),

@@ -88,7 +88,7 @@ impl Enumerator<'_> {
         // Conditions under each conditional production, smallest first (ids
         // grow with size): which branch each example takes, found by running
         // the production with two marker values as its branches.
-        let Some((m1, m2)) = markers(&self.types[self.ret]) else { return None };
+        let (m1, m2) = markers(&self.types[self.ret])?;
         let mut preds: Vec<(usize, TermId, Bits)> = Vec::new();
         let mut dropped = Vec::new();
         for &(prod, cond) in &u.ites.clone() {
@@ -132,7 +132,7 @@ impl Enumerator<'_> {
         if let Some(u) = self.unify.as_mut() {
             u.ites.retain(|(p, _)| !dropped.contains(p));
         }
-        let Some(u) = self.unify.as_ref() else { return None };
+        let u = self.unify.as_ref()?;
         let mut all = vec![0u64; words];
         for k in 0..n {
             all[k / 64] |= 1 << (k % 64);

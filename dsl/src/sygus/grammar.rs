@@ -86,7 +86,35 @@ pub(super) fn enum_grammar(file: &Sygus, f: &SynthFun, tr: &mut Translator) -> R
     }
     let mut seen = std::collections::HashSet::new();
     rules.retain(|r| seen.insert((r.lhs, r.text.clone())));
-    Ok(EnumGrammar { nonterminals: grammar.nonterminals.iter().map(|(n, s)| (n.clone(), s.ty())).collect(), rules })
+    let mut nonterminals: Vec<(String, Type)> = grammar.nonterminals.iter().map(|(n, s)| (n.clone(), s.ty())).collect();
+    // `Start ::= X` alone (common in benchmark grammars): X is the start, so
+    // that X's own `ite` is the start symbol's for unification.
+    loop {
+        let start_rules: Vec<&GrammarRule> = rules.iter().filter(|r| r.lhs == 0).collect();
+        let [only] = start_rules.as_slice() else { break };
+        let j = match only.holes.as_slice() {
+            [j] if only.text == "{0}" && *j != 0 => *j,
+            _ => break,
+        };
+        rules.retain(|r| r.lhs != 0);
+        let swap = |i: usize| {
+            if i == 0 {
+                j
+            } else if i == j {
+                0
+            } else {
+                i
+            }
+        };
+        for r in &mut rules {
+            r.lhs = swap(r.lhs);
+            for h in &mut r.holes {
+                *h = swap(*h);
+            }
+        }
+        nonterminals.swap(0, j);
+    }
+    Ok(EnumGrammar { nonterminals, rules })
 }
 
 /// Holes numbered in order of appearance; `holes` gets each one's non-terminal.

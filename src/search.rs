@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use synth_engine::dsl::smt::sexp::Sexp;
 use synth_engine::lm::LanguageModel;
 use synth_engine::model::SamplingSettings;
 use synth_engine::problem::Problem;
@@ -193,13 +194,41 @@ struct SygusOutcome {
     error: Option<String>,
 }
 
-fn sygus_outcome(s: &SygusProblem, report: &mut Report) -> Option<SygusOutcome> {
-    if !report.solved {
-        return None;
+/// Searches a SyGuS problem; a solution the independent check refutes
+/// gives its counterexample to the next search (at most 3 more).
+fn search_sygus(
+    s: &mut SygusProblem,
+    options: &SearchOptions,
+    progress: &mut dyn FnMut(&Progress),
+) -> (Report, Option<SygusOutcome>) {
+    let mut round = 0;
+    loop {
+        let mut report = sample_then_test(&s.problem, options, None, &mut *progress);
+        let (outcome, values) = sygus_outcome(s, &mut report);
+        let refuted = outcome.as_ref().is_some_and(|o| matches!(o.check, Some(Check::Invalid(_))));
+        if refuted && round < 3 && !options.budget.interrupt.load(Ordering::Relaxed) && s.add_counterexample(&values) {
+            tracing::info!(
+                round,
+                "the independent check refuted the solution; searching again with its counterexample"
+            );
+            round += 1;
+            continue;
+        }
+        return (report, outcome);
     }
+}
+
+fn sygus_outcome(s: &SygusProblem, report: &mut Report) -> (Option<SygusOutcome>, Vec<(String, Sexp)>) {
+    if !report.solved {
+        return (None, Vec::new());
+    }
+    let mut values = Vec::new();
     let out = match s.solutions(report) {
         Ok(solutions) => match s.check(&solutions, std::time::Duration::from_secs(60)) {
-            Ok(check) => SygusOutcome { solutions, check: Some(check), error: None },
+            Ok((check, v)) => {
+                values = v;
+                SygusOutcome { solutions, check: Some(check), error: None }
+            }
             Err(e) => SygusOutcome { solutions, check: None, error: Some(format!("bug in synth: {e}")) },
         },
         Err(e) => SygusOutcome { solutions: Vec::new(), check: None, error: Some(e) },
@@ -207,42 +236,51 @@ fn sygus_outcome(s: &SygusProblem, report: &mut Report) -> Option<SygusOutcome> 
     if out.check != Some(Check::Valid) {
         report.solved = false;
     }
-    Some(out)
+    (Some(out), values)
 }
 
 /// `synth run`.
 pub fn run(path: &Path, budget: &BudgetArgs, json: bool, format: Format) -> Result<ExitCode> {
-    let loaded = match Loaded::load(path) {
+    let mut loaded = match Loaded::load(path) {
         Ok(p) => p,
         Err(e) => {
             eprint!("{}", with_newline(e.to_string()));
             return Ok(ExitCode::from(2));
         }
     };
-    let problem = loaded.problem();
     let interrupt = interrupt_flag();
-    let options = options(problem, budget, &interrupt)?;
-    let mut models = ModelCache::default();
-    let model = match models.get(problem, &options) {
-        Ok(m) => m.map(|m| m as &mut dyn LanguageModel),
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            return Ok(ExitCode::from(2));
-        }
-    };
+    let options = options(loaded.problem(), budget, &interrupt)?;
+    let name = loaded.problem().name.clone();
     let bar = spinner(!json);
-    let mut report =
-        sample_then_test(problem, &options, model, &mut |p| bar.set_message(progress_message(&problem.name, p)));
-    bar.finish_and_clear();
-    let Loaded::Sygus(sygus) = &loaded else {
-        if json {
-            println!("{}", serde_json::to_string(&report).context("cannot print the report")?);
-        } else {
-            print_report(&report);
+    let mut progress = |p: &Progress| bar.set_message(progress_message(&name, p));
+    let report;
+    let outcome = match &mut loaded {
+        Loaded::Sygus(s) => {
+            let (r, o) = search_sygus(s, &options, &mut progress);
+            report = r;
+            o
         }
-        return Ok(if report.solved { ExitCode::SUCCESS } else { ExitCode::from(1) });
+        Loaded::Toml(problem) => {
+            let mut models = ModelCache::default();
+            let model = match models.get(problem, &options) {
+                Ok(m) => m.map(|m| m as &mut dyn LanguageModel),
+                Err(e) => {
+                    bar.finish_and_clear();
+                    eprintln!("error: {e:#}");
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            report = sample_then_test(problem, &options, model, &mut progress);
+            bar.finish_and_clear();
+            if json {
+                println!("{}", serde_json::to_string(&report).context("cannot print the report")?);
+            } else {
+                print_report(&report);
+            }
+            return Ok(if report.solved { ExitCode::SUCCESS } else { ExitCode::from(1) });
+        }
     };
-    let outcome = sygus_outcome(sygus, &mut report);
+    bar.finish_and_clear();
     if json {
         let mut v = serde_json::to_value(&report).context("cannot print the report")?;
         if let Some(o) = &outcome {
@@ -433,7 +471,7 @@ pub fn eval(paths: &[PathBuf], budget: &BudgetArgs, output: &Path) -> Result<Exi
         if interrupt.load(Ordering::Relaxed) {
             break;
         }
-        let loaded = match Loaded::load(file) {
+        let mut loaded = match Loaded::load(file) {
             Ok(p) => p,
             Err(e) => {
                 eprint!("{}", with_newline(e.to_string()));
@@ -448,22 +486,24 @@ pub fn eval(paths: &[PathBuf], budget: &BudgetArgs, output: &Path) -> Result<Exi
                 continue;
             }
         };
-        let problem = loaded.problem();
-        let options = options(problem, budget, &interrupt)?;
-        let model = models.get(problem, &options)?.map(|m| m as &mut dyn LanguageModel);
+        let options = options(loaded.problem(), budget, &interrupt)?;
+        let name = loaded.problem().name.clone();
         let bar = spinner(true);
-        let mut report =
-            sample_then_test(problem, &options, model, &mut |p| bar.set_message(progress_message(&problem.name, p)));
-        bar.finish_and_clear();
-        let mut sygus = None;
-        if let Loaded::Sygus(s) = &loaded {
-            sygus = sygus_outcome(s, &mut report);
-            if let Some(o) = &sygus
-                && let Some(e) = &o.error
-            {
-                eprintln!("{}: {e}", file.display());
+        let mut progress = |p: &Progress| bar.set_message(progress_message(&name, p));
+        let (report, sygus) = match &mut loaded {
+            Loaded::Sygus(s) => search_sygus(s, &options, &mut progress),
+            Loaded::Toml(problem) => {
+                let model = models.get(problem, &options)?.map(|m| m as &mut dyn LanguageModel);
+                (sample_then_test(problem, &options, model, &mut progress), None)
             }
+        };
+        bar.finish_and_clear();
+        if let Some(o) = &sygus
+            && let Some(e) = &o.error
+        {
+            eprintln!("{}: {e}", file.display());
         }
+        let problem = loaded.problem();
         let hidden = if report.hidden_total == 0 {
             "-".to_string()
         } else {

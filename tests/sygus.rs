@@ -229,3 +229,21 @@ fn every_integer_and_string_helper_means_what_z3_means() {
         }
     }
 }
+
+#[test]
+fn a_counterexample_of_the_independent_check_becomes_a_spec_case() {
+    let text = "(set-logic LIA)\n(synth-fun f ((a Int) (b Int)) Int)\n(declare-var x Int)\n(declare-var y Int)\n\
+                (constraint (> (f y x) (+ x y)))\n(check-synth)\n";
+    let mut p = synth_engine::sygus::SygusProblem::parse(Path::new("t.sl"), text).unwrap();
+    assert!(p.problem.targets[0].spec.is_some());
+    let values = vec![
+        ("x".to_string(), sexp::parse("3").unwrap().remove(0)),
+        ("y".to_string(), sexp::parse("(- 7)").unwrap().remove(0)),
+    ];
+    assert!(p.add_counterexample(&values));
+    // The call is `(f y x)`: the arguments are y, then x.
+    let cases = &p.problem.targets[0].spec_cases;
+    assert_eq!(cases.len(), 1);
+    assert_eq!(cases[0].iter().map(|v| v.repr()).collect::<Vec<_>>(), ["-7", "3"]);
+    assert!(!p.add_counterexample(&values), "the same case is not added twice");
+}

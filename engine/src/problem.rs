@@ -109,6 +109,9 @@ pub struct Target {
     pub spec: Option<crate::spec::Spec>,
     /// The productions the enumerator is limited to (a SyGuS grammar).
     pub grammar: Option<std::sync::Arc<synth_dsl::sygus::EnumGrammar>>,
+    /// Inputs where the spec must hold, known before the search (a SyGuS
+    /// solution's counterexample from the independent check).
+    pub spec_cases: Vec<Vec<Frozen>>,
 }
 
 /// A loaded, checked problem.
@@ -238,6 +241,7 @@ impl Problem {
                 has_seed: !f.is_stub,
                 spec: None,
                 grammar: None,
+                spec_cases: Vec::new(),
             })
             .collect();
         let program_span = raw.program.as_ref().or(raw.program_file.as_ref()).map_or(0..0, Spanned::span);

@@ -11,7 +11,10 @@ use crate::search::Report;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
-use synth_dsl::sygus::{self, Lit, Sygus, Translation};
+use synth_dsl::Value;
+use synth_dsl::smt::sexp::Sexp;
+use synth_dsl::sygus::{self, Lit, Sygus, Translation, term::Sort};
+use synth_dsl::value::Frozen;
 use synth_verifiers::smt::{Answer, check};
 
 /// A loaded SyGuS problem.
@@ -103,7 +106,7 @@ impl SygusProblem {
         }
         for t in &translation.targets {
             if let Some(ensures) = &t.ensures {
-                toml.push_str(&format!("[spec.{}]\nensures = {}\ntimeout_ms = 3000\n", t.py_name, toml_str(ensures)));
+                toml.push_str(&format!("[spec.{}]\nensures = {}\ntimeout_ms = 10000\n", t.py_name, toml_str(ensures)));
                 if let Some(r) = &t.requires {
                     toml.push_str(&format!("requires = {}\n", toml_str(r)));
                 }
@@ -157,9 +160,36 @@ impl SygusProblem {
         Ok(out)
     }
 
+    /// Adds the counterexample `values` (of the file's variables) as an input
+    /// where each target's spec must hold; false when no target takes it.
+    pub fn add_counterexample(&mut self, values: &[(String, Sexp)]) -> bool {
+        let mut added = false;
+        for t in &self.translation.targets {
+            let Some(vars) = &t.arg_vars else { continue };
+            let args: Option<Vec<Frozen>> = vars
+                .iter()
+                .zip(&t.params)
+                .map(|(v, (_, sort))| {
+                    let e = &values.iter().find(|(n, _)| *n == sygus::term::symbol(v))?.1;
+                    decode(e, *sort).map(|v| v.freeze())
+                })
+                .collect();
+            let Some(args) = args else { continue };
+            if let Some(target) = self.problem.targets.iter_mut().find(|g| g.name == t.py_name)
+                && target.spec.is_some()
+                && !target.spec_cases.iter().any(|c| c.iter().map(Frozen::repr).eq(args.iter().map(Frozen::repr)))
+            {
+                target.spec_cases.push(args);
+                added = true;
+            }
+        }
+        added
+    }
+
     /// Checks the solutions against the file's constraints with Z3, in the
-    /// file's logic (all of SMT-LIB when Z3 does not take that logic).
-    pub fn check(&self, solutions: &[Solution], timeout: Duration) -> Result<Check, String> {
+    /// file's logic (all of SMT-LIB when Z3 does not take that logic); a
+    /// counterexample comes with the variables' values.
+    pub fn check(&self, solutions: &[Solution], timeout: Duration) -> Result<(Check, Vec<(String, Sexp)>), String> {
         // Definitions that call a solved function come after the solutions.
         let mut body = String::new();
         let define = |d: &sygus::DefineFun| {
@@ -203,15 +233,34 @@ impl SygusProblem {
             Err(_) => check(&body, timeout, &wanted).map_err(|e| e.to_string())?,
         };
         Ok(match answer {
-            Answer::Unsat => Check::Valid,
+            Answer::Unsat => (Check::Valid, Vec::new()),
             Answer::Sat(values) => {
-                let mut parts: Vec<String> =
-                    wanted.iter().filter_map(|w| values.get(w).map(|v| format!("{w} = {v}"))).collect();
+                let found: Vec<(String, Sexp)> =
+                    wanted.iter().filter_map(|w| values.get(w).map(|v| (w.clone(), v.clone()))).collect();
+                let mut parts: Vec<String> = found.iter().map(|(w, v)| format!("{w} = {v}")).collect();
                 parts.sort();
-                Check::Invalid(parts.join(", "))
+                (Check::Invalid(parts.join(", ")), found)
             }
-            Answer::Unknown(r) => Check::Unknown(r),
+            Answer::Unknown(r) => (Check::Unknown(r), Vec::new()),
         })
+    }
+}
+
+/// A Z3 value of a sort, as the language represents it.
+fn decode(e: &Sexp, sort: Sort) -> Option<Value> {
+    match (sort, e) {
+        (Sort::Bv(w), _) => {
+            let (v, width) = synth_dsl::smt::sexp::read_bv(e)?;
+            (width == w).then(|| Value::Int(sygus::py::bv_value(v, w)))
+        }
+        (Sort::Int, Sexp::Num(n, _)) => n.parse().ok().map(Value::Int),
+        (Sort::Int, Sexp::List(xs, _)) => match xs.as_slice() {
+            [m, Sexp::Num(n, _)] if m.atom() == Some("-") => n.parse::<i64>().ok().map(|n| Value::Int(-n)),
+            _ => None,
+        },
+        (Sort::Bool, Sexp::Atom(a, _)) => Some(Value::Bool(a == "true")),
+        (Sort::Str, Sexp::Str(s, _)) => Some(Value::str(s.clone())),
+        _ => None,
     }
 }
 

@@ -623,6 +623,9 @@ pub struct TargetTr {
     pub ensures: Option<String>,
     /// The productions the enumerator may use.
     pub grammar: EnumGrammar,
+    /// The variables the spec's constraints pass as the arguments, in order
+    /// (for a counterexample of the file's constraints as arguments).
+    pub arg_vars: Option<Vec<String>>,
 }
 
 /// A SyGuS file in synth's language.
@@ -707,6 +710,7 @@ pub fn translate(file: &Sygus) -> Result<Translation, SygusError> {
             requires: None,
             ensures: None,
             grammar,
+            arg_vars: None,
         });
     }
 
@@ -840,6 +844,7 @@ pub fn translate(file: &Sygus) -> Result<Translation, SygusError> {
         }
     }
     for (ti, t) in targets.iter_mut().enumerate() {
+        t.arg_vars = mapping[ti].clone();
         if clauses[ti].is_empty() {
             continue;
         }

@@ -103,7 +103,7 @@ impl<'a> SearchContext<'a> {
             hidden: self.problem.hidden_tests(target.func).map(|t| t.case.clone()).collect(),
             best: None,
             solution: None,
-            spec_cases: Vec::new(),
+            spec_cases: target.spec_cases.clone(),
             counterexamples: Vec::new(),
             verdict: None,
         });

@@ -105,7 +105,9 @@ impl Enumerator<'_> {
                         break;
                     };
                     let mut frame = vec![Some(c), Some(m1.clone()), Some(m2.clone())];
-                    frame.extend(self.param_values[k].iter().cloned().map(Some));
+                    if self.param_slots > 0 {
+                        frame.extend(self.param_values[k].iter().cloned().map(Some));
+                    }
                     self.interp.reset_budget();
                     match self.interp.eval_with_locals(&self.productions[prod].template, &mut frame) {
                         Ok(v) if v == m1 => bits[k / 64] |= 1 << (k % 64),

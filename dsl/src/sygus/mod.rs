@@ -11,7 +11,6 @@ mod grammar;
 pub mod py;
 pub mod term;
 
-use crate::Type;
 use crate::smt::sexp::{self, Pos, Sexp};
 pub use grammar::{EnumGrammar, GrammarRule};
 use py::Translator;
@@ -947,9 +946,4 @@ fn synth_calls<'a>(t: &'a Term, file: &Sygus, out: &mut Vec<(&'a str, &'a [Term]
             synth_calls(a, file, out);
         }
     }
-}
-
-/// The language type of a sort (for the enumerator's non-terminals).
-pub fn sort_type(s: Sort) -> Type {
-    s.ty()
 }

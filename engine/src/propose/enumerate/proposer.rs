@@ -21,7 +21,7 @@ impl ProposerFactory for EnumerateFactory {
             max_terms: setup.options.budget.memory_terms,
             constants: setup.problem.search.constants.clone(),
             grammar: setup.target.grammar.clone(),
-            unify: setup.target.spec.is_some(),
+            unify: false,
             spec_cases: match setup.target.spec.and_then(|s| s.fns.ensures) {
                 Some(ensures) => {
                     setup.spec_cases.iter().map(|c| (c.iter().map(|v| v.thaw()).collect(), ensures)).collect()

@@ -111,10 +111,11 @@ pub struct EnumConfig {
     /// result) holds; they follow the visible tests.
     pub spec_cases: Vec<(Vec<Value>, FuncId)>,
     /// Join partial terms into conditionals (`unify.rs`) with the built-in
-    /// templates too. Off by default: on examples alone, trees overfit
-    /// (hidden tests of `synth eval problems/`: 137/167 with, 164/167
-    /// without); a spec's counterexamples keep them honest. A grammar's
-    /// enumeration always unifies (its examples are its whole spec).
+    /// templates too. Off: on examples alone, trees overfit (hidden tests of
+    /// `synth eval problems/`: 137/167 with it on for every target, 164/167
+    /// off), and on for spec targets only a full eval segfaulted (issue 17
+    /// note). A grammar's enumeration always unifies (its examples are its
+    /// whole spec).
     pub unify: bool,
 }
 

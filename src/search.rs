@@ -14,7 +14,7 @@ use synth_engine::lm::LanguageModel;
 use synth_engine::model::SamplingSettings;
 use synth_engine::problem::Problem;
 use synth_engine::propose::{ProposerName, parse_proposers};
-use synth_engine::search::{ModelCache, Overrides, Progress, Report, SearchOptions, sample_then_test};
+use synth_engine::search::{ModelCache, Overrides, Progress, Report, SearchOptions, Technique, sample_then_test};
 use synth_engine::sygus::{Check, Solution, SygusProblem, is_sygus};
 
 /// Budget overrides shared by `run` and `eval`.
@@ -29,8 +29,20 @@ pub struct BudgetArgs {
     /// Seed of random choices (default: the problem's `[search] seed`, else 0).
     #[arg(long)]
     seed: Option<u64>,
+    /// Search techniques to switch off, to measure what they bring:
+    /// `constants`, `conditionals`, `deduction`, `idioms` (comma-separated).
+    #[arg(long, value_name = "TECHNIQUES", value_parser = parse_techniques)]
+    without: Option<TechniqueList>,
     #[command(flatten)]
     model: ModelArgs,
+}
+
+/// A comma-separated list of techniques, as one value.
+#[derive(Clone, Debug)]
+pub struct TechniqueList(Vec<Technique>);
+
+fn parse_techniques(s: &str) -> Result<TechniqueList, String> {
+    Technique::parse_list(s).map(TechniqueList)
 }
 
 /// The model proposer's settings (over the problem's `[model]` and the
@@ -115,6 +127,7 @@ impl BudgetArgs {
             model: self.model.model.clone(),
             threads: self.model.threads,
             sampling: self.model.sampling.given(),
+            without: self.without.clone().map(|t| t.0).unwrap_or_default(),
         }
     }
 }
@@ -391,6 +404,9 @@ fn print_report(r: &Report) {
         }
         if let Some(v) = &t.verdict {
             eprintln!("  {}: {v}", t.name);
+        }
+        if !t.constants.is_empty() {
+            eprintln!("  {}: constants from the examples: {}", t.name, t.constants.join(", "));
         }
     }
     if let Some(m) = &r.model {

@@ -133,6 +133,9 @@ pub struct ProposerStats {
     pub seconds: f64,
     /// Why the proposer stopped early, if it failed.
     pub error: Option<String>,
+    /// Constants the enumerator mined from the examples, as source text.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub mined_constants: Vec<String>,
 }
 
 impl ProposerStats {
@@ -166,6 +169,11 @@ impl ProposerStats {
         self.seconds += other.seconds;
         if self.error.is_none() {
             self.error.clone_from(&other.error);
+        }
+        for c in &other.mined_constants {
+            if !self.mined_constants.contains(c) {
+                self.mined_constants.push(c.clone());
+            }
         }
     }
 }

@@ -8,7 +8,7 @@ use super::report::{Progress, TargetReport};
 use crate::db::{ProgramDatabase, ProgramId, ProgramRecord, Status};
 use crate::place::{Placed, Placer, Rejection};
 use crate::problem::{Problem, Target};
-use crate::propose::{Candidate, Feedback, Outcome, Proposer, Quota};
+use crate::propose::{Candidate, Feedback, Outcome, Proposer, ProposerStats, Quota};
 use crate::score::{Score, Scorer};
 use std::time::{Duration, Instant};
 use synth_verifiers::verify::CaseOrigin;
@@ -480,6 +480,7 @@ impl<'a> SearchContext<'a> {
             (Some(solution), _) => {
                 // Hidden tests run only here, on a program that passed every visible test.
                 let hidden = self.verifier.verify(&solution.placed.program, &state.goal, &state.hidden);
+                let constants = used_constants(&stats, &solution.placed.def);
                 TargetReport {
                     name: state.target.name.clone(),
                     solved: true,
@@ -493,6 +494,7 @@ impl<'a> SearchContext<'a> {
                     hidden_failure: hidden.failure.map(|f| f.to_string()),
                     verdict: state.verdict,
                     counterexamples: state.counterexamples,
+                    constants,
                 }
             }
             (None, best) => TargetReport {
@@ -521,4 +523,15 @@ impl<'a> SearchContext<'a> {
     pub fn elapsed(&self) -> Duration {
         self.spent.start.elapsed()
     }
+}
+
+/// The mined constants (of any proposer) that appear in `program`'s text.
+fn used_constants(stats: &[ProposerStats], program: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for c in stats.iter().flat_map(|s| &s.mined_constants) {
+        if program.contains(c.as_str()) && !out.contains(c) {
+            out.push(c.clone());
+        }
+    }
+    out
 }

@@ -11,7 +11,7 @@ mod report;
 
 pub use budget::{Budget, Spent, StopReason};
 pub use context::SearchContext;
-pub use options::{ModelCache, OptionsError, Overrides, SearchOptions};
+pub use options::{ModelCache, OptionsError, Overrides, SearchOptions, Technique};
 pub use report::{ModelStats, Progress, Report, TargetReport};
 
 use crate::db::MemoryDb;

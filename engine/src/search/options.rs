@@ -30,6 +30,51 @@ pub enum OptionsError {
     Model(#[from] ModelError),
 }
 
+/// The search techniques of the enumerator that can be switched off, to
+/// measure what each one brings (`--without constants,idioms`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Technique {
+    /// Constants mined from the examples.
+    Constants,
+    /// Conditionals joined from partial solutions (divide and conquer).
+    Conditionals,
+    /// Top-down deduction of string concatenations (FlashFill-style).
+    Deduction,
+    /// The list idioms: index-aware and multi-list comprehensions, prefix
+    /// computations, loops with an accumulator.
+    Idioms,
+}
+
+impl Technique {
+    /// Every technique, in the order of the documentation.
+    pub const ALL: [Technique; 4] =
+        [Technique::Constants, Technique::Conditionals, Technique::Deduction, Technique::Idioms];
+
+    /// Its name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Technique::Constants => "constants",
+            Technique::Conditionals => "conditionals",
+            Technique::Deduction => "deduction",
+            Technique::Idioms => "idioms",
+        }
+    }
+
+    /// Parses a comma-separated list of names.
+    pub fn parse_list(text: &str) -> Result<Vec<Technique>, String> {
+        text.split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|t| {
+                Technique::ALL.into_iter().find(|x| x.name() == t).ok_or_else(|| {
+                    let names: Vec<_> = Technique::ALL.iter().map(|x| x.name()).collect();
+                    format!("unknown technique `{t}`: expected one of {}", names.join(", "))
+                })
+            })
+            .collect()
+    }
+}
+
 /// Settings given on the command line; `None` leaves the problem's or the default.
 #[derive(Clone, Debug, Default)]
 pub struct Overrides {
@@ -47,6 +92,8 @@ pub struct Overrides {
     pub threads: Option<usize>,
     /// Sampling settings (over the problem's and the model's).
     pub sampling: SamplingSettings,
+    /// Techniques switched off.
+    pub without: Vec<Technique>,
 }
 
 /// Everything a search runs with.
@@ -69,6 +116,8 @@ pub struct SearchOptions {
     pub model: Option<PathBuf>,
     /// ONNX Runtime intra-op threads (the model's setting when unset).
     pub threads: Option<usize>,
+    /// Techniques of the enumerator switched off (all on by default).
+    pub without: Vec<Technique>,
 }
 
 impl SearchOptions {
@@ -116,6 +165,7 @@ impl SearchOptions {
             sampling: overrides.sampling.or(&problem.model.sampling),
             model,
             threads: overrides.threads,
+            without: overrides.without.clone(),
         })
     }
 

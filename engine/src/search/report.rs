@@ -35,6 +35,9 @@ pub struct TargetReport {
     /// The counterexamples found on the way (each became a visible test),
     /// as calls with the expected result.
     pub counterexamples: Vec<String>,
+    /// Constants mined from the examples that the program uses.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub constants: Vec<String>,
 }
 
 impl TargetReport {
@@ -63,6 +66,7 @@ impl TargetReport {
             hidden_failure: None,
             verdict: None,
             counterexamples: Vec::new(),
+            constants: Vec::new(),
         }
     }
 }

@@ -17,6 +17,7 @@
 //! limit is reached, and the next pull goes on from exactly there (each
 //! context keeps where its build stands), so the caller keeps control.
 
+mod constants;
 mod grammar;
 mod proposer;
 mod unify;
@@ -111,12 +112,15 @@ pub struct EnumConfig {
     /// result) holds; they follow the visible tests.
     pub spec_cases: Vec<(Vec<Value>, FuncId)>,
     /// Join partial terms into conditionals (`unify.rs`) with the built-in
-    /// templates too. Off: on examples alone, trees overfit (hidden tests of
-    /// `synth eval problems/`: 137/167 with it on for every target, 164/167
-    /// off), and on for spec targets only a full eval segfaulted (issue 17
-    /// note). A grammar's enumeration always unifies (its examples are its
-    /// whole spec).
-    pub unify: bool,
+    /// templates, into trees of at most this many branches (`None`: not at
+    /// all). On a few examples alone, big trees overfit (hidden tests of
+    /// `synth eval problems/`: 137/167 with unbounded trees, 164/167 with
+    /// none), so targets without a spec get small trees. A grammar's
+    /// enumeration always unifies, unbounded (its examples are its whole
+    /// spec).
+    pub unify: Option<usize>,
+    /// Add constants mined from the examples (`constants.rs`).
+    pub mine_constants: bool,
 }
 
 impl Default for EnumConfig {
@@ -127,7 +131,8 @@ impl Default for EnumConfig {
             constants: Vec::new(),
             grammar: None,
             spec_cases: Vec::new(),
-            unify: false,
+            unify: None,
+            mine_constants: true,
         }
     }
 }
@@ -217,13 +222,16 @@ enum Node {
 struct Term {
     ty: TyId,
     node: Node,
+    /// A constant leaf (the built-in grammar applies no production to
+    /// constants alone: `str(2)` or `'a' + 'b'` are constants of no use).
+    konst: bool,
 }
 
 /// A set of examples and the expressions enumerated over them.
 struct Context {
     n_examples: usize,
     /// Leaves: (text, type, values).
-    leaves: Vec<(String, TyId, Vec<Option<Value>>)>,
+    leaves: Vec<Leaf>,
     terms: Vec<Term>,
     vals: Vec<Vec<Option<Value>>>,
     /// Terms by (type, size).
@@ -237,6 +245,23 @@ struct Context {
     /// For an inner context: its source term in the outer context, the
     /// variable's name, and the outer example of each inner example.
     origin: Option<Origin>,
+}
+
+/// A leaf of a context: a parameter, the comprehension variable or a
+/// constant, its values on the context's examples, and its size in nodes
+/// (constants mined from the examples may cost 2).
+struct Leaf {
+    text: String,
+    ty: TyId,
+    vals: Vec<Option<Value>>,
+    cost: u32,
+    konst: bool,
+}
+
+impl Leaf {
+    fn new(text: String, ty: TyId, vals: Vec<Option<Value>>) -> Leaf {
+        Leaf { text, ty, vals, cost: 1, konst: false }
+    }
 }
 
 struct Origin {
@@ -259,7 +284,10 @@ pub struct Enumerator<'p> {
     /// The leaves an inner context gets besides its variable: the outer leaves.
     outer_leaf_specs: Vec<(String, TyId)>,
     param_values: Vec<Vec<Value>>,
-    const_leaves: Vec<(String, TyId, Value)>,
+    /// Constants: text, type, value, cost.
+    const_leaves: Vec<(String, TyId, Value, u32)>,
+    /// Constants mined from the examples, as source text.
+    mined: Vec<String>,
     /// Types a comprehension can iterate, with their element types.
     iterable: HashMap<TyId, TyId>,
     used_names: Vec<String>,
@@ -313,6 +341,7 @@ impl<'p> Enumerator<'p> {
             outer_leaf_specs: Vec::new(),
             param_values,
             const_leaves: Vec::new(),
+            mined: Vec::new(),
             iterable: HashMap::default(),
             used_names: param_names.clone(),
             useful: Vec::new(),
@@ -328,14 +357,14 @@ impl<'p> Enumerator<'p> {
         if let Some(g) = e.config.grammar.clone() {
             let leaves = e.grammar_productions(program, func, &g);
             e.contexts.push(Context::new(e.param_values.len(), leaves, None));
-            e.unify = unify::Unify::new(&e);
+            e.unify = unify::Unify::new(&e, usize::MAX);
             return Ok(e);
         }
         e.ret = e.intern(&f.ret);
         e.build_grammar(program, func);
         e.pick_constants();
-        if e.config.unify {
-            e.unify = unify::Unify::new(&e);
+        if let Some(leaves) = e.config.unify {
+            e.unify = unify::Unify::new(&e, leaves);
         }
 
         // The outer context: the parameters and the constants.
@@ -344,13 +373,13 @@ impl<'p> Enumerator<'p> {
         for (i, name) in param_names.iter().enumerate() {
             let ty = e.intern(&params[i]);
             let vals = (0..n).map(|k| Some(e.param_values[k][i].clone())).collect();
-            leaves.push((name.clone(), ty, vals));
+            leaves.push(Leaf::new(name.clone(), ty, vals));
             e.outer_leaf_specs.push((name.clone(), ty));
         }
-        for (text, ty, v) in &e.const_leaves {
-            leaves.push((text.clone(), *ty, vec![Some(v.clone()); n]));
+        for (text, ty, v, cost) in &e.const_leaves {
+            leaves.push(Leaf { text: text.clone(), ty: *ty, vals: vec![Some(v.clone()); n], cost: *cost, konst: true });
         }
-        leaves.retain(|(_, ty, _)| e.useful.contains(ty));
+        leaves.retain(|l| e.useful.contains(&l.ty));
         e.contexts.push(Context::new(n, leaves, None));
         Ok(e)
     }
@@ -373,7 +402,7 @@ impl<'p> Enumerator<'p> {
         program: &Program,
         func: FuncId,
         g: &EnumGrammar,
-    ) -> Vec<(String, TyId, Vec<Option<Value>>)> {
+    ) -> Vec<Leaf> {
         let f = &program.functions[func];
         let params: Vec<(String, Type)> = f.params.iter().map(|p| (p.name.clone(), p.ty.clone())).collect();
         self.types = g.nonterminals.iter().map(|(_, t)| t.clone()).collect();
@@ -396,7 +425,7 @@ impl<'p> Enumerator<'p> {
                     self.interp.reset_budget();
                     vals.push(self.interp.eval_with_locals(&template, &mut frame).ok());
                 }
-                leaves.push((rule.text.clone(), rule.lhs, vals));
+                leaves.push(Leaf::new(rule.text.clone(), rule.lhs, vals));
             } else {
                 self.productions.push(Production {
                     text: rule.text.clone(),
@@ -424,7 +453,7 @@ impl<'p> Enumerator<'p> {
             }
         }
         self.productions.retain(|p| useful.contains(&p.ret));
-        leaves.retain(|(_, ty, _)| useful.contains(ty));
+        leaves.retain(|l| useful.contains(&l.ty));
         self.useful = useful;
         leaves
     }
@@ -606,7 +635,21 @@ impl<'p> Enumerator<'p> {
                 consts.push(c);
             }
         }
-        for v in consts {
+        let mut costs = vec![1; consts.len()];
+        if self.config.mine_constants {
+            let examples: Vec<(Vec<Value>, Value)> =
+                self.param_values.iter().cloned().zip(self.expected.iter().cloned()).collect();
+            let uses_int = self.types.iter().position(|t| *t == Type::Int).is_some_and(|t| self.useful.contains(&t));
+            for m in constants::mine(&examples, uses_str, uses_int, &consts) {
+                self.mined.push(match &m.value {
+                    Value::Str(s) => str_repr(s),
+                    other => other.repr(),
+                });
+                consts.push(m.value);
+                costs.push(m.cost);
+            }
+        }
+        for (v, cost) in consts.into_iter().zip(costs) {
             let ty = match &v {
                 Value::Int(_) => Type::Int,
                 Value::Float(_) => Type::Float,
@@ -619,8 +662,13 @@ impl<'p> Enumerator<'p> {
                 other => other.repr(),
             };
             let ty = self.intern(&ty);
-            self.const_leaves.push((text, ty, v));
+            self.const_leaves.push((text, ty, v, cost));
         }
+    }
+
+    /// The constants mined from the examples, as source text.
+    pub fn mined(&self) -> &[String] {
+        &self.mined
     }
 
     /// Enumerates until an offer (an expression of the return type that
@@ -672,19 +720,23 @@ impl<'p> Enumerator<'p> {
         if self.contexts[ctx].cursor.size != size {
             self.contexts[ctx].cursor = Cursor { size, ..Cursor::default() };
         }
-        if size == 1 {
-            let leaves = std::mem::take(&mut self.contexts[ctx].leaves);
-            let mut result = Ok(());
-            while let Some((text, ty, vals)) = leaves.get(self.contexts[ctx].cursor.leaf) {
-                result = self.tick().and_then(|()| self.add(ctx, *ty, 1, Node::Leaf(text.clone()), vals.clone()));
+        // The leaves of this size (parameters at 1, costlier constants later).
+        let leaves = std::mem::take(&mut self.contexts[ctx].leaves);
+        let mut result = Ok(());
+        while let Some(leaf) = leaves.get(self.contexts[ctx].cursor.leaf) {
+            if leaf.cost == size {
+                result = self.tick().and_then(|()| {
+                    self.add(ctx, leaf.ty, size, Node::Leaf(leaf.text.clone()), leaf.vals.clone(), leaf.konst)
+                });
                 if result.is_err() {
                     break;
                 }
-                self.contexts[ctx].cursor.leaf += 1;
             }
-            self.contexts[ctx].leaves = leaves;
-            result?;
-        } else {
+            self.contexts[ctx].cursor.leaf += 1;
+        }
+        self.contexts[ctx].leaves = leaves;
+        result?;
+        if size > 1 {
             let budget = size - 1;
             while self.contexts[ctx].cursor.production < self.productions.len() {
                 let p = self.contexts[ctx].cursor.production;
@@ -733,7 +785,6 @@ impl<'p> Enumerator<'p> {
         }
         let size = 1 + parts.iter().sum::<u32>();
         let mut idx = self.contexts[ctx].cursor.combination.take().unwrap_or_else(|| vec![0usize; lists.len()]);
-        let n = self.contexts[ctx].n_examples;
         let mut frame: Vec<Option<Value>> = vec![None; lists.len() + self.param_slots];
         loop {
             if let Err(halt) = self.tick() {
@@ -741,27 +792,9 @@ impl<'p> Enumerator<'p> {
                 return Err(halt);
             }
             let children: Vec<TermId> = idx.iter().zip(&lists).map(|(i, l)| l[*i]).collect();
-            let mut vals = Vec::with_capacity(n);
-            let mut any_ok = false;
-            for k in 0..n {
-                for (slot, c) in frame.iter_mut().zip(&children) {
-                    *slot = self.contexts[ctx].vals[*c][k].clone();
-                }
-                // A grammar's rules read the parameters (outer context only: a
-                // grammar has no comprehensions).
-                if self.param_slots > 0 {
-                    for (slot, v) in frame[lists.len()..].iter_mut().zip(&self.param_values[k]) {
-                        *slot = Some(v.clone());
-                    }
-                }
-                self.interp.reset_budget();
-                let v = self.interp.eval_with_locals(&self.productions[p].template, &mut frame).ok();
-                any_ok |= v.is_some();
-                vals.push(v);
-            }
-            if any_ok {
-                let ty = self.productions[p].ret;
-                self.add(ctx, ty, size, Node::App(p, children), vals)?;
+            let all_const = self.config.grammar.is_none() && children.iter().all(|&c| self.contexts[ctx].terms[c].konst);
+            if !all_const {
+                self.apply(ctx, p, &children, size, &mut frame)?;
             }
             // Next combination.
             let mut d = lists.len();
@@ -777,6 +810,44 @@ impl<'p> Enumerator<'p> {
                 idx[d] = 0;
             }
         }
+    }
+
+    /// Applies production `p` to `children` and keeps the result.
+    fn apply(
+        &mut self,
+        ctx: usize,
+        p: usize,
+        children: &[TermId],
+        size: u32,
+        frame: &mut Vec<Option<Value>>,
+    ) -> Result<(), Halt> {
+        let n = self.contexts[ctx].n_examples;
+        let n_children = children.len();
+        {
+            let mut vals = Vec::with_capacity(n);
+            let mut any_ok = false;
+            for k in 0..n {
+                for (slot, c) in frame.iter_mut().zip(children) {
+                    *slot = self.contexts[ctx].vals[*c][k].clone();
+                }
+                // A grammar's rules read the parameters (outer context only: a
+                // grammar has no comprehensions).
+                if self.param_slots > 0 {
+                    for (slot, v) in frame[n_children..].iter_mut().zip(&self.param_values[k]) {
+                        *slot = Some(v.clone());
+                    }
+                }
+                self.interp.reset_budget();
+                let v = self.interp.eval_with_locals(&self.productions[p].template, frame).ok();
+                any_ok |= v.is_some();
+                vals.push(v);
+            }
+            if any_ok {
+                let ty = self.productions[p].ret;
+                self.add(ctx, ty, size, Node::App(p, children.to_vec()), vals, false)?;
+            }
+        }
+        Ok(())
     }
 
     /// Before each evaluation: yields when an offer waits or the limit is
@@ -917,12 +988,20 @@ impl<'p> Enumerator<'p> {
         if vals.iter().all(Option::is_none) {
             return Ok(());
         }
-        self.add(0, list_ty, size, Node::Comp { ctx, body, cond }, vals)
+        self.add(0, list_ty, size, Node::Comp { ctx, body, cond }, vals, false)
     }
 
     /// Keeps a term unless an equivalent one exists; offers it when it is of
     /// the return type and does better than any before.
-    fn add(&mut self, ctx: usize, ty: TyId, size: u32, node: Node, vals: Vec<Option<Value>>) -> Result<(), Halt> {
+    fn add(
+        &mut self,
+        ctx: usize,
+        ty: TyId,
+        size: u32,
+        node: Node,
+        vals: Vec<Option<Value>>,
+        konst: bool,
+    ) -> Result<(), Halt> {
         let mut h = FxHasher::default();
         for v in &vals {
             match v {
@@ -943,7 +1022,7 @@ impl<'p> Enumerator<'p> {
         let id = c.terms.len();
         c.seen.entry(key).or_default().push(id);
         c.bank.entry((ty, size)).or_default().push(id);
-        c.terms.push(Term { ty, node });
+        c.terms.push(Term { ty, node, konst });
         c.vals.push(vals);
         self.n_terms += 1;
         self.stats.distinct += 1;
@@ -1032,17 +1111,23 @@ impl<'p> Enumerator<'p> {
         if elems.is_empty() || elems.len() > 2_000 {
             return;
         }
-        let mut leaves = vec![(var.clone(), elem, elems.into_iter().map(Some).collect::<Vec<_>>())];
+        let mut leaves = vec![Leaf::new(var.clone(), elem, elems.into_iter().map(Some).collect::<Vec<_>>())];
         for (i, (name, ty)) in self.outer_leaf_specs.iter().enumerate() {
             let vals = owner.iter().map(|&k| Some(self.param_values[k][i].clone())).collect();
-            leaves.push((name.clone(), *ty, vals));
+            leaves.push(Leaf::new(name.clone(), *ty, vals));
         }
-        for (text, ty, v) in &self.const_leaves {
-            leaves.push((text.clone(), *ty, vec![Some(v.clone()); owner.len()]));
+        for (text, ty, v, cost) in &self.const_leaves {
+            leaves.push(Leaf {
+                text: text.clone(),
+                ty: *ty,
+                vals: vec![Some(v.clone()); owner.len()],
+                cost: *cost,
+                konst: true,
+            });
         }
         let n = owner.len();
-        leaves.retain(|(_, ty, _)| self.useful.contains(ty));
-        if leaves.first().is_none_or(|(name, ..)| *name != var) {
+        leaves.retain(|l| self.useful.contains(&l.ty));
+        if leaves.first().is_none_or(|l| l.text != var) {
             return; // the elements cannot lead anywhere
         }
         self.contexts.push(Context::new(n, leaves, Some(Origin { src, src_size, var, owner })));
@@ -1084,7 +1169,7 @@ impl<'p> Enumerator<'p> {
 }
 
 impl Context {
-    fn new(n_examples: usize, leaves: Vec<(String, TyId, Vec<Option<Value>>)>, origin: Option<Origin>) -> Context {
+    fn new(n_examples: usize, leaves: Vec<Leaf>, origin: Option<Origin>) -> Context {
         Context {
             n_examples,
             leaves,

@@ -4,6 +4,7 @@
 
 use super::{EnumConfig, EnumEnd, Enumerator, Pull, PullLimit};
 use crate::propose::{Candidate, Exhausted, Feedback, Proposer, ProposerFactory, ProposerStats, Quota, Setup, Step};
+use crate::search::Technique;
 use std::time::Instant;
 
 /// Makes the enumerator of each target.
@@ -21,7 +22,12 @@ impl ProposerFactory for EnumerateFactory {
             max_terms: setup.options.budget.memory_terms,
             constants: setup.problem.search.constants.clone(),
             grammar: setup.target.grammar.clone(),
-            unify: false,
+            // Trees as big as needed under a spec (it checks them); on examples
+            // alone one condition, two with many examples (bigger ones overfit).
+            unify: (!setup.options.without.contains(&Technique::Conditionals)).then(|| {
+                if setup.target.spec.is_some() { usize::MAX } else if setup.visible.len() >= 6 { 3 } else { 2 }
+            }),
+            mine_constants: !setup.options.without.contains(&Technique::Constants),
             spec_cases: match setup.target.spec.and_then(|s| s.fns.ensures) {
                 Some(ensures) => {
                     setup.spec_cases.iter().map(|c| (c.iter().map(|v| v.thaw()).collect(), ensures)).collect()
@@ -90,6 +96,7 @@ impl Proposer for EnumerateProposer<'_> {
         if let Some(e) = &self.enumerator {
             stats.candidates = e.stats.distinct;
             stats.evaluated = e.stats.evaluated;
+            stats.mined_constants = e.mined().to_vec();
         }
         stats
     }

@@ -29,6 +29,8 @@ pub(super) struct Unify {
     offered: rustc_hash::FxHashSet<String>,
     /// The largest size tried.
     pub(super) tried: u32,
+    /// Most branches of a tree.
+    max_leaves: usize,
 }
 
 enum Tree {
@@ -37,13 +39,22 @@ enum Tree {
     Ite(usize, TermId, Box<Tree>, Box<Tree>),
 }
 
+impl Tree {
+    fn leaves(&self) -> usize {
+        match self {
+            Tree::Leaf(_) => 1,
+            Tree::Ite(_, _, a, b) => a.leaves() + b.leaves(),
+        }
+    }
+}
+
 fn popcount_and(a: &[u64], b: &[u64]) -> u32 {
     a.iter().zip(b).map(|(x, y)| (x & y).count_ones()).sum()
 }
 
 impl Unify {
     /// The unifier of a grammar whose start symbol has an `ite` production.
-    pub(super) fn new(e: &Enumerator<'_>) -> Option<Unify> {
+    pub(super) fn new(e: &Enumerator<'_>, max_leaves: usize) -> Option<Unify> {
         let ites: Vec<(usize, TyId)> = e
             .productions
             .iter()
@@ -54,7 +65,14 @@ impl Unify {
         if ites.is_empty() {
             return None;
         }
-        Some(Unify { ites, covers: Vec::new(), seen: Default::default(), offered: Default::default(), tried: 0 })
+        Some(Unify {
+            ites,
+            covers: Vec::new(),
+            seen: Default::default(),
+            offered: Default::default(),
+            tried: 0,
+            max_leaves,
+        })
     }
 
     /// Records a new start-symbol term with its values.
@@ -140,6 +158,9 @@ impl Enumerator<'_> {
             all[k / 64] |= 1 << (k % 64);
         }
         let tree = learn(&u.covers, &preds, &all, 0)?;
+        if tree.leaves() > u.max_leaves {
+            return None;
+        }
         let text = self.render_tree(&tree);
         let u = self.unify.as_mut()?;
         if !u.offered.insert(text.clone()) {

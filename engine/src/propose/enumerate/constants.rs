@@ -136,7 +136,8 @@ fn leftovers(output: &str, sources: &[String]) -> Vec<String> {
     runs
 }
 
-/// Integers of the examples (numbers, and strings that are numbers) with their
+/// Integers of the examples (numbers, and strings that are numbers, but
+/// not the items of lists) with their
 /// neighbours, then the outputs' common length; by how often they occur.
 fn int_constants(examples: &[(Vec<Value>, Value)]) -> Vec<i64> {
     let mut counts: Vec<(i64, usize)> = Vec::new();
@@ -184,7 +185,7 @@ fn walk_ints(v: &Value, f: &mut dyn FnMut(i64)) {
                 f(i);
             }
         }
-        Value::List(l) => l.borrow().iter().for_each(|x| walk_ints(x, f)),
+        // The items of lists are data, not constants of the program.
         Value::Tuple(t) => t.iter().for_each(|x| walk_ints(x, f)),
         _ => {}
     }

@@ -89,7 +89,8 @@ impl PullLimit {
 pub struct EnumStats {
     /// Expressions evaluated (the candidate budget counts these).
     pub evaluated: u64,
-    /// Distinct expressions kept (one per output vector and type).
+    /// Distinct expressions kept in the outer context (one per output
+    /// vector and type): the candidates.
     pub distinct: u64,
     /// The largest size completed.
     pub size: u32,
@@ -121,6 +122,8 @@ pub struct EnumConfig {
     pub unify: Option<usize>,
     /// Add constants mined from the examples (`constants.rs`).
     pub mine_constants: bool,
+    /// Comprehensions over `range(len(xs))`, `enumerate(xs)` and `zip(xs, ys)`.
+    pub idioms: bool,
 }
 
 impl Default for EnumConfig {
@@ -133,6 +136,7 @@ impl Default for EnumConfig {
             spec_cases: Vec::new(),
             unify: None,
             mine_constants: true,
+            idioms: true,
         }
     }
 }
@@ -265,10 +269,33 @@ impl Leaf {
 }
 
 struct Origin {
-    src: TermId,
+    src: Source,
     src_size: u32,
-    var: String,
+    /// The variables, one per leaf at the start of the context.
+    vars: Vec<String>,
     owner: Vec<usize>,
+}
+
+/// Where a comprehension's elements come from (outer terms).
+#[derive(Clone, Copy, Debug)]
+enum Source {
+    /// `for x in S`.
+    Term(TermId),
+    /// `for i in range(len(S))` (an idiom).
+    Range(TermId),
+    /// `for i, x in enumerate(S)` (an idiom).
+    Enumerate(TermId),
+    /// `for a, b in zip(S, T)` (an idiom).
+    Zip(TermId, TermId),
+}
+
+impl Source {
+    fn terms(self) -> Vec<TermId> {
+        match self {
+            Source::Term(t) | Source::Range(t) | Source::Enumerate(t) => vec![t],
+            Source::Zip(a, b) => vec![a, b],
+        }
+    }
 }
 
 /// The enumerator for one target.
@@ -904,7 +931,8 @@ impl<'p> Enumerator<'p> {
                         let bodies = self.terms_of_size(ctx, bs, None);
                         let conds = self.terms_of_size(ctx, rest - bs, Some(bt));
                         while let Some(&b) = bodies.get(self.comp_cursor().i) {
-                            let is_var = matches!(&self.contexts[ctx].terms[b].node, Node::Leaf(t) if Some(t) == self.contexts[ctx].origin.as_ref().map(|o| &o.var));
+                            let single_var = self.contexts[ctx].origin.as_ref().filter(|o| o.vars.len() == 1).map(|o| &o.vars[0]);
+                            let is_var = matches!(&self.contexts[ctx].terms[b].node, Node::Leaf(t) if Some(t) == single_var);
                             // The plain variable is the filter above.
                             if !is_var {
                                 while let Some(&c) = conds.get(self.comp_cursor().j) {
@@ -950,18 +978,19 @@ impl<'p> Enumerator<'p> {
         self.tick()?;
         let c = &self.contexts[ctx];
         let Some(origin) = &c.origin else { return Ok(()) };
-        let elem_ty = match body {
-            Some(b) => c.terms[b].ty,
-            None => match self.iterable.get(&self.contexts[0].terms[origin.src].ty) {
-                Some(e) => *e,
-                None => return Ok(()),
-            },
+        let elem_ty = match (body, origin.src) {
+            (Some(b), _) => c.terms[b].ty,
+            // `[x for x in S if c]`, `[i for i in range(len(S)) if c]`: the variable.
+            (None, Source::Term(_) | Source::Range(_)) => c.terms[0].ty,
+            (None, _) => return Ok(()),
         };
         let list_ty = Type::list(self.types[elem_ty].clone());
         let Some(list_ty) = self.types.iter().position(|t| *t == list_ty) else { return Ok(()) };
         let n_outer = self.contexts[0].n_examples;
         let mut items: Vec<Option<Vec<Value>>> =
-            (0..n_outer).map(|k| self.contexts[0].vals[origin.src][k].as_ref().map(|_| Vec::new())).collect();
+            (0..n_outer)
+                .map(|k| origin.src.terms().iter().all(|&t| self.contexts[0].vals[t][k].is_some()).then(Vec::new))
+                .collect();
         let var_vals = &c.vals[0]; // the variable is the first leaf, term 0
         for (i, &k) in origin.owner.iter().enumerate() {
             let Some(list) = items[k].as_mut() else { continue };
@@ -1025,15 +1054,40 @@ impl<'p> Enumerator<'p> {
         c.terms.push(Term { ty, node, konst });
         c.vals.push(vals);
         self.n_terms += 1;
-        self.stats.distinct += 1;
+        // Candidates are the outer context's terms; inner ones are parts of
+        // comprehensions (the memory limit counts both).
+        if ctx == 0 {
+            self.stats.distinct += 1;
+        }
 
         if ctx == 0 {
             // Small sequences become comprehension sources.
-            if size <= 3
-                && self.contexts.len() <= 12
-                && let Some(&elem) = self.iterable.get(&ty)
+            if size <= 3 && self.contexts.len() <= 12 && self.iterable.contains_key(&ty) {
+                self.new_inner_context(Source::Term(id), size);
+            }
+            // The idioms: indices and `enumerate` of the parameters, `zip` of
+            // two of them or of one with a small term (`zip(xs, xs[1:])`).
+            if self.config.idioms
+                && size <= 2
+                && !konst
+                && self.iterable.contains_key(&ty)
+                && self.contexts.len() <= 24
             {
-                self.new_inner_context(id, size, elem);
+                if size == 1 {
+                    self.new_inner_context(Source::Range(id), 3);
+                    self.new_inner_context(Source::Enumerate(id), 2);
+                }
+                let mut others: Vec<(TermId, u32)> = self.contexts[0]
+                    .bank
+                    .iter()
+                    .filter(|((t, s), _)| *s <= 2 && (*s == 1 || size == 1) && self.iterable.contains_key(t))
+                    .flat_map(|((_, s), ids)| ids.iter().map(move |&i| (i, *s)))
+                    .filter(|&(o, _)| o != id && !self.contexts[0].terms[o].konst)
+                    .collect();
+                others.sort_unstable();
+                for (o, s) in others {
+                    self.new_inner_context(Source::Zip(o, id), 1 + s + size);
+                }
             }
             if ty == self.ret {
                 let right = self.right(id);
@@ -1073,45 +1127,100 @@ impl<'p> Enumerator<'p> {
         out
     }
 
-    fn new_inner_context(&mut self, src: TermId, src_size: u32, elem: TyId) {
-        // A source with the same value in every example (a constant) gives
-        // comprehensions that do not depend on the input.
-        let vals = &self.contexts[0].vals[src];
-        if vals.len() > 1
-            && vals.iter().all(|v| match (v, &vals[0]) {
-                (Some(a), Some(b)) => same(a, b),
-                _ => false,
-            })
-        {
-            return;
+    /// The items of a sequence value (a string's characters).
+    fn items(v: &Option<Value>) -> Vec<Value> {
+        match v {
+            Some(Value::Str(s)) => s.chars().map(|c| Value::str(c.to_string())).collect(),
+            Some(Value::List(l)) => l.borrow().clone(),
+            Some(Value::Tuple(t)) => t.to_vec(),
+            _ => Vec::new(),
         }
-        let var = ["x", "c", "w", "y", "v", "item"]
+    }
+
+    /// A variable name not taken by the target's parameters or `taken`.
+    fn fresh(&self, prefs: &[&str], taken: &[String]) -> String {
+        prefs
             .iter()
             .map(|s| s.to_string())
-            .find(|n| {
-                !self.used_names.contains(n)
-                    && (self.types[elem] != Type::Str || n != "x")
-                    && (self.types[elem] == Type::Str || n != "c")
-            })
-            .unwrap_or_else(|| format!("v{}", self.contexts.len()));
+            .find(|n| !self.used_names.contains(n) && !taken.contains(n))
+            .unwrap_or_else(|| format!("v{}_{}", self.contexts.len(), taken.len()))
+    }
+
+    /// An inner context over the elements of `src`: one leaf per variable,
+    /// then the outer leaves.
+    fn new_inner_context(&mut self, src: Source, src_size: u32) {
+        let elem_of = |e: &Enumerator<'_>, t: TermId| e.iterable.get(&e.contexts[0].terms[t].ty).copied();
+        let int = self.types.iter().position(|t| *t == Type::Int);
+        let (vars, var_tys): (Vec<String>, Vec<TyId>) = match src {
+            Source::Term(t) => {
+                // A source with the same value in every example (a constant) gives
+                // comprehensions that do not depend on the input.
+                let vals = &self.contexts[0].vals[t];
+                if vals.len() > 1
+                    && vals.iter().all(|v| match (v, &vals[0]) {
+                        (Some(a), Some(b)) => same(a, b),
+                        _ => false,
+                    })
+                {
+                    return;
+                }
+                let Some(elem) = elem_of(self, t) else { return };
+                let is_str = self.types[elem] == Type::Str;
+                let prefs: &[&str] = if is_str { &["c", "w", "y", "v", "item"] } else { &["x", "w", "y", "v", "item"] };
+                (vec![self.fresh(prefs, &[])], vec![elem])
+            }
+            Source::Range(_) => {
+                let Some(int) = int else { return };
+                (vec![self.fresh(&["i", "k", "j"], &[])], vec![int])
+            }
+            Source::Enumerate(t) => {
+                let (Some(int), Some(elem)) = (int, elem_of(self, t)) else { return };
+                let i = self.fresh(&["i", "k", "j"], &[]);
+                let x = self.fresh(&["x", "v", "y"], std::slice::from_ref(&i));
+                (vec![i, x], vec![int, elem])
+            }
+            Source::Zip(a, b) => {
+                let (Some(ea), Some(eb)) = (elem_of(self, a), elem_of(self, b)) else { return };
+                let va = self.fresh(&["a", "p", "u"], &[]);
+                let vb = self.fresh(&["b", "q", "w"], std::slice::from_ref(&va));
+                (vec![va, vb], vec![ea, eb])
+            }
+        };
         let mut owner = Vec::new();
-        let mut elems = Vec::new();
-        for (k, v) in self.contexts[0].vals[src].iter().enumerate() {
-            let items: Vec<Value> = match v {
-                Some(Value::Str(s)) => s.chars().map(|c| Value::str(c.to_string())).collect(),
-                Some(Value::List(l)) => l.borrow().clone(),
-                Some(Value::Tuple(t)) => t.to_vec(),
-                _ => Vec::new(),
+        let mut elems: Vec<Vec<Value>> = vec![Vec::new(); vars.len()];
+        for k in 0..self.contexts[0].n_examples {
+            let rows: Vec<Vec<Value>> = match src {
+                Source::Term(t) => Self::items(&self.contexts[0].vals[t][k]).into_iter().map(|v| vec![v]).collect(),
+                Source::Range(t) => {
+                    (0..Self::items(&self.contexts[0].vals[t][k]).len()).map(|i| vec![Value::Int(i as i64)]).collect()
+                }
+                Source::Enumerate(t) => Self::items(&self.contexts[0].vals[t][k])
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, v)| vec![Value::Int(i as i64), v])
+                    .collect(),
+                Source::Zip(a, b) => Self::items(&self.contexts[0].vals[a][k])
+                    .into_iter()
+                    .zip(Self::items(&self.contexts[0].vals[b][k]))
+                    .map(|(x, y)| vec![x, y])
+                    .collect(),
             };
-            for it in items {
+            for row in rows {
                 owner.push(k);
-                elems.push(it);
+                for (col, v) in elems.iter_mut().zip(row) {
+                    col.push(v);
+                }
             }
         }
-        if elems.is_empty() || elems.len() > 2_000 {
+        if owner.is_empty() || owner.len() > 2_000 {
             return;
         }
-        let mut leaves = vec![Leaf::new(var.clone(), elem, elems.into_iter().map(Some).collect::<Vec<_>>())];
+        let mut leaves: Vec<Leaf> = vars
+            .iter()
+            .zip(&var_tys)
+            .zip(elems)
+            .map(|((v, t), col)| Leaf::new(v.clone(), *t, col.into_iter().map(Some).collect()))
+            .collect();
         for (i, (name, ty)) in self.outer_leaf_specs.iter().enumerate() {
             let vals = owner.iter().map(|&k| Some(self.param_values[k][i].clone())).collect();
             leaves.push(Leaf::new(name.clone(), *ty, vals));
@@ -1127,10 +1236,11 @@ impl<'p> Enumerator<'p> {
         }
         let n = owner.len();
         leaves.retain(|l| self.useful.contains(&l.ty));
-        if leaves.first().is_none_or(|l| l.text != var) {
-            return; // the elements cannot lead anywhere
+        // Every variable must be usable (and the first stays term 0).
+        if leaves.len() < vars.len() || leaves.iter().zip(&vars).any(|(l, v)| l.text != *v) {
+            return;
         }
-        self.contexts.push(Context::new(n, leaves, Some(Origin { src, src_size, var, owner })));
+        self.contexts.push(Context::new(n, leaves, Some(Origin { src, src_size, vars, owner })));
     }
 
     /// The expression's source, with the fewest parentheses.
@@ -1159,10 +1269,15 @@ impl<'p> Enumerator<'p> {
             }
             Node::Comp { ctx: inner, body, cond } => {
                 let Some(origin) = &self.contexts[*inner].origin else { return String::new() };
-                let src = self.render_raw(0, origin.src);
-                let body = body.map_or_else(|| origin.var.clone(), |b| self.render_raw(*inner, b));
+                let src = match origin.src {
+                    Source::Term(t) => self.render_raw(0, t),
+                    Source::Range(t) => format!("range(len({}))", self.render_raw(0, t)),
+                    Source::Enumerate(t) => format!("enumerate({})", self.render_raw(0, t)),
+                    Source::Zip(a, b) => format!("zip({}, {})", self.render_raw(0, a), self.render_raw(0, b)),
+                };
+                let body = body.map_or_else(|| origin.vars[0].clone(), |b| self.render_raw(*inner, b));
                 let cond = cond.map(|c| format!(" if {}", self.render_raw(*inner, c))).unwrap_or_default();
-                format!("[{body} for {} in {src}{cond}]", origin.var)
+                format!("[{body} for {} in {src}{cond}]", origin.vars.join(", "))
             }
         }
     }

@@ -28,6 +28,7 @@ impl ProposerFactory for EnumerateFactory {
                 if setup.target.spec.is_some() { usize::MAX } else if setup.visible.len() >= 6 { 3 } else { 2 }
             }),
             mine_constants: !setup.options.without.contains(&Technique::Constants),
+            idioms: !setup.options.without.contains(&Technique::Idioms),
             spec_cases: match setup.target.spec.and_then(|s| s.fns.ensures) {
                 Some(ensures) => {
                     setup.spec_cases.iter().map(|c| (c.iter().map(|v| v.thaw()).collect(), ensures)).collect()

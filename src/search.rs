@@ -30,7 +30,7 @@ pub struct BudgetArgs {
     #[arg(long)]
     seed: Option<u64>,
     /// Search techniques to switch off, to measure what they bring:
-    /// `constants`, `conditionals`, `deduction`, `idioms` (comma-separated).
+    /// `constants`, `conditionals`, `idioms` (comma-separated).
     #[arg(long, value_name = "TECHNIQUES", value_parser = parse_techniques)]
     without: Option<TechniqueList>,
     #[command(flatten)]

@@ -38,8 +38,6 @@ pub enum Technique {
     Constants,
     /// Conditionals joined from partial solutions (divide and conquer).
     Conditionals,
-    /// Top-down deduction of string concatenations (FlashFill-style).
-    Deduction,
     /// The list idioms: index-aware and multi-list comprehensions, prefix
     /// computations, loops with an accumulator.
     Idioms,
@@ -47,15 +45,13 @@ pub enum Technique {
 
 impl Technique {
     /// Every technique, in the order of the documentation.
-    pub const ALL: [Technique; 4] =
-        [Technique::Constants, Technique::Conditionals, Technique::Deduction, Technique::Idioms];
+    pub const ALL: [Technique; 3] = [Technique::Constants, Technique::Conditionals, Technique::Idioms];
 
     /// Its name on the command line.
     pub fn name(self) -> &'static str {
         match self {
             Technique::Constants => "constants",
             Technique::Conditionals => "conditionals",
-            Technique::Deduction => "deduction",
             Technique::Idioms => "idioms",
         }
     }

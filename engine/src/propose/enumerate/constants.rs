@@ -120,6 +120,14 @@ fn leftovers(output: &str, sources: &[String]) -> Vec<String> {
                 len += 1;
             }
         }
+        // A capital that starts a word of an input is copied (an initial:
+        // `A.L.` from `Ada Lovelace` is two initials and dots, not a constant).
+        if best == 0
+            && chars[i].is_uppercase()
+            && sources.iter().any(|s| s.split_whitespace().any(|w| w.starts_with(hay[i])))
+        {
+            best = 1;
+        }
         if best == 0 {
             run.push(chars[i]);
             i += 1;
@@ -160,7 +168,8 @@ fn int_constants(examples: &[(Vec<Value>, Value)]) -> Vec<i64> {
         }
     }
     let lens: Vec<usize> = examples.iter().filter_map(|(_, o)| seq_len(o)).collect();
-    if lens.len() == examples.len() && lens.len() >= 2 && lens.windows(2).all(|w| w[0] == w[1]) {
+    // Two examples of one length are a coincidence as often as not.
+    if lens.len() == examples.len() && lens.len() >= 3 && lens.windows(2).all(|w| w[0] == w[1]) {
         bump(lens[0] as i64, 3);
     }
     counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.abs().cmp(&b.0.abs())).then(a.0.cmp(&b.0)));
@@ -217,6 +226,8 @@ mod tests {
         assert_eq!(got[0], ("@company.com".into(), 1), "{got:?}");
         let got = strs(&[(&["apple pie", "cake"], "FALSE"), (&["banana", "nan"], "TRUE"), (&["ab", "b"], "TRUE")]);
         assert_eq!(got, [("TRUE".into(), 1), ("FALSE".into(), 2)]);
+        // Initials are copied, not constants.
+        assert_eq!(strs(&[(&["Ada Lovelace"], "A.L."), (&["Grace Hopper"], "G.H.")]), []);
         // `. ` comes out of `J. ` and `M. `, shared by both.
         let got = strs(&[(&["John Smith"], "J. Smith"), (&["Mary Jones"], "M. Jones")]);
         assert_eq!(got[0], (". ".into(), 1), "{got:?}");
@@ -229,7 +240,8 @@ mod tests {
             (vec![Value::str("7")], Value::str("00007")),
             (vec![Value::str("1234")], Value::str("01234")),
         ];
-        let got: Vec<Value> = mine(&ex, false, true, &[Value::Int(0), Value::Int(1)]).into_iter().map(|m| m.value).collect();
+        let got: Vec<Value> =
+            mine(&ex, false, true, &[Value::Int(0), Value::Int(1)]).into_iter().map(|m| m.value).collect();
         assert!(got.contains(&Value::Int(5)), "{got:?}");
         assert!(got.len() <= MAX_INTS);
     }

@@ -226,9 +226,11 @@ enum Node {
 struct Term {
     ty: TyId,
     node: Node,
-    /// A constant leaf (the built-in grammar applies no production to
-    /// constants alone: `str(2)` or `'a' + 'b'` are constants of no use).
+    /// A constant leaf (the built-in grammar applies no binary production
+    /// to constants alone: `'a' + 'b'` or `2 * 3` are constants of no use).
     konst: bool,
+    /// Its size in grammar nodes.
+    size: u32,
 }
 
 /// A set of examples and the expressions enumerated over them.
@@ -384,14 +386,18 @@ impl<'p> Enumerator<'p> {
         if let Some(g) = e.config.grammar.clone() {
             let leaves = e.grammar_productions(program, func, &g);
             e.contexts.push(Context::new(e.param_values.len(), leaves, None));
-            e.unify = unify::Unify::new(&e, usize::MAX);
+            e.unify = unify::Unify::new(&e, usize::MAX, false);
             return Ok(e);
         }
         e.ret = e.intern(&f.ret);
         e.build_grammar(program, func);
         e.pick_constants();
         if let Some(leaves) = e.config.unify {
-            e.unify = unify::Unify::new(&e, leaves);
+            // On examples alone a tree waits for its size (Occam): smaller
+            // programs, which generalize better, are tried first. Under a spec
+            // (spec cases) it is offered at once, as Z3 checks it.
+            let occam = e.config.spec_cases.is_empty() && leaves != usize::MAX;
+            e.unify = unify::Unify::new(&e, leaves, occam);
         }
 
         // The outer context: the parameters and the constants.
@@ -424,12 +430,7 @@ impl<'p> Enumerator<'p> {
     /// A grammar's productions, checked over the holes and the parameters
     /// (`TyId`s are its non-terminals; the start is 0), and its leaves (the
     /// rules without holes) evaluated on the examples.
-    fn grammar_productions(
-        &mut self,
-        program: &Program,
-        func: FuncId,
-        g: &EnumGrammar,
-    ) -> Vec<Leaf> {
+    fn grammar_productions(&mut self, program: &Program, func: FuncId, g: &EnumGrammar) -> Vec<Leaf> {
         let f = &program.functions[func];
         let params: Vec<(String, Type)> = f.params.iter().map(|p| (p.name.clone(), p.ty.clone())).collect();
         self.types = g.nonterminals.iter().map(|(_, t)| t.clone()).collect();
@@ -819,7 +820,11 @@ impl<'p> Enumerator<'p> {
                 return Err(halt);
             }
             let children: Vec<TermId> = idx.iter().zip(&lists).map(|(i, l)| l[*i]).collect();
-            let all_const = self.config.grammar.is_none() && children.iter().all(|&c| self.contexts[ctx].terms[c].konst);
+            // Binary and ternary productions over constants alone make constants;
+            // unary ones are kept (`str(1)` is how `'1'` comes into play).
+            let all_const = self.config.grammar.is_none()
+                && children.len() > 1
+                && children.iter().all(|&c| self.contexts[ctx].terms[c].konst);
             if !all_const {
                 self.apply(ctx, p, &children, size, &mut frame)?;
             }
@@ -931,8 +936,10 @@ impl<'p> Enumerator<'p> {
                         let bodies = self.terms_of_size(ctx, bs, None);
                         let conds = self.terms_of_size(ctx, rest - bs, Some(bt));
                         while let Some(&b) = bodies.get(self.comp_cursor().i) {
-                            let single_var = self.contexts[ctx].origin.as_ref().filter(|o| o.vars.len() == 1).map(|o| &o.vars[0]);
-                            let is_var = matches!(&self.contexts[ctx].terms[b].node, Node::Leaf(t) if Some(t) == single_var);
+                            let single_var =
+                                self.contexts[ctx].origin.as_ref().filter(|o| o.vars.len() == 1).map(|o| &o.vars[0]);
+                            let is_var =
+                                matches!(&self.contexts[ctx].terms[b].node, Node::Leaf(t) if Some(t) == single_var);
                             // The plain variable is the filter above.
                             if !is_var {
                                 while let Some(&c) = conds.get(self.comp_cursor().j) {
@@ -987,10 +994,9 @@ impl<'p> Enumerator<'p> {
         let list_ty = Type::list(self.types[elem_ty].clone());
         let Some(list_ty) = self.types.iter().position(|t| *t == list_ty) else { return Ok(()) };
         let n_outer = self.contexts[0].n_examples;
-        let mut items: Vec<Option<Vec<Value>>> =
-            (0..n_outer)
-                .map(|k| origin.src.terms().iter().all(|&t| self.contexts[0].vals[t][k].is_some()).then(Vec::new))
-                .collect();
+        let mut items: Vec<Option<Vec<Value>>> = (0..n_outer)
+            .map(|k| origin.src.terms().iter().all(|&t| self.contexts[0].vals[t][k].is_some()).then(Vec::new))
+            .collect();
         let var_vals = &c.vals[0]; // the variable is the first leaf, term 0
         for (i, &k) in origin.owner.iter().enumerate() {
             let Some(list) = items[k].as_mut() else { continue };
@@ -1051,7 +1057,7 @@ impl<'p> Enumerator<'p> {
         let id = c.terms.len();
         c.seen.entry(key).or_default().push(id);
         c.bank.entry((ty, size)).or_default().push(id);
-        c.terms.push(Term { ty, node, konst });
+        c.terms.push(Term { ty, node, konst, size });
         c.vals.push(vals);
         self.n_terms += 1;
         // Candidates are the outer context's terms; inner ones are parts of
@@ -1067,10 +1073,12 @@ impl<'p> Enumerator<'p> {
             }
             // The idioms: indices and `enumerate` of the parameters, `zip` of
             // two of them or of one with a small term (`zip(xs, xs[1:])`).
+            // Lists only: over strings these idioms are rare, and they cost
+            // the string searches time.
             if self.config.idioms
                 && size <= 2
                 && !konst
-                && self.iterable.contains_key(&ty)
+                && matches!(self.types[ty], Type::List(_))
                 && self.contexts.len() <= 24
             {
                 if size == 1 {
@@ -1080,7 +1088,7 @@ impl<'p> Enumerator<'p> {
                 let mut others: Vec<(TermId, u32)> = self.contexts[0]
                     .bank
                     .iter()
-                    .filter(|((t, s), _)| *s <= 2 && (*s == 1 || size == 1) && self.iterable.contains_key(t))
+                    .filter(|((t, s), _)| *s <= 2 && (*s == 1 || size == 1) && matches!(self.types[*t], Type::List(_)))
                     .flat_map(|((_, s), ids)| ids.iter().map(move |&i| (i, *s)))
                     .filter(|&(o, _)| o != id && !self.contexts[0].terms[o].konst)
                     .collect();

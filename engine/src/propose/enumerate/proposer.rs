@@ -25,7 +25,13 @@ impl ProposerFactory for EnumerateFactory {
             // Trees as big as needed under a spec (it checks them); on examples
             // alone one condition, two with many examples (bigger ones overfit).
             unify: (!setup.options.without.contains(&Technique::Conditionals)).then(|| {
-                if setup.target.spec.is_some() { usize::MAX } else if setup.visible.len() >= 6 { 3 } else { 2 }
+                if setup.target.spec.is_some() {
+                    usize::MAX
+                } else if setup.visible.len() >= 6 {
+                    3
+                } else {
+                    2
+                }
             }),
             mine_constants: !setup.options.without.contains(&Technique::Constants),
             idioms: !setup.options.without.contains(&Technique::Idioms),

@@ -31,6 +31,8 @@ pub(super) struct Unify {
     pub(super) tried: u32,
     /// Most branches of a tree.
     max_leaves: usize,
+    /// Offer a tree only once every smaller program was enumerated.
+    occam: bool,
 }
 
 enum Tree {
@@ -54,7 +56,7 @@ fn popcount_and(a: &[u64], b: &[u64]) -> u32 {
 
 impl Unify {
     /// The unifier of a grammar whose start symbol has an `ite` production.
-    pub(super) fn new(e: &Enumerator<'_>, max_leaves: usize) -> Option<Unify> {
+    pub(super) fn new(e: &Enumerator<'_>, max_leaves: usize, occam: bool) -> Option<Unify> {
         let ites: Vec<(usize, TyId)> = e
             .productions
             .iter()
@@ -72,6 +74,7 @@ impl Unify {
             offered: Default::default(),
             tried: 0,
             max_leaves,
+            occam,
         })
     }
 
@@ -161,6 +164,10 @@ impl Enumerator<'_> {
         if tree.leaves() > u.max_leaves {
             return None;
         }
+        // `tried` is the size just completed: the tree would come next.
+        if u.occam && self.tree_size(&tree) > u.tried + 1 {
+            return None;
+        }
         let text = self.render_tree(&tree);
         let u = self.unify.as_mut()?;
         if !u.offered.insert(text.clone()) {
@@ -169,6 +176,15 @@ impl Enumerator<'_> {
         let (ast, diags) = synth_dsl::parser::parse_expression(&text);
         let text = if diags.is_empty() { synth_dsl::printer::expr(&ast) } else { text };
         Some(Offer { body: format!("return {text}"), passed: n })
+    }
+
+    /// A tree's size in grammar nodes, as the enumerator would count it.
+    fn tree_size(&self, t: &Tree) -> u32 {
+        let terms = &self.contexts[0].terms;
+        match t {
+            Tree::Leaf(id) => terms[*id].size,
+            Tree::Ite(_, p, a, b) => 1 + terms[*p].size + self.tree_size(a) + self.tree_size(b),
+        }
     }
 
     fn render_tree(&self, t: &Tree) -> String {

@@ -120,13 +120,15 @@ fn leftovers(output: &str, sources: &[String]) -> Vec<String> {
                 len += 1;
             }
         }
-        // A capital that starts a word of an input is copied (an initial:
-        // `A.L.` from `Ada Lovelace` is two initials and dots, not a constant).
-        if best == 0
-            && chars[i].is_uppercase()
-            && sources.iter().any(|s| s.split_whitespace().any(|w| w.starts_with(hay[i])))
-        {
-            best = 1;
+        // A run of capitals that each start a word of an input is copied
+        // (initials: `A.L.` from `Ada Lovelace` is two initials and dots, not
+        // a constant; `FALSE` stays one).
+        if best == 0 && chars[i].is_uppercase() && (i == 0 || !chars[i - 1].is_uppercase()) {
+            let run = chars[i..].iter().take_while(|c| c.is_uppercase()).count();
+            let initial = |c: char| sources.iter().any(|s| s.split_whitespace().any(|w| w.starts_with(c)));
+            if hay.len() == chars.len() && hay[i..i + run].iter().all(|&c| initial(c)) {
+                best = run;
+            }
         }
         if best == 0 {
             run.push(chars[i]);
@@ -149,18 +151,17 @@ fn leftovers(output: &str, sources: &[String]) -> Vec<String> {
 /// neighbours, then the outputs' common length; by how often they occur.
 fn int_constants(examples: &[(Vec<Value>, Value)]) -> Vec<i64> {
     let mut counts: Vec<(i64, usize)> = Vec::new();
-    let mut bump = |i: i64, n: usize| {
-        if i.abs() > 10_000 {
-            return;
-        }
-        match counts.iter_mut().find(|(v, _)| *v == i) {
-            Some((_, c)) => *c += n,
-            None => counts.push((i, n)),
-        }
+    let mut bump = |i: i64, n: usize| match counts.iter_mut().find(|(v, _)| *v == i) {
+        Some((_, c)) => *c += n,
+        None => counts.push((i, n)),
     };
     for (inputs, output) in examples {
         for v in inputs.iter().chain([output]) {
             walk_ints(v, &mut |i| {
+                // Big numbers are data (and their neighbours may overflow).
+                if i.unsigned_abs() > 10_000 {
+                    return;
+                }
                 bump(i, 2);
                 bump(i + 1, 1);
                 bump(i - 1, 1);

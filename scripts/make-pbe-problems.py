@@ -13,9 +13,17 @@ measure the search, and `scripts/pbe-bench.sh` reports on them.
     python3 scripts/make-pbe-problems.py
 """
 
+import importlib.util
 import json
 import os
 import random
+
+# One TOML writer for both problem generators.
+_spec = importlib.util.spec_from_file_location(
+    "make_problems", os.path.join(os.path.dirname(os.path.abspath(__file__)), "make-problems.py"))
+_make_problems = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_make_problems)
+toml_value = _make_problems.toml_value
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "problems")
 P = []
@@ -311,20 +319,6 @@ li("in-range", "True when lo <= n <= hi.", "n: int, lo: int, hi: int", "bool", l
 
 
 # ----------------------------------------------------------------- writer
-def toml_value(v):
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        return repr(v)
-    if isinstance(v, str):
-        return json.dumps(v, ensure_ascii=False)
-    if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(toml_value(x) for x in v) + "]"
-    raise TypeError(v)
-
-
 def write(p):
     n_params = p["params"].count(":")
     lines = [f'name = "{p["name"]}"', f"description = {json.dumps(p['description'])}", "program = '''",
